@@ -1,0 +1,37 @@
+//! `resingest`: one binary, a subcommand per role. Parses arguments and calls into the
+//! role's library; nothing else lives here.
+
+mod extract;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "resingest",
+    version,
+    about = "Continuously ingest newly adopted United Nations resolutions as structured clauses"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read resolution PDFs and write their text, layout or structure
+    Extract(extract::Args),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(args) => extract::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("resingest: {err:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}

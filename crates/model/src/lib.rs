@@ -1,0 +1,14 @@
+//! Shared wire types of resingest: every role depends on this crate and nothing else is
+//! shared sideways.
+//!
+//! - [`resolution`]: the resolution JSON contract (v1), exactly as `shared/gold/README.md`
+//!   defines it. The extractor produces it, the queue carries it, the sink stores it.
+//!
+//! This crate must stay small and free of I/O: it is types and their (de)serialisation.
+
+pub mod resolution;
+
+pub use resolution::{
+    Annex, AnnexParagraph, Clause, Footnote, Kind, Paragraph, Part, Provenance, Resolution,
+    Subparagraph, SCHEMA_VERSION,
+};
