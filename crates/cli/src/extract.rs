@@ -23,6 +23,8 @@ pub struct Args {
     /// Most pages read from one PDF
     #[arg(long, env = "RESINGEST_MAX_PAGES", default_value_t = Limits::default().max_pages)]
     max_pages: u32,
+    #[command(flatten)]
+    isolate: crate::isolate::IsolateArgs,
     /// PDF files to read
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
@@ -58,13 +60,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir).with_context(|| format!("creating output folder {}", dir.display()))?;
     }
-    let mut failed = 0usize;
-    for file in &args.files {
-        if let Err(err) = extract_one(file, format, &limits, args.out.as_deref()) {
-            failed += 1;
+    let renderer = crate::isolate::Renderer::new(&args.isolate)?;
+    let failed = renderer.for_each(&args.files, |file| {
+        let result = extract_one(file, format, &limits, args.out.as_deref(), &renderer);
+        if let Err(err) = &result {
             eprintln!("resingest: {}: {err:#}", file.display());
         }
-    }
+        result.is_ok()
+    });
     if failed > 0 {
         eprintln!("resingest: {failed} of {} files failed", args.files.len());
         return Ok(ExitCode::from(1));
@@ -72,7 +75,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn extract_one(file: &Path, format: Format, limits: &Limits, out: Option<&Path>) -> anyhow::Result<()> {
+fn extract_one(
+    file: &Path,
+    format: Format,
+    limits: &Limits,
+    out: Option<&Path>,
+    renderer: &crate::isolate::Renderer,
+) -> anyhow::Result<()> {
     let meta = std::fs::metadata(file).context("reading file")?;
     if meta.len() > limits.max_bytes {
         anyhow::bail!(resingest_extract::ExtractError::OverLimit {
@@ -82,7 +91,7 @@ fn extract_one(file: &Path, format: Format, limits: &Limits, out: Option<&Path>)
         });
     }
     let bytes = std::fs::read(file).context("reading file")?;
-    let rendered = resingest_extract::render(&bytes, format, limits)?;
+    let rendered = renderer.render(&bytes, format, limits)?;
     match out {
         Some(dir) => {
             let stem = file.file_stem().unwrap_or(file.as_os_str()).to_string_lossy();

@@ -2,6 +2,7 @@
 //! role's library; nothing else lives here.
 
 mod extract;
+mod isolate;
 
 use clap::{Parser, Subcommand};
 
@@ -20,12 +21,16 @@ struct Cli {
 enum Command {
     /// Read resolution PDFs and write their text, layout or structure
     Extract(extract::Args),
+    /// Serve isolated extraction jobs over stdin/stdout (what `extract --isolate` starts)
+    #[command(name = "extract-child", hide = true)]
+    ExtractChild,
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => extract::run(args),
+        Command::ExtractChild => isolate::serve_child(),
     };
     match result {
         Ok(code) => code,
