@@ -17,11 +17,14 @@
 //!    status and stderr: [`IsolatedError::OverMemory`], [`IsolatedError::OverCpu`],
 //!    [`IsolatedError::Crashed`]; past the deadline it kills it: [`IsolatedError::TimedOut`].
 //!
+//! [`hostile`] writes the crafted PDFs the tests and the fuzz seed corpus feed through all this.
+//!
 //! Synchronous std code: the async worker calls [`Pool::render`] from a blocking thread.
 //! [`Pool`] is `Send + Sync` and serves one job per child at a time.
 
 pub mod child;
 mod error;
+pub mod hostile;
 mod pool;
 pub mod protocol;
 
