@@ -28,7 +28,7 @@ pub fn classic(bodies: &[Vec<u8>], trailer_extra: &str) -> Vec<u8> {
 fn xref_table(offsets: &[usize]) -> Vec<u8> {
     let mut table = format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1);
     for offset in offsets {
-        let _ = write!(table, "{offset:010} 00000 n \n");
+        let _ = writeln!(table, "{offset:010} 00000 n ");
     }
     table.into_bytes()
 }
