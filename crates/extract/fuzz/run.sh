@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Fuzzes resingest_extract::render for SECONDS (default 300). Seeds: the hostile files in
+# seeds/ (ours, committed) plus a few shared corpus PDFs copied at run time into a scratch
+# folder (third-party files never enter the repository). New inputs go to the scratch folder;
+# crashes land in artifacts/render_text/: turn each into a regression test in
+# crates/extract/tests/fuzz_regressions.rs.
+# Needs cargo-fuzz (`cargo install cargo-fuzz`); the toolchain is stable, so the nightly-only
+# sanitizer flags are unlocked with RUSTC_BOOTSTRAP=1.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+seconds="${1:-300}"
+corpus="${RESINGEST_CORPUS:-$here/../../../../shared/corpus}"
+scratch="${FUZZ_SCRATCH:-$(mktemp -d)}"
+mkdir -p "$scratch"
+if [ -d "$corpus" ]; then
+  # Small real files keep mutation fast; three organs, three producers.
+  for f in sc/S_RES_2770_2025-EN.pdf hrc/A_HRC_RES_59_25-EN.pdf ga/A_RES_78_58-EN.pdf; do
+    [ -f "$corpus/$f" ] && cp "$corpus/$f" "$scratch/"
+  done
+else
+  echo "fuzz: no corpus at $corpus; seeding with the hostile files only" >&2
+fi
+cd "$here"
+RUSTC_BOOTSTRAP=1 cargo fuzz run render_text "$scratch" seeds/render_text -- \
+  -max_total_time="$seconds" -max_len=1048576 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1

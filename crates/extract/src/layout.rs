@@ -1,0 +1,368 @@
+//! From glyphs to a reader's layout: lines by baseline, words by real gaps, style runs
+//! (spans) with bold/italic/superscript, then page furniture, the footnote zone and
+//! paragraphs (see [`crate::layout::structure`]).
+
+use serde::{Deserialize, Serialize};
+
+use crate::interp::{Artifact, Glyph, PageGlyphs};
+use crate::pdf::RawDocument;
+
+mod structure;
+
+pub use structure::{Footnote, Paragraph};
+
+/// A word break needs a gap wider than this share of the font size (poppler uses 0.1; Word's
+/// justified lines and kerning stay below it inside words, real spaces are ~0.25).
+const WORD_GAP_EM: f32 = 0.11;
+/// The same where the line draws its spaces as glyphs (see [`build_line`]).
+const EXPLICIT_SPACE_GAP_EM: f32 = 0.2;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Document {
+    pub fonts: Vec<FontInfo>,
+    pub pages: Vec<Page>,
+    /// Body paragraphs in reading order, furniture and footnotes removed.
+    pub paragraphs: Vec<Paragraph>,
+    pub footnotes: Vec<Footnote>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FontInfo {
+    pub name: String,
+    pub bold: bool,
+    pub italic: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Page {
+    /// 1-based.
+    pub number: u32,
+    pub width: f32,
+    pub height: f32,
+    pub lines: Vec<Line>,
+}
+
+/// What a line is on its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Body,
+    /// Running header, footer, page number, job number, barcode.
+    Furniture,
+    /// The rule above the footnotes.
+    FootnoteRule,
+    Footnote,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Line {
+    /// Baseline.
+    pub y: f32,
+    pub x0: f32,
+    pub x1: f32,
+    /// Dominant font size.
+    pub size: f32,
+    pub role: Role,
+    pub artifact: Artifact,
+    pub spans: Vec<Span>,
+}
+
+impl Line {
+    /// The line's text, spans joined with their spaces, superscripts included.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for sp in &self.spans {
+            if sp.space_before && !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(&sp.text);
+        }
+        s
+    }
+}
+
+/// A run of glyphs in one style on one line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Span {
+    pub text: String,
+    pub x0: f32,
+    pub x1: f32,
+    pub size: f32,
+    pub font: u16,
+    pub bold: bool,
+    pub italic: bool,
+    /// Raised and smaller than the line: a footnote marker or an ordinal suffix.
+    pub superscript: bool,
+    /// A word break separates this span from the previous one.
+    pub space_before: bool,
+}
+
+pub fn build(raw: RawDocument) -> Document {
+    let fonts: Vec<FontInfo> = raw
+        .fonts
+        .list
+        .iter()
+        .map(|f| FontInfo {
+            name: f.name.clone(),
+            bold: f.bold,
+            italic: f.italic,
+        })
+        .collect();
+    let barcode: Vec<bool> = raw.fonts.list.iter().map(|f| f.barcode).collect();
+    let pages: Vec<Page> = raw
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Page {
+            number: i as u32 + 1,
+            width: p.width,
+            height: p.height,
+            lines: lines_of(p, &fonts, &barcode),
+        })
+        .collect();
+    structure::analyse(fonts, pages)
+}
+
+fn is_space(s: &str) -> bool {
+    s.chars().all(|c| c.is_whitespace() || c == '\u{a0}')
+}
+
+/// Groups a page's glyphs into lines.
+fn lines_of(page: &PageGlyphs, fonts: &[FontInfo], barcode: &[bool]) -> Vec<Line> {
+    let mut idx: Vec<usize> = (0..page.glyphs.len())
+        .filter(|&i| {
+            let g = &page.glyphs[i];
+            g.size > 0.5
+                && g.size < 500.0
+                && g.x.is_finite()
+                && g.y.is_finite()
+                && !barcode.get(g.font as usize).copied().unwrap_or(false)
+        })
+        .collect();
+    idx.sort_by(|&a, &b| page.glyphs[b].y.total_cmp(&page.glyphs[a].y));
+
+    // Clusters of glyphs sharing a baseline.
+    struct Cluster {
+        y: f32,
+        size: f32,
+        members: Vec<usize>,
+    }
+    let mut clusters: Vec<Cluster> = Vec::new();
+    for &i in &idx {
+        let g = &page.glyphs[i];
+        if let Some(c) = clusters.last_mut() {
+            if c.y - g.y <= 0.2 * c.size.max(g.size).max(1.0) {
+                c.members.push(i);
+                continue;
+            }
+        }
+        clusters.push(Cluster {
+            y: g.y,
+            size: g.size,
+            members: vec![i],
+        });
+    }
+    for c in &mut clusters {
+        c.size = dominant_size(page, &c.members);
+        c.y = dominant_baseline(page, &c.members, c.size);
+    }
+    // Raised, smaller clusters (footnote markers) join the line just below them.
+    for i in 0..clusters.len().saturating_sub(1) {
+        let (upper, lower) = clusters.split_at_mut(i + 1);
+        let (p, c) = (&mut upper[i], &mut lower[0]);
+        let raised = p.y - c.y;
+        let glyphs = p
+            .members
+            .iter()
+            .filter(|&&g| !is_space(page.text_of(&page.glyphs[g])))
+            .count();
+        if glyphs > 0
+            && glyphs <= 8
+            && p.size < 0.9 * c.size
+            && raised > 0.0
+            && raised < 0.75 * c.size
+            && overlaps(page, &p.members, &c.members, c.size)
+        {
+            c.members.append(&mut p.members);
+        }
+    }
+    let merged = clusters.into_iter().filter(|c| !c.members.is_empty());
+
+    let mut lines: Vec<Line> = merged
+        .filter_map(|c| build_line(page, fonts, c.y, c.size, c.members))
+        .collect();
+    lines.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
+    lines
+}
+
+fn overlaps(page: &PageGlyphs, a: &[usize], b: &[usize], em: f32) -> bool {
+    let range = |m: &[usize]| {
+        m.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &i| {
+            let g = &page.glyphs[i];
+            (lo.min(g.x), hi.max(g.x + g.w))
+        })
+    };
+    let (a0, a1) = range(a);
+    let (b0, b1) = range(b);
+    a0 <= b1 + 2.0 * em && a1 >= b0 - 2.0 * em
+}
+
+fn dominant_size(page: &PageGlyphs, members: &[usize]) -> f32 {
+    let mut best = (0usize, 0.0f32);
+    let mut sizes: Vec<(f32, usize)> = Vec::new();
+    for &i in members {
+        let g = &page.glyphs[i];
+        if is_space(page.text_of(g)) {
+            continue;
+        }
+        let s = (g.size * 4.0).round() / 4.0;
+        match sizes.iter_mut().find(|(v, _)| *v == s) {
+            Some(e) => e.1 += 1,
+            None => sizes.push((s, 1)),
+        }
+    }
+    for (s, n) in sizes {
+        if n > best.0 || (n == best.0 && s > best.1) {
+            best = (n, s);
+        }
+    }
+    if best.0 == 0 {
+        members
+            .first()
+            .map(|&i| page.glyphs[i].size)
+            .unwrap_or(10.0)
+    } else {
+        best.1
+    }
+}
+
+fn dominant_baseline(page: &PageGlyphs, members: &[usize], size: f32) -> f32 {
+    let mut ys: Vec<f32> = members
+        .iter()
+        .map(|&i| &page.glyphs[i])
+        .filter(|g| (g.size - size).abs() < 0.5 && g.rise == 0.0)
+        .map(|g| g.y)
+        .collect();
+    if ys.is_empty() {
+        ys = members.iter().map(|&i| page.glyphs[i].y).collect();
+    }
+    ys.sort_by(f32::total_cmp);
+    ys[ys.len() / 2]
+}
+
+fn build_line(
+    page: &PageGlyphs,
+    fonts: &[FontInfo],
+    y: f32,
+    size: f32,
+    mut members: Vec<usize>,
+) -> Option<Line> {
+    members.sort_by(|&a, &b| page.glyphs[a].x.total_cmp(&page.glyphs[b].x));
+    // Where the line draws its spaces as glyphs (Word does), a gap alone must be wider to
+    // split a word: Word's justification widens gaps inside words up to ~0.12 em.
+    let explicit_spaces = members
+        .iter()
+        .any(|&i| is_space(page.text_of(&page.glyphs[i])));
+    let word_gap = if explicit_spaces {
+        EXPLICIT_SPACE_GAP_EM
+    } else {
+        WORD_GAP_EM
+    };
+    let mut spans: Vec<Span> = Vec::new();
+    let mut pending_space = false;
+    let mut prev_end: Option<f32> = None;
+    let mut prev_size = size;
+    let mut artifacts = [0usize; 4];
+    for &i in &members {
+        let g: &Glyph = &page.glyphs[i];
+        let text = page.text_of(g);
+        if is_space(text) {
+            pending_space = true;
+            prev_end = Some(prev_end.map_or(g.x + g.w, |e: f32| e.max(g.x + g.w)));
+            continue;
+        }
+        artifacts[g.artifact as usize] += 1;
+        let font = fonts.get(g.font as usize);
+        let superscript = g.rise > 0.05 * size || (g.size < 0.9 * size && g.y > y + 0.12 * size);
+        let gap_em = g.size.min(prev_size).max(1.0);
+        let gap_break = prev_end.is_some_and(|e| g.x - e > word_gap * gap_em);
+        let space_before = (pending_space || gap_break) && prev_end.is_some();
+        let bold = font.is_some_and(|f| f.bold);
+        let italic = font.is_some_and(|f| f.italic);
+        let same_style = spans.last().is_some_and(|s| {
+            s.bold == bold
+                && s.italic == italic
+                && s.superscript == superscript
+                && (s.size - g.size).abs() < 0.6
+        });
+        if same_style {
+            let s = spans.last_mut().expect("checked");
+            if space_before {
+                s.text.push(' ');
+            }
+            s.text.push_str(text);
+            s.x1 = s.x1.max(g.x + g.w);
+        } else {
+            spans.push(Span {
+                text: text.to_string(),
+                x0: g.x,
+                x1: g.x + g.w,
+                size: g.size,
+                font: g.font,
+                bold,
+                italic,
+                superscript,
+                space_before,
+            });
+        }
+        pending_space = false;
+        prev_end = Some(g.x + g.w);
+        prev_size = g.size;
+    }
+    if spans.is_empty() {
+        return None;
+    }
+    for s in &mut spans {
+        s.text = expand_ligatures(&s.text);
+    }
+    let artifact = [
+        Artifact::None,
+        Artifact::Header,
+        Artifact::Footer,
+        Artifact::Other,
+    ]
+    .into_iter()
+    .zip(artifacts)
+    .max_by_key(|(_, n)| *n)
+    .map(|(a, _)| a)
+    .unwrap_or_default();
+    Some(Line {
+        y,
+        x0: spans[0].x0,
+        x1: spans.iter().map(|s| s.x1).fold(f32::MIN, f32::max),
+        size,
+        role: Role::Body,
+        artifact,
+        spans,
+    })
+}
+
+/// Expands the Latin ligature code points (U+FB00..FB06) a font may map glyphs to.
+fn expand_ligatures(s: &str) -> String {
+    if !s.chars().any(|c| ('\u{FB00}'..='\u{FB06}').contains(&c)) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        match c {
+            '\u{FB00}' => out.push_str("ff"),
+            '\u{FB01}' => out.push_str("fi"),
+            '\u{FB02}' => out.push_str("fl"),
+            '\u{FB03}' => out.push_str("ffi"),
+            '\u{FB04}' => out.push_str("ffl"),
+            '\u{FB05}' | '\u{FB06}' => out.push_str("st"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,453 @@
+//! Page furniture, the footnote zone and paragraphs: what turns positioned lines into text
+//! a person reads.
+//!
+//! - Furniture: tagged `/Artifact` pagination (except the page-1 masthead), job numbers,
+//!   page numbers, barcodes, and small running header lines at the top of later pages.
+//! - Footnotes: below the rule of underscores at the page foot; each starts with its
+//!   number (usually superscript); a footnote continued on the next page is appended.
+//! - Paragraphs: body lines joined across lines and pages; a paragraph starts at a first-line
+//!   indent, after extra vertical space, at a change of size, or after a line that ended
+//!   short where the next line's first word would have fitted.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Document, FontInfo, Line, Page, Role, Span};
+use crate::interp::Artifact;
+
+/// Top and bottom share of the page where running headers and footers live.
+const FURNITURE_ZONE: f32 = 0.12;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Paragraph {
+    /// Page of the first line (1-based).
+    pub page: u32,
+    /// Baseline of the first line.
+    pub y: f32,
+    /// First line's start relative to the page's left margin.
+    pub indent: f32,
+    /// Dominant font size.
+    pub size: f32,
+    /// The page's left margin, for comparing indents across pages.
+    pub margin: f32,
+    pub spans: Vec<Span>,
+}
+
+impl Paragraph {
+    /// The text as a reader sees it: footnote markers dropped, spans joined.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for sp in &self.spans {
+            if is_marker(sp) {
+                continue;
+            }
+            if sp.space_before && !s.is_empty() && !s.ends_with(' ') {
+                s.push(' ');
+            }
+            s.push_str(&sp.text);
+        }
+        s.trim().to_string()
+    }
+
+    /// Numbers of the footnote markers, in order.
+    pub fn footnote_refs(&self) -> Vec<u32> {
+        self.spans
+            .iter()
+            .filter(|s| is_marker(s))
+            .flat_map(|s| marker_numbers(&s.text))
+            .collect()
+    }
+
+    pub fn is_bold(&self) -> bool {
+        self.spans
+            .iter()
+            .filter(|s| !s.text.trim().is_empty())
+            .all(|s| s.bold)
+    }
+}
+
+/// A superscript made of footnote numbers ("1", "12", "3,4").
+pub fn is_marker(s: &Span) -> bool {
+    s.superscript
+        && s.text.chars().any(|c| c.is_ascii_digit())
+        && s.text
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == ' ')
+}
+
+fn marker_numbers(t: &str) -> Vec<u32> {
+    t.split([',', ' '])
+        .filter_map(|p| p.trim().parse().ok())
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Footnote {
+    pub number: u32,
+    pub text: String,
+}
+
+pub fn analyse(fonts: Vec<FontInfo>, mut pages: Vec<Page>) -> Document {
+    let body_size = body_size(&pages);
+    let symbol = masthead_symbol(&pages);
+    for page in &mut pages {
+        mark_footnotes(page, body_size);
+        mark_furniture(page, body_size, symbol.as_deref());
+    }
+    let footnotes = collect_footnotes(&pages);
+    let paragraphs = paragraphs(&pages, body_size);
+    Document {
+        fonts,
+        pages,
+        paragraphs,
+        footnotes,
+    }
+}
+
+/// The most common font size of text lines, weighted by length.
+fn body_size(pages: &[Page]) -> f32 {
+    let mut counts: Vec<(f32, usize)> = Vec::new();
+    for l in pages.iter().flat_map(|p| &p.lines) {
+        let n: usize = l.spans.iter().map(|s| s.text.len()).sum();
+        let s = (l.size * 2.0).round() / 2.0;
+        match counts.iter_mut().find(|(v, _)| *v == s) {
+            Some(e) => e.1 += n,
+            None => counts.push((s, n)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|c| c.1)
+        .map(|c| c.0)
+        .unwrap_or(10.0)
+}
+
+/// The document symbol printed top right on page 1 ("A/RES/78/101"), used to recognise it
+/// as a running header on later pages.
+fn masthead_symbol(pages: &[Page]) -> Option<String> {
+    let page = pages.first()?;
+    let top = page.height * (1.0 - 2.0 * FURNITURE_ZONE);
+    let mut text = String::new();
+    for l in page.lines.iter().filter(|l| l.y > top) {
+        text.push_str(&l.text());
+        text.push(' ');
+    }
+    text.split_whitespace()
+        .map(|w| w.trim_end_matches('*'))
+        .find(|w| {
+            w.contains('/')
+                && w.len() > 3
+                && w.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && !w.contains("//")
+        })
+        .map(str::to_string)
+}
+
+fn is_rule(l: &Line) -> bool {
+    let t = l.text();
+    let t = t.trim();
+    t.len() >= 5
+        && t.chars()
+            .all(|c| c == '_' || c == '\u{2014}' || c == '\u{2015}')
+}
+
+fn mark_footnotes(page: &mut Page, body_size: f32) {
+    let rule = page
+        .lines
+        .iter()
+        .rposition(|l| is_rule(l) && l.y < page.height * 0.6);
+    let Some(rule) = rule else { return };
+    page.lines[rule].role = Role::FootnoteRule;
+    let foot = page.height * FURNITURE_ZONE;
+    for l in &mut page.lines[rule + 1..] {
+        // Footer lines in body size below the notes stay for the furniture pass.
+        if l.y < foot && l.size >= body_size * 0.95 && !starts_with_marker(l) {
+            continue;
+        }
+        l.role = Role::Footnote;
+    }
+}
+
+fn starts_with_marker(l: &Line) -> bool {
+    l.spans.first().is_some_and(is_marker)
+}
+
+/// Job numbers (`23-24977 (E)`, `GE.25-11220 (E)`), page numbers (`2/12`), barcodes
+/// (`*2324977*`), date codes (`201223`) and the symbol: what a footer or header line holds.
+fn is_furniture_text(t: &str, symbol: Option<&str>) -> bool {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.is_empty() {
+        return true;
+    }
+    let mut any = false;
+    for w in &words {
+        let furniture = is_job_number(w)
+            || *w == "(E)"
+            || is_page_number(w)
+            || (w.starts_with('*') && w.ends_with('*') && w.len() > 2)
+            || (w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
+            || symbol.is_some_and(|s| w.trim_end_matches('*') == s);
+        if !furniture {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+pub(crate) fn is_job_number(w: &str) -> bool {
+    let w = w.strip_prefix("GE.").unwrap_or(w);
+    let b = w.as_bytes();
+    b.len() >= 8
+        && b[2] == b'-'
+        && b[..2].iter().all(u8::is_ascii_digit)
+        && b[3..].iter().take_while(|c| c.is_ascii_digit()).count() >= 5
+}
+
+pub(crate) fn is_page_number(w: &str) -> bool {
+    match w.split_once('/') {
+        Some((a, b)) => {
+            !a.is_empty()
+                && !b.is_empty()
+                && a.bytes().all(|c| c.is_ascii_digit())
+                && b.bytes().all(|c| c.is_ascii_digit())
+                && a.parse::<u32>().ok() <= b.parse::<u32>().ok()
+        }
+        None => false,
+    }
+}
+
+fn mark_furniture(page: &mut Page, body_size: f32, symbol: Option<&str>) {
+    let top = page.height * (1.0 - FURNITURE_ZONE);
+    let foot = page.height * FURNITURE_ZONE;
+    let first_page = page.number == 1;
+    for l in &mut page.lines {
+        if l.role == Role::FootnoteRule {
+            continue;
+        }
+        let in_zone = l.y > top || l.y < foot;
+        let text = l.text();
+        let furniture = match l.artifact {
+            Artifact::Header | Artifact::Footer if !first_page => true,
+            Artifact::Footer => true,
+            _ => in_zone && is_furniture_text(&text, symbol),
+        };
+        if furniture {
+            l.role = Role::Furniture;
+        }
+    }
+    if !first_page {
+        // Running headers of untagged files: the small lines above the body at the top.
+        for l in page.lines.iter_mut().take_while(|l| l.y > top) {
+            if l.role == Role::Body && l.size < body_size * 0.95 {
+                l.role = Role::Furniture;
+            }
+        }
+    }
+    // Footer lines of untagged files: small or furniture-like lines below the footnotes.
+    for l in page.lines.iter_mut().rev().take_while(|l| l.y < foot) {
+        if l.role != Role::Furniture && is_furniture_text(&l.text(), symbol) {
+            l.role = Role::Furniture;
+        }
+    }
+}
+
+fn footnote_number(l: &Line) -> Option<(u32, usize)> {
+    let first = l.spans.first()?;
+    if is_marker(first) {
+        return marker_numbers(&first.text).first().map(|&n| (n, 1));
+    }
+    // Some producers print the number on the baseline: "12 Resolution 70/1."
+    let digits: String = first
+        .text
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let rest = &first.text[digits.len()..];
+    if !digits.is_empty() && digits.len() <= 3 && (rest.is_empty() || rest.starts_with(' ')) {
+        return digits.parse().ok().map(|n| (n, 0));
+    }
+    None
+}
+
+fn collect_footnotes(pages: &[Page]) -> Vec<Footnote> {
+    let mut notes: Vec<Footnote> = Vec::new();
+    for page in pages {
+        let mut current: Option<usize> = None;
+        let mut first_on_page = true;
+        for l in page.lines.iter().filter(|l| l.role == Role::Footnote) {
+            let starts = footnote_number(l).filter(|(n, _)| {
+                notes
+                    .last()
+                    .is_none_or(|last| *n > last.number || first_on_page && *n == 1)
+            });
+            let (text, new) = match starts {
+                Some((n, skip)) => {
+                    let mut t = Line {
+                        spans: l.spans[skip..].to_vec(),
+                        ..l.clone()
+                    }
+                    .text();
+                    if skip == 0 {
+                        t = t
+                            .trim_start_matches(|c: char| c.is_ascii_digit())
+                            .to_string();
+                    }
+                    notes.push(Footnote {
+                        number: n,
+                        text: String::new(),
+                    });
+                    current = Some(notes.len() - 1);
+                    (t, true)
+                }
+                None => (l.text(), false),
+            };
+            first_on_page = false;
+            let Some(i) = current.or_else(|| notes.len().checked_sub(1)) else {
+                continue;
+            };
+            let note = &mut notes[i];
+            if !new {
+                join_line_text(&mut note.text, &text);
+            } else {
+                note.text = text.trim().to_string();
+            }
+        }
+    }
+    notes
+}
+
+fn join_line_text(acc: &mut String, next: &str) {
+    let next = next.trim();
+    if next.is_empty() {
+        return;
+    }
+    if acc.ends_with('\u{ad}') {
+        acc.pop();
+    } else if !acc.is_empty()
+        && !acc.ends_with('-')
+        && !acc.ends_with('\u{2010}')
+        && !acc.ends_with('/')
+    {
+        acc.push(' ');
+    }
+    acc.push_str(next);
+}
+
+/// Most common value (rounded to a point) of `values`.
+fn mode(values: impl Iterator<Item = f32>) -> Option<f32> {
+    let mut counts: Vec<(f32, usize)> = Vec::new();
+    for v in values {
+        let r = v.round();
+        match counts.iter_mut().find(|(x, _)| *x == r) {
+            Some(e) => e.1 += 1,
+            None => counts.push((r, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.total_cmp(&a.0)))
+        .map(|c| c.0)
+}
+
+fn paragraphs(pages: &[Page], body_size: f32) -> Vec<Paragraph> {
+    let mut out: Vec<Paragraph> = Vec::new();
+    let mut prev: Option<(&Line, f32, f32)> = None; // line, its page's margin, right edge
+    let mut prev_page = 0;
+    for page in pages {
+        let body: Vec<&Line> = page.lines.iter().filter(|l| l.role == Role::Body).collect();
+        let regular = || body.iter().filter(|l| (l.size - body_size).abs() < 0.75);
+        let margin = mode(regular().map(|l| l.x0))
+            .or_else(|| body.iter().map(|l| l.x0).reduce(f32::min))
+            .unwrap_or(0.0);
+        let right = regular()
+            .map(|l| l.x1)
+            .fold(f32::MIN, f32::max)
+            .max(margin + 100.0);
+        let pitch = mode(
+            body.windows(2)
+                .map(|w| w[0].y - w[1].y)
+                .filter(|d| *d > 0.0),
+        )
+        .unwrap_or(body_size * 1.2)
+        .max(body_size);
+        for l in body {
+            let same_page = prev_page == page.number;
+            let new_para = match prev {
+                None => true,
+                Some((p, p_margin, p_right)) => {
+                    let indent = l.x0 - margin > 0.5 * l.size;
+                    let gap = same_page && p.y - l.y > 1.35 * pitch;
+                    let size_change = (p.size - l.size).abs() > 0.75;
+                    let bold_change = line_bold(p) != line_bold(l);
+                    let first_word = first_word_width(l);
+                    let ended_short = p.x1 + first_word + 0.3 * p.size < p_right && !ends_hyphen(p);
+                    let outdent_before = p.x0 - p_margin < -0.5 * p.size;
+                    indent
+                        || gap
+                        || size_change
+                        || bold_change
+                        || ended_short
+                        || outdent_before
+                        || !same_page && l.x0 - margin < -0.5 * l.size
+                }
+            };
+            if new_para {
+                out.push(Paragraph {
+                    page: page.number,
+                    y: l.y,
+                    indent: l.x0 - margin,
+                    size: l.size,
+                    margin,
+                    spans: l.spans.clone(),
+                });
+            } else if let Some(para) = out.last_mut() {
+                append_line(para, l);
+            }
+            prev = Some((l, margin, right));
+            prev_page = page.number;
+        }
+    }
+    out
+}
+
+fn line_bold(l: &Line) -> bool {
+    l.spans.iter().filter(|s| !s.superscript).all(|s| s.bold)
+}
+
+fn ends_hyphen(l: &Line) -> bool {
+    l.spans
+        .last()
+        .is_some_and(|s| s.text.ends_with(['-', '\u{ad}', '\u{2010}']))
+}
+
+fn first_word_width(l: &Line) -> f32 {
+    let Some(s) = l.spans.first() else { return 0.0 };
+    let chars = s.text.chars().count().max(1) as f32;
+    let word = s
+        .text
+        .split(' ')
+        .next()
+        .map(|w| w.chars().count())
+        .unwrap_or(0) as f32;
+    (s.x1 - s.x0) * word / chars
+}
+
+fn append_line(para: &mut Paragraph, l: &Line) {
+    let mut spans = l.spans.clone();
+    let joined_by_hyphen = match para.spans.iter_mut().rev().find(|s| !is_marker(s)) {
+        Some(last) if last.text.ends_with('\u{ad}') => {
+            last.text.pop();
+            true
+        }
+        Some(last) => {
+            last.text.ends_with(['-', '\u{2010}'])
+                && !last.text.ends_with(" -")
+                && para.spans.last().is_some_and(|s| !is_marker(s))
+        }
+        None => false,
+    };
+    if let Some(first) = spans.first_mut() {
+        first.space_before = !joined_by_hyphen;
+    }
+    para.spans.extend(spans);
+}
