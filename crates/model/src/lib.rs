@@ -3,10 +3,13 @@
 //!
 //! - [`resolution`]: the resolution JSON contract (v1), exactly as `shared/gold/README.md`
 //!   defines it. The extractor produces it, the queue carries it, the sink stores it.
+//! - [`topology`]: exchange and queue names, their argument tables, the message envelope
+//!   (headers) and the event body, as plain data; `resingest-amqp` declares them with lapin.
 //!
 //! This crate must stay small and free of I/O: it is types and their (de)serialisation.
 
 pub mod resolution;
+pub mod topology;
 
 pub use resolution::{
     Annex, AnnexParagraph, Clause, Footnote, Kind, Paragraph, Part, Provenance, Resolution,

@@ -1,0 +1,295 @@
+//! RabbitMQ plumbing every resingest role shares, on lapin 4 (its tokio runtime built in).
+//!
+//! How a role uses it:
+//! 1. [`Session::open`] (or [`Session::open_with_retry`], which waits out a broker that is down
+//!    with [`Backoff`]) connects with [`connect`], opens one channel, turns on publisher
+//!    confirms, applies `basic_qos` and declares the [`Topology`] with [`declare_topology`].
+//! 2. The role consumes from `session.channel` and publishes with [`publish_confirmed`], which
+//!    waits for the broker's confirm under a timeout: a message counts as sent only once the
+//!    broker has it.
+//! 3. When the connection drops, the role opens a new [`Session`] the same way. lapin's own
+//!    recovery is not used: a fresh session re-declares the topology and re-applies `basic_qos`
+//!    every time, whatever lapin version replays.
+//!
+//! [`table`] converts the model's plain argument tables to lapin's `FieldTable` and back.
+//! With feature `test-support`, [`testing`] gives each test its own vhost.
+//! Plain `amqp://` only: TLS is not compiled in (the broker is on loopback or a private network).
+
+mod backoff;
+pub mod table;
+#[cfg(feature = "test-support")]
+pub mod testing;
+
+use std::time::Duration;
+
+use lapin::options::{
+    BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions, ExchangeDeclareOptions,
+    QueueBindOptions, QueueDeclareOptions,
+};
+use lapin::types::FieldTable;
+use lapin::{BasicProperties, Channel, Connection, ConnectionProperties};
+use resingest_model::topology::{ExchangeKind, Topology};
+use tokio_util::sync::CancellationToken;
+
+pub use backoff::Backoff;
+pub use lapin;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AmqpError {
+    #[error("connecting to the broker at {url}: {source}")]
+    Connect { url: String, source: lapin::Error },
+    #[error("declaring {what} `{name}`: {source} (a queue declared earlier with other arguments must be deleted first)")]
+    Declare {
+        what: &'static str,
+        name: String,
+        source: lapin::Error,
+    },
+    #[error("broker channel: {0}")]
+    Channel(#[from] lapin::Error),
+    #[error(
+        "publish to `{exchange}` with key `{routing_key}` was not confirmed within {timeout:?}"
+    )]
+    ConfirmTimeout {
+        exchange: String,
+        routing_key: String,
+        timeout: Duration,
+    },
+    #[error("broker refused the message for `{exchange}` with key `{routing_key}` (nack)")]
+    Nacked {
+        exchange: String,
+        routing_key: String,
+    },
+    #[error("the broker ended the consumer of `{queue}`")]
+    ConsumerEnded { queue: String },
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// Connects to `url` (`amqp://user:pass@host:port/vhost`, vhost percent-encoded).
+pub async fn connect(url: &str) -> Result<Connection, AmqpError> {
+    let props = ConnectionProperties::default().with_connection_name("resingest".into());
+    Connection::connect(url, props)
+        .await
+        .map_err(|source| AmqpError::Connect {
+            url: redact(url),
+            source,
+        })
+}
+
+/// Declares every exchange, queue and binding of `topology`. Idempotent: declaring again with
+/// the same arguments is a no-op on the broker; different arguments close the channel with
+/// PRECONDITION_FAILED, reported as [`AmqpError::Declare`].
+pub async fn declare_topology(channel: &Channel, topology: &Topology) -> Result<(), AmqpError> {
+    for ex in &topology.exchanges {
+        let kind = match ex.kind {
+            ExchangeKind::Direct => lapin::ExchangeKind::Direct,
+            ExchangeKind::Fanout => lapin::ExchangeKind::Fanout,
+        };
+        let options = ExchangeDeclareOptions {
+            durable: true,
+            ..Default::default()
+        };
+        channel
+            .exchange_declare(
+                ex.name.as_str().into(),
+                kind,
+                options,
+                FieldTable::default(),
+            )
+            .await
+            .map_err(|source| AmqpError::Declare {
+                what: "exchange",
+                name: ex.name.clone(),
+                source,
+            })?;
+    }
+    for q in &topology.queues {
+        channel
+            .queue_declare(
+                q.name.as_str().into(),
+                QueueDeclareOptions::durable(),
+                table::to_field_table(&q.arguments),
+            )
+            .await
+            .map_err(|source| AmqpError::Declare {
+                what: "queue",
+                name: q.name.clone(),
+                source,
+            })?;
+        let (exchange, key) = &q.binding;
+        channel
+            .queue_bind(
+                q.name.as_str().into(),
+                exchange.as_str().into(),
+                key.as_str().into(),
+                QueueBindOptions::default(),
+                FieldTable::default(),
+            )
+            .await
+            .map_err(|source| AmqpError::Declare {
+                what: "binding of queue",
+                name: q.name.clone(),
+                source,
+            })?;
+    }
+    Ok(())
+}
+
+/// Publishes persistent messages back to back, then waits up to `timeout` in all for every
+/// confirm: one round trip for a batch instead of one per message.
+pub async fn publish_all_confirmed(
+    channel: &Channel,
+    exchange: &str,
+    routing_key: &str,
+    messages: &[(&[u8], BasicProperties)],
+    timeout: Duration,
+) -> Result<(), AmqpError> {
+    let wait = async {
+        let mut confirms = Vec::new();
+        for (body, properties) in messages {
+            let properties = properties.clone().with_delivery_mode(2);
+            confirms.push(
+                channel
+                    .basic_publish(
+                        exchange.into(),
+                        routing_key.into(),
+                        BasicPublishOptions::default(),
+                        body,
+                        properties,
+                    )
+                    .await?,
+            );
+        }
+        let mut nacked = false;
+        for confirm in confirms {
+            nacked |= confirm.await?.is_nack();
+        }
+        Ok::<_, lapin::Error>(nacked)
+    };
+    match tokio::time::timeout(timeout, wait).await {
+        Err(_) => Err(AmqpError::ConfirmTimeout {
+            exchange: exchange.into(),
+            routing_key: routing_key.into(),
+            timeout,
+        }),
+        Ok(Err(e)) => Err(AmqpError::Channel(e)),
+        Ok(Ok(true)) => Err(AmqpError::Nacked {
+            exchange: exchange.into(),
+            routing_key: routing_key.into(),
+        }),
+        Ok(Ok(false)) => Ok(()),
+    }
+}
+
+/// Publishes one persistent message and waits up to `timeout` for the broker's confirm.
+/// The channel must be in confirm mode (a [`Session`] channel is).
+pub async fn publish_confirmed(
+    channel: &Channel,
+    exchange: &str,
+    routing_key: &str,
+    body: &[u8],
+    properties: BasicProperties,
+    timeout: Duration,
+) -> Result<(), AmqpError> {
+    publish_all_confirmed(
+        channel,
+        exchange,
+        routing_key,
+        &[(body, properties)],
+        timeout,
+    )
+    .await
+}
+
+/// What every channel of a role is set up with.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    pub url: String,
+    /// Unacknowledged deliveries the broker sends this channel at most (`basic_qos`); 0 = none
+    /// requested (unbounded), so keep it above 0 for consumers.
+    pub prefetch: u16,
+    pub topology: Topology,
+}
+
+/// A connection and its one channel, in confirm mode, with qos applied and topology declared.
+pub struct Session {
+    pub connection: Connection,
+    pub channel: Channel,
+}
+
+impl Session {
+    /// Connects once and sets the channel up.
+    pub async fn open(config: &SessionConfig) -> Result<Session, AmqpError> {
+        let connection = connect(&config.url).await?;
+        let channel = connection.create_channel().await?;
+        channel
+            .confirm_select(ConfirmSelectOptions::default())
+            .await?;
+        if config.prefetch > 0 {
+            channel
+                .basic_qos(config.prefetch, BasicQosOptions::default())
+                .await?;
+        }
+        declare_topology(&channel, &config.topology).await?;
+        Ok(Session {
+            connection,
+            channel,
+        })
+    }
+
+    /// Like [`Session::open`], retrying with jittered exponential backoff until it succeeds or
+    /// `cancel` fires ([`AmqpError::Cancelled`]). Declare errors are retried too: they are
+    /// logged, and an operator can fix the broker while the role waits.
+    pub async fn open_with_retry(
+        config: &SessionConfig,
+        backoff: &mut Backoff,
+        cancel: &CancellationToken,
+    ) -> Result<Session, AmqpError> {
+        loop {
+            match Session::open(config).await {
+                Ok(s) => {
+                    backoff.reset();
+                    return Ok(s);
+                }
+                Err(error) => {
+                    let wait = backoff.next_delay();
+                    tracing::warn!(%error, retry_in_ms = wait.as_millis() as u64, "broker session failed");
+                    tokio::select! {
+                        _ = cancel.cancelled() => return Err(AmqpError::Cancelled),
+                        _ = tokio::time::sleep(wait) => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// Closes the channel and the connection, ignoring errors of an already dead connection.
+    pub async fn close(self) {
+        let _ = self.channel.close(200, "bye".into()).await;
+        let _ = self.connection.close(200, "bye".into()).await;
+    }
+}
+
+/// `url` without its password, for logs and errors.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redact_hides_the_password_only() {
+        assert_eq!(
+            super::redact("amqp://guest:secret@127.0.0.1:5672/v"),
+            "amqp://guest:***@127.0.0.1:5672/v"
+        );
+        assert_eq!(super::redact("amqp://127.0.0.1"), "amqp://127.0.0.1");
+    }
+}
