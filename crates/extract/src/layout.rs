@@ -147,12 +147,18 @@ fn lines_of(page: &PageGlyphs, fonts: &[FontInfo], barcode: &[bool]) -> Vec<Line
         size: f32,
         members: Vec<usize>,
     }
+    // Spaces are placed after the visible glyphs have formed lines: producers draw them at
+    // odd baselines, and one must not start or split a line.
+    let (spaces, visible): (Vec<usize>, Vec<usize>) = idx
+        .into_iter()
+        .partition(|&i| is_space(page.text_of(&page.glyphs[i])));
     let mut clusters: Vec<Cluster> = Vec::new();
-    for &i in &idx {
+    for &i in &visible {
         let g = &page.glyphs[i];
         if let Some(c) = clusters.last_mut() {
             if c.y - g.y <= 0.2 * c.size.max(g.size).max(1.0) {
                 c.members.push(i);
+                c.size = c.size.max(g.size);
                 continue;
             }
         }
@@ -165,6 +171,17 @@ fn lines_of(page: &PageGlyphs, fonts: &[FontInfo], barcode: &[bool]) -> Vec<Line
     for c in &mut clusters {
         c.size = dominant_size(page, &c.members);
         c.y = dominant_baseline(page, &c.members, c.size);
+    }
+    for i in spaces {
+        let g = &page.glyphs[i];
+        let nearest = clusters
+            .iter_mut()
+            .min_by(|a, b| (a.y - g.y).abs().total_cmp(&(b.y - g.y).abs()));
+        if let Some(c) = nearest {
+            if (c.y - g.y).abs() <= 0.3 * c.size {
+                c.members.push(i);
+            }
+        }
     }
     // Raised, smaller clusters (footnote markers) join the line just below them.
     for i in 0..clusters.len().saturating_sub(1) {
@@ -257,7 +274,7 @@ fn build_line(
     size: f32,
     mut members: Vec<usize>,
 ) -> Option<Line> {
-    members.sort_by(|&a, &b| page.glyphs[a].x.total_cmp(&page.glyphs[b].x));
+    order_runs(page, &mut members);
     // Where the line draws its spaces as glyphs (Word does), a gap alone must be wider to
     // split a word: Word's justification widens gaps inside words up to ~0.12 em.
     let explicit_spaces = members
@@ -345,6 +362,34 @@ fn build_line(
         artifact,
         spans,
     })
+}
+
+/// Reading order within a line: the glyphs in drawing order, cut into runs wherever the
+/// pen moves backwards, runs sorted by where they start. Sorting glyphs one by one would
+/// interleave overlapping words (OCR layers with loose widths); drawing order alone would
+/// keep mastheads drawn right to left.
+fn order_runs(page: &PageGlyphs, members: &mut Vec<usize>) {
+    members.sort_unstable();
+    let mut runs: Vec<(f32, std::ops::Range<usize>)> = Vec::new();
+    let mut start = 0;
+    for k in 1..=members.len() {
+        let cut = k == members.len() || {
+            let (p, g) = (&page.glyphs[members[k - 1]], &page.glyphs[members[k]]);
+            g.x < p.x - 0.2 * p.size.max(g.size)
+        };
+        if cut {
+            runs.push((page.glyphs[members[start]].x, start..k));
+            start = k;
+        }
+    }
+    if runs.len() > 1 {
+        runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let ordered: Vec<usize> = runs
+            .iter()
+            .flat_map(|(_, r)| members[r.clone()].iter().copied())
+            .collect();
+        *members = ordered;
+    }
 }
 
 /// Expands the Latin ligature code points (U+FB00..FB06) a font may map glyphs to.

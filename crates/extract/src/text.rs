@@ -15,7 +15,7 @@ pub fn render(doc: &Document) -> String {
     if !doc.footnotes.is_empty() {
         out.push_str("---\n");
         for f in &doc.footnotes {
-            out.push_str(&format!("{} {}\n", f.number, f.text));
+            out.push_str(&format!("{} {}\n", f.marker, f.text));
         }
     }
     out

@@ -82,7 +82,10 @@ fn marker_numbers(t: &str) -> Vec<u32> {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Footnote {
-    pub number: u32,
+    /// As printed: "1", "*", "**".
+    pub marker: String,
+    /// The number of a numbered footnote.
+    pub number: Option<u32>,
     pub text: String,
 }
 
@@ -173,7 +176,7 @@ fn starts_with_marker(l: &Line) -> bool {
 
 /// Job numbers (`23-24977 (E)`, `GE.25-11220 (E)`), page numbers (`2/12`), barcodes
 /// (`*2324977*`), date codes (`201223`) and the symbol: what a footer or header line holds.
-fn is_furniture_text(t: &str, symbol: Option<&str>) -> bool {
+fn is_furniture_text(t: &str, symbol: Option<&str>, first_page: bool) -> bool {
     let words: Vec<&str> = t.split_whitespace().collect();
     if words.is_empty() {
         return true;
@@ -185,7 +188,7 @@ fn is_furniture_text(t: &str, symbol: Option<&str>) -> bool {
             || is_page_number(w)
             || (w.starts_with('*') && w.ends_with('*') && w.len() > 2)
             || (w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
-            || symbol.is_some_and(|s| w.trim_end_matches('*') == s);
+            || symbol.is_some_and(|s| !first_page && w.trim_end_matches('*') == s);
         if !furniture {
             return false;
         }
@@ -229,7 +232,7 @@ fn mark_furniture(page: &mut Page, body_size: f32, symbol: Option<&str>) {
         let furniture = match l.artifact {
             Artifact::Header | Artifact::Footer if !first_page => true,
             Artifact::Footer => true,
-            _ => in_zone && is_furniture_text(&text, symbol),
+            _ => in_zone && is_furniture_text(&text, symbol, first_page),
         };
         if furniture {
             l.role = Role::Furniture;
@@ -245,26 +248,28 @@ fn mark_furniture(page: &mut Page, body_size: f32, symbol: Option<&str>) {
     }
     // Footer lines of untagged files: small or furniture-like lines below the footnotes.
     for l in page.lines.iter_mut().rev().take_while(|l| l.y < foot) {
-        if l.role != Role::Furniture && is_furniture_text(&l.text(), symbol) {
+        if l.role != Role::Furniture && is_furniture_text(&l.text(), symbol, first_page) {
             l.role = Role::Furniture;
         }
     }
 }
 
-fn footnote_number(l: &Line) -> Option<(u32, usize)> {
+/// The marker a footnote line starts with, and how many spans it takes.
+fn footnote_start(l: &Line) -> Option<(String, usize)> {
     let first = l.spans.first()?;
+    let t = first.text.trim();
     if is_marker(first) {
-        return marker_numbers(&first.text).first().map(|&n| (n, 1));
+        return Some((t.to_string(), 1));
     }
-    // Some producers print the number on the baseline: "12 Resolution 70/1."
-    let digits: String = first
-        .text
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    let rest = &first.text[digits.len()..];
-    if !digits.is_empty() && digits.len() <= 3 && (rest.is_empty() || rest.starts_with(' ')) {
-        return digits.parse().ok().map(|n| (n, 0));
+    // Some producers print the marker on the baseline: "12 Resolution 70/1.", "* Reissued".
+    let marker: String = if t.starts_with('*') {
+        t.chars().take_while(|&c| c == '*').collect()
+    } else {
+        t.chars().take_while(|c| c.is_ascii_digit()).collect()
+    };
+    let rest = &t[marker.len()..];
+    if !marker.is_empty() && marker.len() <= 3 && (rest.is_empty() || rest.starts_with(' ')) {
+        return Some((marker, 0));
     }
     None
 }
@@ -272,44 +277,35 @@ fn footnote_number(l: &Line) -> Option<(u32, usize)> {
 fn collect_footnotes(pages: &[Page]) -> Vec<Footnote> {
     let mut notes: Vec<Footnote> = Vec::new();
     for page in pages {
-        let mut current: Option<usize> = None;
-        let mut first_on_page = true;
         for l in page.lines.iter().filter(|l| l.role == Role::Footnote) {
-            let starts = footnote_number(l).filter(|(n, _)| {
-                notes
-                    .last()
-                    .is_none_or(|last| *n > last.number || first_on_page && *n == 1)
+            let last_number = notes.iter().rev().find_map(|n| n.number);
+            let start = footnote_start(l).filter(|(m, _)| match m.parse::<u32>() {
+                // Numbers only go up; a lower one is text that begins with a number.
+                Ok(n) => last_number.is_none_or(|last| n > last),
+                Err(_) => true,
             });
-            let (text, new) = match starts {
-                Some((n, skip)) => {
-                    let mut t = Line {
+            match start {
+                Some((marker, skip)) => {
+                    let mut text = Line {
                         spans: l.spans[skip..].to_vec(),
                         ..l.clone()
                     }
                     .text();
                     if skip == 0 {
-                        t = t
-                            .trim_start_matches(|c: char| c.is_ascii_digit())
-                            .to_string();
+                        text = text.trim_start()[marker.len()..].to_string();
                     }
                     notes.push(Footnote {
-                        number: n,
-                        text: String::new(),
+                        number: marker.parse().ok(),
+                        marker,
+                        text: text.trim().to_string(),
                     });
-                    current = Some(notes.len() - 1);
-                    (t, true)
                 }
-                None => (l.text(), false),
-            };
-            first_on_page = false;
-            let Some(i) = current.or_else(|| notes.len().checked_sub(1)) else {
-                continue;
-            };
-            let note = &mut notes[i];
-            if !new {
-                join_line_text(&mut note.text, &text);
-            } else {
-                note.text = text.trim().to_string();
+                None => {
+                    // A note continued from the previous page, or the next line of this one.
+                    if let Some(note) = notes.last_mut() {
+                        join_line_text(&mut note.text, &l.text());
+                    }
+                }
             }
         }
     }
