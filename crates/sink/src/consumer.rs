@@ -1,0 +1,339 @@
+//! Consumes `resingest.extracted`: gathers deliveries into a batch (up to `batch_max`, at most
+//! `batch_latency` after the first), decodes them, stores the batch in one transaction and only
+//! then acks. While the database is down the batch is retried with backoff and nothing is acked
+//! or pulled beyond the prefetch; when the broker connection drops, a new session is opened and
+//! the broker redelivers whatever was not acked (stored ones come back as duplicates).
+//! After each batch the event outbox is published on `resingest.events`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use lapin::message::Delivery;
+use lapin::options::{BasicAckOptions, BasicConsumeOptions};
+use lapin::types::{AMQPValue, FieldTable};
+use lapin::{BasicProperties, Channel};
+use resingest_amqp::{
+    publish_all_confirmed, publish_confirmed, table, AmqpError, Backoff, Session, SessionConfig,
+};
+use resingest_model::topology::{self, headers, Envelope, Topology};
+use sqlx::{PgPool, Row};
+use tokio_util::sync::CancellationToken;
+
+use crate::decode::decode;
+use crate::metrics::{outcome, Metrics};
+use crate::store::{store_batch, Incoming, Outcome, StoreError, Stored};
+use crate::{Config, SinkError};
+
+/// Events published per outbox round trip.
+const OUTBOX_CHUNK: i64 = 500;
+
+pub(crate) struct Consumer {
+    pub config: Config,
+    pub pool: PgPool,
+    pub metrics: Arc<Metrics>,
+    pub shutdown: CancellationToken,
+}
+
+impl Consumer {
+    /// Consumes until `shutdown`, reconnecting to the broker as often as needed.
+    pub async fn run(self) -> Result<(), SinkError> {
+        let session_config = SessionConfig {
+            url: self.config.amqp_url.clone(),
+            prefetch: self.config.prefetch,
+            topology: Topology::standard(self.config.delivery_limit),
+        };
+        let mut backoff = Backoff::default();
+        loop {
+            let session =
+                match Session::open_with_retry(&session_config, &mut backoff, &self.shutdown).await
+                {
+                    Ok(s) => s,
+                    Err(AmqpError::Cancelled) => return Ok(()),
+                    Err(e) => return Err(e.into()),
+                };
+            tracing::info!(queue = topology::EXTRACTED, "consuming");
+            let result = self.consume(&session.channel).await;
+            session.close().await;
+            match result {
+                Ok(()) => return Ok(()),
+                Err(error) => {
+                    tracing::warn!(%error, "broker session lost; reconnecting");
+                    tokio::select! {
+                        _ = self.shutdown.cancelled() => return Ok(()),
+                        _ = tokio::time::sleep(backoff.next_delay()) => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// One broker session: `Ok` on shutdown, `Err` when the channel fails.
+    async fn consume(&self, channel: &Channel) -> Result<(), AmqpError> {
+        let mut outbox_pending = !self.publish_events(channel).await?;
+        let mut deliveries = channel
+            .basic_consume(
+                topology::EXTRACTED.into(),
+                "resingest-sink".into(),
+                BasicConsumeOptions::default(),
+                FieldTable::default(),
+            )
+            .await?;
+        loop {
+            let first = tokio::select! {
+                _ = self.shutdown.cancelled() => return Ok(()),
+                _ = tokio::time::sleep(Duration::from_secs(5)), if outbox_pending => {
+                    outbox_pending = !self.publish_events(channel).await?;
+                    continue;
+                }
+                d = deliveries.next() => d,
+            };
+            let Some(first) = first else {
+                return Err(ended());
+            };
+            let mut batch = vec![first?];
+            let deadline = tokio::time::Instant::now() + self.config.batch_latency;
+            while batch.len() < self.config.batch_max {
+                tokio::select! {
+                    biased;
+                    d = deliveries.next() => match d {
+                        Some(d) => batch.push(d?),
+                        None => return Err(ended()),
+                    },
+                    _ = tokio::time::sleep_until(deadline) => break,
+                }
+            }
+            if !self.handle_batch(channel, batch).await? {
+                return Ok(());
+            }
+            outbox_pending = !self.publish_events(channel).await?;
+        }
+    }
+
+    /// Decodes, stores and acks one batch. `Ok(false)` when shutdown came while waiting for
+    /// the database: nothing of the batch is acked and the broker will redeliver it.
+    async fn handle_batch(
+        &self,
+        channel: &Channel,
+        batch: Vec<Delivery>,
+    ) -> Result<bool, AmqpError> {
+        let mut good: Vec<(Delivery, Incoming)> = Vec::with_capacity(batch.len());
+        for d in batch {
+            let envelope = envelope_of(&d);
+            match decode(&d.data, &envelope) {
+                Ok(inc) => good.push((d, inc)),
+                Err(e) => {
+                    tracing::warn!(sha256 = %envelope.sha256, delivery_tag = d.delivery_tag, error = %e, "dead-lettering undecodable message");
+                    self.dead_letter(channel, &d, e.kind(), &e.to_string())
+                        .await?;
+                    d.acker.ack(BasicAckOptions::default()).await?;
+                    self.metrics.count(outcome::FAILED, 1);
+                }
+            }
+        }
+        if good.is_empty() {
+            return Ok(true);
+        }
+        let incoming: Vec<Incoming> = good.iter().map(|(_, i)| i.clone()).collect();
+        let stored = match self.store_with_retry(&incoming).await {
+            Ok(Some(s)) => s,
+            Ok(None) => return Ok(false),
+            Err(error) if incoming.len() > 1 => {
+                // Some row the database refuses: store one by one to find it.
+                tracing::warn!(%error, batch = incoming.len(), "batch refused; storing one by one");
+                for (d, inc) in good {
+                    match self.store_with_retry(std::slice::from_ref(&inc)).await {
+                        Ok(Some(s)) => self.record(&s, std::slice::from_ref(&inc)),
+                        Ok(None) => return Ok(false),
+                        Err(error) => self.refuse(channel, &d, &inc, &error).await?,
+                    }
+                    d.acker.ack(BasicAckOptions::default()).await?;
+                }
+                return Ok(true);
+            }
+            Err(error) => {
+                let (d, inc) = &good[0];
+                self.refuse(channel, d, inc, &error).await?;
+                d.acker.ack(BasicAckOptions::default()).await?;
+                return Ok(true);
+            }
+        };
+        self.record(&stored, &incoming);
+        // Everything unacked on this channel is in `good` (batches run one at a time), so one
+        // multiple-ack of the last tag acks them all.
+        let last = good
+            .iter()
+            .map(|(d, _)| d.delivery_tag)
+            .max()
+            .expect("non-empty batch");
+        channel
+            .basic_ack(last, BasicAckOptions { multiple: true })
+            .await?;
+        Ok(true)
+    }
+
+    /// Stores `batch`, retrying transient failures with backoff until it commits (`Some`), the
+    /// sink shuts down (`None`), or the database refuses the data (`Err`).
+    async fn store_with_retry(&self, batch: &[Incoming]) -> Result<Option<Stored>, StoreError> {
+        let mut backoff = Backoff::new(Duration::from_millis(100), Duration::from_secs(5));
+        loop {
+            let start = Instant::now();
+            match store_batch(&self.pool, batch).await {
+                Ok(stored) => {
+                    self.metrics
+                        .transaction_seconds
+                        .observe(start.elapsed().as_secs_f64());
+                    self.metrics.database_up.set(1);
+                    return Ok(Some(stored));
+                }
+                Err(error) if error.is_transient() => {
+                    self.metrics.database_up.set(0);
+                    let wait = backoff.next_delay();
+                    tracing::warn!(%error, batch = batch.len(), retry_in_ms = wait.as_millis() as u64, "storing failed; holding the batch unacked");
+                    tokio::select! {
+                        _ = self.shutdown.cancelled() => return Ok(None),
+                        _ = tokio::time::sleep(wait) => {}
+                    }
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    fn record(&self, stored: &Stored, batch: &[Incoming]) {
+        self.metrics.batch_size.observe(batch.len() as f64);
+        let now = chrono::Utc::now();
+        for (o, inc) in stored.outcomes.iter().zip(batch) {
+            let r = &inc.resolution;
+            let label = match o {
+                Outcome::Stored { .. } => outcome::STORED,
+                Outcome::Replaced { .. } => outcome::REPLACED,
+                Outcome::Duplicate | Outcome::Stale => outcome::DUPLICATE,
+            };
+            self.metrics.count(label, 1);
+            if let (Outcome::Stored { .. } | Outcome::Replaced { .. }, Some(fetched)) =
+                (o, inc.fetched_at)
+            {
+                self.metrics
+                    .end_to_end_seconds
+                    .observe((now - fetched).as_seconds_f64().max(0.0));
+            }
+            tracing::debug!(symbol = %r.symbol, language = %r.language, sha256 = %r.provenance.sha256, outcome = ?o, "stored");
+        }
+    }
+
+    async fn refuse(
+        &self,
+        channel: &Channel,
+        d: &Delivery,
+        inc: &Incoming,
+        error: &StoreError,
+    ) -> Result<(), AmqpError> {
+        let r = &inc.resolution;
+        tracing::error!(symbol = %r.symbol, language = %r.language, sha256 = %r.provenance.sha256, %error, "database refused resolution; dead-lettering");
+        self.metrics.count(outcome::FAILED, 1);
+        self.dead_letter(channel, d, "database", &error.to_string())
+            .await
+    }
+
+    /// Republishes `d` to `resingest.extracted.dead` with the error in its headers; the caller
+    /// acks the original once this is confirmed.
+    async fn dead_letter(
+        &self,
+        channel: &Channel,
+        d: &Delivery,
+        kind: &str,
+        error: &str,
+    ) -> Result<(), AmqpError> {
+        let mut headers = d.properties.headers().clone().unwrap_or_default();
+        headers.insert(headers::ERROR.into(), AMQPValue::LongString(error.into()));
+        headers.insert(
+            headers::ERROR_KIND.into(),
+            AMQPValue::LongString(kind.into()),
+        );
+        let props = d.properties.clone().with_headers(headers);
+        publish_confirmed(
+            channel,
+            topology::DEAD_EXCHANGE,
+            topology::EXTRACTED_DEAD,
+            &d.data,
+            props,
+            self.config.publish_timeout,
+        )
+        .await
+    }
+
+    /// Publishes queued events and deletes them once confirmed. `Ok(true)` when the outbox is
+    /// empty; `Ok(false)` when the database failed (they stay queued for a later try).
+    async fn publish_events(&self, channel: &Channel) -> Result<bool, AmqpError> {
+        loop {
+            match self.publish_event_chunk(channel).await {
+                Ok(n) if n < OUTBOX_CHUNK as usize => return Ok(true),
+                Ok(_) => continue,
+                Err(EventsError::Amqp(e)) => return Err(e),
+                Err(EventsError::Database(error)) => {
+                    tracing::warn!(%error, "event outbox unavailable; will retry");
+                    return Ok(false);
+                }
+            }
+        }
+    }
+
+    async fn publish_event_chunk(&self, channel: &Channel) -> Result<usize, EventsError> {
+        let mut tx = self.pool.begin().await?;
+        let rows = sqlx::query("SELECT id, payload::text AS payload FROM event_outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED")
+            .bind(OUTBOX_CHUNK)
+            .fetch_all(&mut *tx)
+            .await?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let ids: Vec<i64> = rows.iter().map(|r| r.get("id")).collect();
+        let payloads: Vec<String> = rows.iter().map(|r| r.get("payload")).collect();
+        let props = BasicProperties::default()
+            .with_content_type(topology::CONTENT_TYPE_JSON.into())
+            .with_type("resolution.stored".into());
+        let messages: Vec<(&[u8], BasicProperties)> = payloads
+            .iter()
+            .map(|p| (p.as_bytes(), props.clone()))
+            .collect();
+        publish_all_confirmed(
+            channel,
+            topology::EVENTS,
+            "",
+            &messages,
+            self.config.publish_timeout,
+        )
+        .await?;
+        // A crash before this commit republishes the chunk: events are at-least-once.
+        sqlx::query("DELETE FROM event_outbox WHERE id = ANY($1)")
+            .bind(&ids)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.metrics.events_published.inc_by(ids.len() as u64);
+        Ok(ids.len())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum EventsError {
+    #[error(transparent)]
+    Amqp(#[from] AmqpError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+fn ended() -> AmqpError {
+    AmqpError::ConsumerEnded {
+        queue: topology::EXTRACTED.into(),
+    }
+}
+
+fn envelope_of(d: &Delivery) -> Envelope {
+    let message_id = d.properties.message_id().as_ref().map(|m| m.as_str());
+    match d.properties.headers() {
+        Some(h) => Envelope::from_headers(message_id, table::from_field_table(h)),
+        None => Envelope::from_headers(message_id, []),
+    }
+}

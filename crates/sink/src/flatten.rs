@@ -1,0 +1,139 @@
+//! A resolution's clauses as rows: every preambular, operative, sub- and annex paragraph gets
+//! a stable `path` that the search API returns and a reader can find in the document.
+//!
+//! Paths: `p3` is preambular paragraph 3; `3`, `3.b`, `3.b.ii` operative paragraph 3 and its
+//! sub-items; `annex1` an annex without numbered paragraphs, `annex1.4` paragraph 4 of annex 1;
+//! in a document of several lettered parts, the part comes first: `A.p2`, `B.3.a`.
+
+use resingest_model::{Clause, Paragraph, Resolution, Subparagraph};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClauseRow {
+    /// `preamble`, `operative`, `subparagraph`, `annex` or `annex_paragraph`.
+    pub kind: &'static str,
+    pub path: String,
+    pub lead: Option<String>,
+    pub text: String,
+    pub footnote_refs: Vec<u32>,
+}
+
+/// Every clause of `r` in reading order.
+pub fn clause_rows(r: &Resolution) -> Vec<ClauseRow> {
+    let mut rows = Vec::new();
+    push_body(&mut rows, "", &r.preamble, &r.operative);
+    for part in r.parts.iter().flatten() {
+        push_body(
+            &mut rows,
+            &format!("{}.", part.label),
+            &part.preamble,
+            &part.operative,
+        );
+    }
+    for (i, annex) in r.annexes.iter().enumerate() {
+        let base = format!("annex{}", i + 1);
+        match &annex.paragraphs {
+            Some(paras) if !paras.is_empty() => rows.extend(paras.iter().map(|p| ClauseRow {
+                kind: "annex_paragraph",
+                path: format!("{base}.{}", p.number),
+                lead: None,
+                text: p.text.clone(),
+                footnote_refs: p.footnote_refs.clone(),
+            })),
+            _ => rows.push(ClauseRow {
+                kind: "annex",
+                path: base,
+                lead: None,
+                text: annex.text.clone(),
+                footnote_refs: vec![],
+            }),
+        }
+    }
+    rows
+}
+
+fn push_body(
+    rows: &mut Vec<ClauseRow>,
+    prefix: &str,
+    preamble: &[Clause],
+    operative: &[Paragraph],
+) {
+    rows.extend(preamble.iter().map(|c| ClauseRow {
+        kind: "preamble",
+        path: format!("{prefix}p{}", c.index),
+        lead: c.lead.clone(),
+        text: c.text.clone(),
+        footnote_refs: c.footnote_refs.clone(),
+    }));
+    for p in operative {
+        let path = format!("{prefix}{}", p.number);
+        rows.push(ClauseRow {
+            kind: "operative",
+            path: path.clone(),
+            lead: p.lead.clone(),
+            text: p.text.clone(),
+            footnote_refs: p.footnote_refs.clone(),
+        });
+        push_subs(rows, &path, &p.subparagraphs);
+    }
+}
+
+fn push_subs(rows: &mut Vec<ClauseRow>, parent: &str, subs: &[Subparagraph]) {
+    for s in subs {
+        let path = format!("{parent}.{}", s.label);
+        rows.push(ClauseRow {
+            kind: "subparagraph",
+            path: path.clone(),
+            lead: None,
+            text: s.text.clone(),
+            footnote_refs: s.footnote_refs.clone(),
+        });
+        push_subs(rows, &path, &s.subparagraphs);
+    }
+}
+
+/// The PostgreSQL text-search configuration for an ISO 639-1 language code.
+pub fn ts_config(language: &str) -> &'static str {
+    match language {
+        "en" => "english",
+        "fr" => "french",
+        "es" => "spanish",
+        "ru" => "russian",
+        "de" => "german",
+        "pt" => "portuguese",
+        "it" => "italian",
+        _ => "simple",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sub(label: &str, subs: Vec<Subparagraph>) -> Subparagraph {
+        Subparagraph {
+            label: label.into(),
+            text: format!("{label};"),
+            footnote_refs: vec![],
+            subparagraphs: subs,
+        }
+    }
+
+    #[test]
+    fn paths_follow_reading_order_with_nested_sub_items() {
+        let mut r: Resolution = serde_json::from_value(serde_json::json!({
+            "symbol": "A/RES/1/1", "organ": "General Assembly", "language": "en", "session": 1,
+            "distribution": null, "distribution_date": null, "adoption_date": null, "meeting": null,
+            "main_committee": null, "title": null, "kind": "resolution", "schema_version": 1,
+            "provenance": {"sha256": "00", "bytes": 1, "pages": 1, "extractor_version": "x"},
+            "preamble": [{"index": 1, "lead": "Recalling", "text": "Recalling x,", "footnote_refs": [1]}],
+            "operative": [{"number": 1, "lead": null, "text": "Decides:", "footnote_refs": [], "subparagraphs": []}],
+        }))
+        .unwrap();
+        r.operative[0].subparagraphs = vec![
+            sub("a", vec![sub("i", vec![]), sub("ii", vec![])]),
+            sub("b", vec![]),
+        ];
+        let paths: Vec<_> = clause_rows(&r).into_iter().map(|c| c.path).collect();
+        assert_eq!(paths, ["p1", "1", "1.a", "1.a.i", "1.a.ii", "1.b"]);
+    }
+}

@@ -1,0 +1,141 @@
+//! `resingest sink`: the last stage. Consumes extracted resolutions from the broker, stores
+//! each in PostgreSQL in one transaction, announces it on `resingest.events`, and serves the
+//! stored resolutions over a read-only HTTP API.
+//!
+//! How a message flows through the modules:
+//! 1. [`consumer`] takes deliveries from `resingest.extracted` in batches (bounded size and
+//!    latency) and hands each to [`decode`], which checks the JSON contract; a message that
+//!    can never be stored is dead-lettered with its reason.
+//! 2. [`store`] writes the batch in one transaction: duplicates are skipped, newer versions
+//!    replace older ones (kept in `resolution_history`), rows are bulk-loaded with COPY, and
+//!    an event per new version goes into the `event_outbox` table. [`flatten`] turns a
+//!    resolution into clause rows with their paths (`3.b.ii`).
+//! 3. Only after COMMIT does the consumer ack; then it publishes the outbox. A database outage
+//!    holds the batch unacked and retries with backoff; nothing is lost.
+//! 4. [`api`] serves `/v1/...` from the same tables, described by [`openapi`].
+//!
+//! [`db`] creates the database if missing and runs the embedded migrations (shared with the
+//! fetcher's ledger, `migrations/` at the workspace root). [`metrics`] holds every
+//! `resingest_sink_*` metric. Start with [`run`] or [`start`].
+
+pub mod api;
+mod config;
+pub mod consumer;
+pub mod db;
+pub mod decode;
+mod error;
+pub mod flatten;
+pub mod metrics;
+pub mod openapi;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub use config::{Config, DEFAULT_AMQP_URL, DEFAULT_DATABASE_URL, DEFAULT_HTTP_ADDR};
+pub use error::SinkError;
+pub use metrics::Metrics;
+
+/// A started sink: its HTTP address and its tasks.
+pub struct Running {
+    /// Where the read API listens (the real port when the config asked for port 0).
+    pub http_addr: SocketAddr,
+    pub metrics: Arc<Metrics>,
+    consumer: JoinHandle<Result<(), SinkError>>,
+    http: JoinHandle<Result<(), SinkError>>,
+    shutdown: CancellationToken,
+}
+
+impl Running {
+    /// Waits until both the consumer and the HTTP server have stopped (after `shutdown`, or
+    /// when one fails, which stops the other).
+    pub async fn wait(self) -> Result<(), SinkError> {
+        let (consumer, http) = (self.consumer, self.http);
+        let shutdown = self.shutdown;
+        let watch = |h: JoinHandle<Result<(), SinkError>>| {
+            let shutdown = shutdown.clone();
+            async move {
+                let r = h
+                    .await
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+                shutdown.cancel();
+                r
+            }
+        };
+        let (c, h) = tokio::join!(watch(consumer), watch(http));
+        c.and(h)
+    }
+}
+
+/// Opens the database (waiting for it with backoff), binds the HTTP address, and starts the
+/// consumer and the read API. Returns once both run.
+pub async fn start(config: Config, shutdown: CancellationToken) -> Result<Running, SinkError> {
+    let pool = open_db_with_retry(&config, &shutdown).await?;
+    let metrics = Arc::new(Metrics::new());
+    metrics.database_up.set(1);
+    let listener = tokio::net::TcpListener::bind(config.http_addr)
+        .await
+        .map_err(|source| SinkError::Bind {
+            addr: config.http_addr,
+            source,
+        })?;
+    let http_addr = listener.local_addr().map_err(SinkError::Http)?;
+    tracing::info!(%http_addr, "read api listening");
+    let app = api::router(api::AppState {
+        pool: pool.clone(),
+        metrics: metrics.clone(),
+    });
+    let http_shutdown = shutdown.clone();
+    let http = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(http_shutdown.cancelled_owned())
+            .await
+            .map_err(SinkError::Http)
+    });
+    let consumer = consumer::Consumer {
+        config,
+        pool,
+        metrics: metrics.clone(),
+        shutdown: shutdown.clone(),
+    };
+    let consumer = tokio::spawn(consumer.run());
+    Ok(Running {
+        http_addr,
+        metrics,
+        consumer,
+        http,
+        shutdown,
+    })
+}
+
+/// Runs the sink until `shutdown` is cancelled; in-flight batches finish or stay unacked.
+pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), SinkError> {
+    start(config, shutdown).await?.wait().await
+}
+
+async fn open_db_with_retry(
+    config: &Config,
+    shutdown: &CancellationToken,
+) -> Result<sqlx::PgPool, SinkError> {
+    let mut backoff = resingest_amqp::Backoff::new(
+        std::time::Duration::from_millis(200),
+        std::time::Duration::from_secs(10),
+    );
+    loop {
+        match db::open(&config.database_url, config.db_max_connections).await {
+            Ok(pool) => return Ok(pool),
+            Err(e @ (SinkError::DatabaseUrl { .. } | SinkError::Migrate(_))) => return Err(e),
+            Err(error) => {
+                let wait = backoff.next_delay();
+                tracing::warn!(%error, retry_in_ms = wait.as_millis() as u64, "database unavailable at start");
+                tokio::select! {
+                    _ = shutdown.cancelled() => return Err(error),
+                    _ = tokio::time::sleep(wait) => {}
+                }
+            }
+        }
+    }
+}

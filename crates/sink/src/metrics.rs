@@ -1,0 +1,125 @@
+//! Every metric of the sink, named `resingest_sink_*`, in one registry per sink instance (so
+//! several sinks in one test process do not share counters).
+
+use prometheus::{
+    Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+    TextEncoder,
+};
+
+/// Outcome label values of [`Metrics::resolutions`]; a bounded set.
+pub mod outcome {
+    pub const STORED: &str = "stored";
+    pub const DUPLICATE: &str = "duplicate";
+    pub const REPLACED: &str = "replaced";
+    pub const FAILED: &str = "failed";
+}
+
+pub struct Metrics {
+    registry: Registry,
+    /// `resingest_sink_resolutions_total{outcome="stored|duplicate|replaced|failed"}`.
+    pub resolutions: IntCounterVec,
+    /// Seconds from BEGIN to COMMIT of one batch.
+    pub transaction_seconds: Histogram,
+    /// Resolutions per committed batch.
+    pub batch_size: Histogram,
+    /// From the fetcher's `fetched_at` to commit: the pipeline's headline service level.
+    pub end_to_end_seconds: Histogram,
+    /// 1 while the last database operation succeeded, 0 while the sink waits for the database.
+    pub database_up: IntGauge,
+    /// Events published on `resingest.events` and confirmed by the broker.
+    pub events_published: IntCounter,
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let registry = Registry::new();
+        let resolutions = IntCounterVec::new(
+            Opts::new(
+                "resingest_sink_resolutions_total",
+                "Resolutions consumed, by outcome",
+            ),
+            &["outcome"],
+        )
+        .expect("valid metric");
+        for o in [
+            outcome::STORED,
+            outcome::DUPLICATE,
+            outcome::REPLACED,
+            outcome::FAILED,
+        ] {
+            resolutions.with_label_values(&[o]);
+        }
+        let transaction_seconds = Histogram::with_opts(
+            HistogramOpts::new(
+                "resingest_sink_transaction_seconds",
+                "Duration of one storing transaction",
+            )
+            .buckets(prometheus::exponential_buckets(0.001, 2.0, 14).expect("valid buckets")),
+        )
+        .expect("valid metric");
+        let batch_size = Histogram::with_opts(
+            HistogramOpts::new(
+                "resingest_sink_batch_size",
+                "Resolutions per storing transaction",
+            )
+            .buckets(vec![1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0]),
+        )
+        .expect("valid metric");
+        let end_to_end_seconds = Histogram::with_opts(
+            HistogramOpts::new(
+                "resingest_sink_end_to_end_seconds",
+                "From fetched_at to stored",
+            )
+            .buckets(vec![
+                0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0,
+            ]),
+        )
+        .expect("valid metric");
+        let database_up =
+            IntGauge::new("resingest_sink_database_up", "1 while the database answers")
+                .expect("valid metric");
+        let events_published = IntCounter::new(
+            "resingest_sink_events_published_total",
+            "Events confirmed on resingest.events",
+        )
+        .expect("valid metric");
+        for c in [
+            Box::new(resolutions.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(transaction_seconds.clone()),
+            Box::new(batch_size.clone()),
+            Box::new(end_to_end_seconds.clone()),
+            Box::new(database_up.clone()),
+            Box::new(events_published.clone()),
+        ] {
+            registry.register(c).expect("metric names are unique");
+        }
+        Metrics {
+            registry,
+            resolutions,
+            transaction_seconds,
+            batch_size,
+            end_to_end_seconds,
+            database_up,
+            events_published,
+        }
+    }
+
+    pub fn count(&self, outcome: &str, n: u64) {
+        self.resolutions.with_label_values(&[outcome]).inc_by(n);
+    }
+
+    /// The Prometheus text exposition of every metric.
+    pub fn render(&self) -> String {
+        let mut out = Vec::new();
+        TextEncoder::new()
+            .encode(&self.registry.gather(), &mut out)
+            .expect("text encoding cannot fail");
+        String::from_utf8(out).expect("text exposition is utf-8")
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}

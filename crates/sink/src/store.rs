@@ -1,0 +1,486 @@
+//! Writes a batch of resolutions in one transaction: decide per resolution (new, duplicate,
+//! stale, replacement), move replaced versions to `resolution_history`, then bulk-load the new
+//! rows with COPY and queue their events in `event_outbox`. The caller acks only after
+//! [`store_batch`] returns.
+//!
+//! Idempotency: the row of a symbol and language is locked (`FOR UPDATE`) before it is
+//! compared, so two sinks cannot both replace it; two sinks inserting the same new symbol race
+//! on the UNIQUE constraint and the loser retries ([`StoreError::is_transient`]).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use resingest_model::topology::ResolutionStored;
+use resingest_model::Resolution;
+use sqlx::{PgPool, Postgres, Row, Transaction};
+
+use crate::flatten::{clause_rows, ts_config};
+
+/// One decoded message, ready to store.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub resolution: Resolution,
+    /// The resolution as JSON, stored as `body`.
+    pub body: String,
+    pub fetched_at: Option<DateTime<Utc>>,
+    pub archive_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// First version of this symbol and language.
+    Stored { version: u32 },
+    /// A newer version replaced the stored one, which went to history.
+    Replaced { version: u32 },
+    /// Same source and extractor as stored (or an older extractor): nothing written.
+    Duplicate,
+    /// Another source fetched earlier than the stored one: nothing written.
+    Stale,
+}
+
+/// What one committed batch did.
+#[derive(Debug, Default)]
+pub struct Stored {
+    /// One per input, in input order.
+    pub outcomes: Vec<Outcome>,
+    /// Rows written to resolutions, clauses, footnotes, citations and documents.
+    pub rows: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Worth retrying the whole batch later: the connection or server went away, or a
+    /// concurrency conflict. Everything else is a property of the data.
+    pub fn is_transient(&self) -> bool {
+        let StoreError::Database(e) = self;
+        match e {
+            sqlx::Error::Database(db) => {
+                let code = db.code().unwrap_or_default();
+                // 08: connection exception; 57P: operator intervention (shutdown, restart);
+                // 53: insufficient resources; 40: serialization/deadlock; 23505: insert race.
+                ["08", "57P", "53", "40"]
+                    .iter()
+                    .any(|p| code.starts_with(p))
+                    || code == "23505"
+                    || code == "55P03"
+            }
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            _ => false,
+        }
+    }
+}
+
+/// Stores `batch` in one transaction and reports what happened to each resolution.
+pub async fn store_batch(pool: &PgPool, batch: &[Incoming]) -> Result<Stored, StoreError> {
+    let mut tx = pool.begin().await?;
+    let mut stored = Stored {
+        outcomes: vec![Outcome::Duplicate; batch.len()],
+        rows: 0,
+    };
+    // The same symbol and language twice in a batch: later ones go in a later round, so each
+    // round compares against what the previous one wrote.
+    for round in rounds(batch) {
+        stored.rows += store_round(&mut tx, batch, &round, &mut stored.outcomes).await?;
+    }
+    tx.commit().await?;
+    Ok(stored)
+}
+
+fn key(r: &Resolution) -> (&str, &str) {
+    (r.symbol.as_str(), r.language.as_str())
+}
+
+fn rounds(batch: &[Incoming]) -> Vec<Vec<usize>> {
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut rounds: Vec<Vec<usize>> = Vec::new();
+    for (i, inc) in batch.iter().enumerate() {
+        let n = seen.entry(key(&inc.resolution)).or_insert(0);
+        if rounds.len() <= *n {
+            rounds.push(Vec::new());
+        }
+        rounds[*n].push(i);
+        *n += 1;
+    }
+    rounds
+}
+
+struct Current {
+    id: i64,
+    version: i32,
+    sha256: String,
+    extractor_version: String,
+    fetched_at: Option<DateTime<Utc>>,
+}
+
+async fn store_round(
+    tx: &mut Transaction<'_, Postgres>,
+    batch: &[Incoming],
+    round: &[usize],
+    outcomes: &mut [Outcome],
+) -> Result<u64, StoreError> {
+    let symbols: Vec<&str> = round
+        .iter()
+        .map(|&i| batch[i].resolution.symbol.as_str())
+        .collect();
+    let languages: Vec<&str> = round
+        .iter()
+        .map(|&i| batch[i].resolution.language.as_str())
+        .collect();
+    let rows = sqlx::query(
+        "SELECT r.id, r.symbol, r.language, r.version, r.sha256, r.extractor_version, r.fetched_at
+         FROM resolutions r JOIN UNNEST($1::text[], $2::text[]) AS k (symbol, language)
+           ON r.symbol = k.symbol AND r.language = k.language
+         ORDER BY r.id FOR UPDATE OF r",
+    )
+    .bind(&symbols)
+    .bind(&languages)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut current: HashMap<(String, String), Current> = HashMap::new();
+    for row in rows {
+        current.insert(
+            (row.get("symbol"), row.get("language")),
+            Current {
+                id: row.get("id"),
+                version: row.get("version"),
+                sha256: row.get("sha256"),
+                extractor_version: row.get("extractor_version"),
+                fetched_at: row.get("fetched_at"),
+            },
+        );
+    }
+
+    let mut replaced_ids = Vec::new();
+    let mut inserts: Vec<(usize, i32)> = Vec::new();
+    for &i in round {
+        let inc = &batch[i];
+        let r = &inc.resolution;
+        let outcome = match current.get(&(r.symbol.clone(), r.language.clone())) {
+            None => Outcome::Stored { version: 1 },
+            Some(cur) => decide(cur, inc),
+        };
+        outcomes[i] = outcome;
+        match outcome {
+            Outcome::Stored { version } => inserts.push((i, version as i32)),
+            Outcome::Replaced { version } => {
+                let cur = &current[&(r.symbol.clone(), r.language.clone())];
+                replaced_ids.push(cur.id);
+                inserts.push((i, version as i32));
+            }
+            Outcome::Duplicate | Outcome::Stale => {}
+        }
+    }
+    if inserts.is_empty() {
+        return Ok(0);
+    }
+
+    if !replaced_ids.is_empty() {
+        sqlx::query(
+            "INSERT INTO resolution_history (symbol, language, version, sha256, extractor_version, fetched_at, stored_at, body)
+             SELECT symbol, language, version, sha256, extractor_version, fetched_at, stored_at, body
+             FROM resolutions WHERE id = ANY($1)",
+        )
+        .bind(&replaced_ids)
+        .execute(&mut **tx)
+        .await?;
+        // Clauses, footnotes and citations go with it (ON DELETE CASCADE); history keeps the JSON.
+        sqlx::query("DELETE FROM resolutions WHERE id = ANY($1)")
+            .bind(&replaced_ids)
+            .execute(&mut **tx)
+            .await?;
+    }
+
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT nextval('resolutions_id_seq') FROM generate_series(1, $1)")
+            .bind(inserts.len() as i32)
+            .fetch_all(&mut **tx)
+            .await?;
+
+    let provs: Vec<_> = inserts
+        .iter()
+        .map(|&(i, _)| {
+            (
+                &batch[i].resolution.provenance,
+                batch[i].archive_key.as_deref(),
+            )
+        })
+        .collect();
+    let documents = sqlx::query(
+        "INSERT INTO documents (sha256, bytes, pages, archive_key)
+         SELECT * FROM UNNEST($1::text[], $2::int8[], $3::int4[], $4::text[])
+         ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(
+        provs
+            .iter()
+            .map(|(p, _)| p.sha256.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        provs
+            .iter()
+            .map(|(p, _)| p.bytes as i64)
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        provs
+            .iter()
+            .map(|(p, _)| p.pages as i32)
+            .collect::<Vec<_>>(),
+    )
+    .bind(provs.iter().map(|(_, k)| *k).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+
+    let mut copy = CopyRows::default();
+    for (&(i, version), &id) in inserts.iter().zip(&ids) {
+        copy.add(id, version, &batch[i]);
+    }
+    let mut rows = documents;
+    rows += copy_in(tx, "COPY resolutions (id, symbol, language, version, organ, kind, session, title, adoption_date, distribution_date, meeting, main_committee, agenda_items, draft_symbols, sha256, extractor_version, schema_version, fetched_at, body) FROM STDIN", copy.resolutions).await?;
+    rows += copy_in(tx, "COPY clauses (resolution_id, ord, kind, path, lead, text, footnote_refs, ts_config) FROM STDIN", copy.clauses).await?;
+    rows += copy_in(
+        tx,
+        "COPY footnotes (resolution_id, number, text) FROM STDIN",
+        copy.footnotes,
+    )
+    .await?;
+    rows += copy_in(
+        tx,
+        "COPY citations (resolution_id, ord, cited_symbol) FROM STDIN",
+        copy.citations,
+    )
+    .await?;
+
+    let events: Vec<String> = inserts
+        .iter()
+        .map(|&(i, version)| {
+            let r = &batch[i].resolution;
+            serde_json::to_string(&ResolutionStored {
+                symbol: r.symbol.clone(),
+                language: r.language.clone(),
+                version: version as u32,
+                sha256: r.provenance.sha256.clone(),
+                extractor_version: r.provenance.extractor_version.clone(),
+            })
+            .expect("event serialises")
+        })
+        .collect();
+    sqlx::query("INSERT INTO event_outbox (payload) SELECT p::jsonb FROM UNNEST($1::text[]) AS p")
+        .bind(&events)
+        .execute(&mut **tx)
+        .await?;
+    Ok(rows)
+}
+
+fn decide(cur: &Current, inc: &Incoming) -> Outcome {
+    let p = &inc.resolution.provenance;
+    let replace = Outcome::Replaced {
+        version: cur.version as u32 + 1,
+    };
+    if p.sha256 == cur.sha256 {
+        if extractor_newer(&p.extractor_version, &cur.extractor_version) {
+            replace
+        } else {
+            Outcome::Duplicate
+        }
+    } else {
+        match (inc.fetched_at, cur.fetched_at) {
+            (Some(new), Some(old)) if new < old => Outcome::Stale,
+            _ => replace,
+        }
+    }
+}
+
+/// `a` is a newer extractor than `b`: `name/1.10.0` > `name/1.9.3`; versions that do not
+/// parse as dotted numbers count as newer when they differ.
+pub fn extractor_newer(a: &str, b: &str) -> bool {
+    fn parse(v: &str) -> Option<(&str, Vec<u64>)> {
+        let (name, ver) = v.rsplit_once('/').unwrap_or(("", v));
+        let nums = ver
+            .split(['.', '-', '+'])
+            .take(3)
+            .map(|n| n.parse().ok())
+            .collect::<Option<Vec<u64>>>()?;
+        Some((name, nums))
+    }
+    match (parse(a), parse(b)) {
+        (Some((na, va)), Some((nb, vb))) if na == nb => va > vb,
+        _ => a != b,
+    }
+}
+
+/// COPY text-format payloads for the child tables.
+#[derive(Default)]
+struct CopyRows {
+    resolutions: String,
+    clauses: String,
+    footnotes: String,
+    citations: String,
+}
+
+impl CopyRows {
+    fn add(&mut self, id: i64, version: i32, inc: &Incoming) {
+        let r = &inc.resolution;
+        let id_s = id.to_string();
+        let fetched_at = inc.fetched_at.map(|t| t.to_rfc3339());
+        row(
+            &mut self.resolutions,
+            &[
+                Some(&id_s),
+                Some(&r.symbol),
+                Some(&r.language),
+                Some(&version.to_string()),
+                Some(&r.organ),
+                Some(kind_name(r.kind)),
+                r.session.map(|s| s.to_string()).as_deref(),
+                r.title.as_deref(),
+                r.adoption_date.as_deref(),
+                r.distribution_date.as_deref(),
+                r.meeting.as_deref(),
+                r.main_committee.as_deref(),
+                Some(&text_array(&r.agenda_items)),
+                Some(&text_array(&r.draft_symbols)),
+                Some(&r.provenance.sha256),
+                Some(&r.provenance.extractor_version),
+                Some(&r.schema_version.to_string()),
+                fetched_at.as_deref(),
+                Some(&inc.body),
+            ],
+        );
+        let cfg = ts_config(&r.language);
+        for (ord, c) in clause_rows(r).iter().enumerate() {
+            let refs = format!(
+                "{{{}}}",
+                c.footnote_refs
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            row(
+                &mut self.clauses,
+                &[
+                    Some(&id_s),
+                    Some(&ord.to_string()),
+                    Some(c.kind),
+                    Some(&c.path),
+                    c.lead.as_deref(),
+                    Some(&c.text),
+                    Some(&refs),
+                    Some(cfg),
+                ],
+            );
+        }
+        for f in &r.footnotes {
+            row(
+                &mut self.footnotes,
+                &[Some(&id_s), Some(&f.number.to_string()), Some(&f.text)],
+            );
+        }
+        for (ord, cited) in r.references.iter().enumerate() {
+            row(
+                &mut self.citations,
+                &[Some(&id_s), Some(&ord.to_string()), Some(cited)],
+            );
+        }
+    }
+}
+
+pub(crate) fn kind_name(k: resingest_model::Kind) -> &'static str {
+    match k {
+        resingest_model::Kind::Resolution => "resolution",
+        resingest_model::Kind::Draft => "draft",
+        resingest_model::Kind::Amendment => "amendment",
+    }
+}
+
+/// Appends one COPY text-format row: tab-separated, `\N` for NULL, backslash escapes.
+fn row(out: &mut String, fields: &[Option<&str>]) {
+    for (n, f) in fields.iter().enumerate() {
+        if n > 0 {
+            out.push('\t');
+        }
+        match f {
+            None => out.push_str("\\N"),
+            Some(s) => {
+                for ch in s.chars() {
+                    match ch {
+                        '\\' => out.push_str("\\\\"),
+                        '\t' => out.push_str("\\t"),
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        c => out.push(c),
+                    }
+                }
+            }
+        }
+    }
+    out.push('\n');
+}
+
+/// A PostgreSQL `text[]` literal: `{"a","b \"c\""}`.
+fn text_array(items: &[String]) -> String {
+    let quoted: Vec<String> = items
+        .iter()
+        .map(|s| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
+        .collect();
+    format!("{{{}}}", quoted.join(","))
+}
+
+async fn copy_in(
+    tx: &mut Transaction<'_, Postgres>,
+    statement: &str,
+    data: String,
+) -> Result<u64, StoreError> {
+    if data.is_empty() {
+        return Ok(0);
+    }
+    let mut copy = tx.copy_in_raw(statement).await?;
+    copy.send(data.into_bytes()).await?;
+    Ok(copy.finish().await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extractor_versions_compare_numerically() {
+        assert!(extractor_newer(
+            "resingest-extract/0.10.0",
+            "resingest-extract/0.9.9"
+        ));
+        assert!(!extractor_newer(
+            "resingest-extract/0.9.9",
+            "resingest-extract/0.10.0"
+        ));
+        assert!(!extractor_newer(
+            "resingest-extract/0.1.0",
+            "resingest-extract/0.1.0"
+        ));
+        assert!(extractor_newer("other", "resingest-extract/0.1.0"));
+    }
+
+    #[test]
+    fn copy_rows_escape_tabs_newlines_backslashes_and_nulls() {
+        let mut out = String::new();
+        row(&mut out, &[Some("a\tb\\c\nd"), None]);
+        assert_eq!(out, "a\\tb\\\\c\\nd\t\\N\n");
+        assert_eq!(
+            text_array(&["68 (a)".into(), "x\"y".into()]),
+            "{\"68 (a)\",\"x\\\"y\"}"
+        );
+    }
+}
