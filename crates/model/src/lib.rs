@@ -5,12 +5,19 @@
 //!   defines it. The extractor produces it, the queue carries it, the sink stores it.
 //! - [`topology`]: exchange and queue names, their argument tables, the message envelope
 //!   (headers) and the event body, as plain data; `resingest-amqp` declares them with lapin.
+//! - [`akn`]: the same resolution as Akoma Ntoso 3.0 XML (AKN4UN conventions), [`to_akn`].
+//! - `gold`: [`Resolution::from_gold`], reading a hand-checked gold file, which leaves out the
+//!   fields only an extractor knows.
 //!
-//! This crate must stay small and free of I/O: it is types and their (de)serialisation.
+//! This crate must stay small and free of I/O: it is types, their (de)serialisation and their
+//! renderings.
 
+pub mod akn;
+mod gold;
 pub mod resolution;
 pub mod topology;
 
+pub use akn::to_akn;
 pub use resolution::{
     Annex, AnnexParagraph, Clause, Footnote, Kind, Paragraph, Part, Provenance, Resolution,
     Subparagraph, SCHEMA_VERSION,

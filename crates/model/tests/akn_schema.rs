@@ -1,0 +1,428 @@
+//! Every rendering validates against the Akoma Ntoso 3.0 schema: the gold files in
+//! `shared/gold` and hand-built edge cases, each checked with `xmllint --schema`.
+
+use resingest_model::{
+    to_akn, Annex, AnnexParagraph, Clause, Footnote, Kind, Paragraph, Part, Provenance, Resolution,
+    Subparagraph, SCHEMA_VERSION,
+};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// `shared/` from `$RESINGEST_SHARED` or beside the repository; `None` (test skipped) when
+/// absent outside CI, a panic in CI where a missing folder must not pass silently.
+fn shared() -> Option<PathBuf> {
+    let dir = std::env::var_os("RESINGEST_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    if dir.join("reference/schemas/akomantoso30.xsd").is_file() {
+        return Some(dir);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!(
+            "shared folder not found at {}: set RESINGEST_SHARED to the folder holding gold/ and reference/",
+            dir.display()
+        );
+    }
+    eprintln!("skipping: shared folder not found at {}", dir.display());
+    None
+}
+
+/// Validates `xml` with xmllint against the AKN schema; panics with xmllint's report.
+fn assert_valid(shared: &std::path::Path, name: &str, xml: &str) {
+    let schema = shared.join("reference/schemas/akomantoso30.xsd");
+    let mut child = Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(&schema)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("xmllint not found: install libxml2-utils");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(xml.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{name} does not validate:\n{}\n--- document ---\n{xml}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn gold_files(shared: &std::path::Path) -> Vec<(String, Resolution)> {
+    let mut files: Vec<_> = std::fs::read_dir(shared.join("gold"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, Resolution::from_gold(v).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn every_gold_file_renders_valid_akn() {
+    let Some(shared) = shared() else { return };
+    let gold = gold_files(&shared);
+    assert!(
+        gold.len() >= 5,
+        "expected the gold files, found {}",
+        gold.len()
+    );
+    for (name, r) in &gold {
+        assert_valid(&shared, name, &to_akn(r));
+    }
+}
+
+#[test]
+fn gold_renderings_keep_every_clause_footnote_and_citation() {
+    let Some(shared) = shared() else { return };
+    for (name, r) in gold_files(&shared) {
+        let xml = to_akn(&r);
+        assert_eq!(
+            xml.matches("<container eId=\"preamble__container_").count(),
+            r.preamble.len(),
+            "{name}"
+        );
+        assert_eq!(
+            xml.matches("<paragraph eId=\"para_").count(),
+            r.operative.len(),
+            "{name}"
+        );
+        assert_eq!(
+            xml.matches("<authorialNote ").count(),
+            r.footnotes.len(),
+            "{name}"
+        );
+        assert_eq!(
+            xml.matches("<attachment ").count(),
+            r.annexes.len(),
+            "{name}"
+        );
+        // Every listed citation is marked at least once (they are printed in clauses, annexes
+        // or footnotes of these documents).
+        for symbol in &r.references {
+            let number = symbol
+                .rsplit_once("RES/")
+                .map(|(_, n)| n)
+                .unwrap()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect::<String>();
+            let number = number.trim_end_matches('-');
+            assert!(
+                xml.contains(&format!("/{number}\">")),
+                "{name}: no <ref> for {symbol}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_gold_rendering_has_the_documented_identifiers() {
+    let Some(shared) = shared() else { return };
+    let (_, r) = gold_files(&shared)
+        .into_iter()
+        .find(|(n, _)| n == "A-RES-78-101.json")
+        .expect("A-RES-78-101.json in gold");
+    let xml = to_akn(&r);
+    for needle in [
+        "<FRBRthis value=\"/akn/un/statement/deliberation/un-ga/2023-12-07/78-101/!main\"/>",
+        "<FRBRuri value=\"/akn/un/statement/deliberation/un-ga/2023-12-07/78-101/eng@\"/>",
+        "<FRBRalias value=\"A/RES/78/101\" name=\"symbol\"/>",
+        "<docNumber>78/101</docNumber>",
+        "<session value=\"78\">Seventy-eighth session</session>",
+        "<i>Recalling</i> its resolution <ref href=\"/akn/un/statement/deliberation/un-ga/1514-XV\">1514 (XV)</ref>",
+        "Colonial Countries and Peoples for 2023,<authorialNote eId=\"authorialNote_1\" marker=\"1\" placement=\"bottom\"><p>Official Records",
+        "<event refersTo=\"#meeting\">45th plenary meeting</event> <docDate date=\"2023-12-07\" refersTo=\"#adoptionDate\">7 December 2023</docDate>",
+        "<point eId=\"para_8__list_1__point_h\">",
+    ] {
+        assert!(xml.contains(needle), "missing {needle}\n{xml}");
+    }
+}
+
+fn base(symbol: &str, organ: &str) -> Resolution {
+    Resolution {
+        symbol: symbol.into(),
+        organ: organ.into(),
+        language: "en".into(),
+        session: Some(80),
+        agenda_items: vec!["68 (a)".into(), "69".into()],
+        distribution: Some("General".into()),
+        distribution_date: Some("2025-12-31".into()),
+        adoption_date: Some("2025-12-30".into()),
+        meeting: Some("69th plenary meeting".into()),
+        main_committee: Some("Third Committee".into()),
+        draft_symbols: vec!["A/80/481/Add.2".into()],
+        title: Some("Rights & <wrongs> \"quoted\"".into()),
+        preamble: vec![Clause {
+            index: 1,
+            lead: Some("Recalling".into()),
+            text: "Recalling its resolution 51/1 & resolution 1514 (XV),".into(),
+            footnote_refs: vec![1],
+        }],
+        operative: vec![
+            Paragraph {
+                number: 1,
+                lead: Some("Decides".into()),
+                text: "Decides to act;".into(),
+                footnote_refs: vec![],
+                subparagraphs: vec![],
+            },
+            Paragraph {
+                number: 2,
+                lead: Some("Requests".into()),
+                text: "Requests:".into(),
+                footnote_refs: vec![2],
+                subparagraphs: vec![Subparagraph {
+                    label: "a".into(),
+                    text: "To report;".into(),
+                    footnote_refs: vec![1],
+                    subparagraphs: vec![],
+                }],
+            },
+        ],
+        footnotes: vec![
+            Footnote {
+                number: 1,
+                text: "Resolution 1514 (XV).".into(),
+            },
+            Footnote {
+                number: 2,
+                text: "A/80/5.".into(),
+            },
+        ],
+        references: vec!["A/RES/51/1".into(), "A/RES/1514(XV)".into()],
+        annexes: vec![],
+        kind: Kind::Resolution,
+        parts: None,
+        provenance: Provenance {
+            sha256: "ab".repeat(32),
+            bytes: 1234,
+            pages: 2,
+            extractor_version: "0.1.0".into(),
+        },
+        schema_version: SCHEMA_VERSION,
+    }
+}
+
+fn sub(label: &str, text: &str, subs: Vec<Subparagraph>) -> Subparagraph {
+    Subparagraph {
+        label: label.into(),
+        text: text.into(),
+        footnote_refs: vec![],
+        subparagraphs: subs,
+    }
+}
+
+#[test]
+fn edge_cases_render_valid_akn() {
+    let Some(shared) = shared() else { return };
+    let mut cases: Vec<(&str, Resolution)> = Vec::new();
+
+    cases.push(("base", base("A/RES/80/1", "General Assembly")));
+
+    let mut no_preamble = base("A/RES/80/2", "General Assembly");
+    no_preamble.preamble.clear();
+    no_preamble.operative.truncate(1);
+    cases.push(("no preamble, single unnumbered paragraph", no_preamble));
+
+    let mut nested = base("A/RES/80/3", "General Assembly");
+    nested.operative[1].subparagraphs = vec![
+        sub(
+            "a",
+            "To do:",
+            vec![sub("i", "this;", vec![]), sub("ii", "that;", vec![])],
+        ),
+        sub(
+            "b",
+            "Again:",
+            vec![sub("i", "deeper:", vec![sub("a", "deepest;", vec![])])],
+        ),
+        // A duplicate label must not produce a duplicate eId.
+        sub("b", "Twice;", vec![]),
+        sub("", "Unlabelled with spaces;", vec![]),
+    ];
+    cases.push(("sub-sub-items and duplicate labels", nested));
+
+    let mut parts = base("A/RES/80/4", "General Assembly");
+    let (pre, ops) = (
+        std::mem::take(&mut parts.preamble),
+        std::mem::take(&mut parts.operative),
+    );
+    parts.parts = Some(vec![
+        Part {
+            label: "A".into(),
+            title: Some("Part A".into()),
+            preamble: pre.clone(),
+            operative: ops.clone(),
+        },
+        Part {
+            label: "B".into(),
+            title: None,
+            preamble: pre,
+            operative: ops,
+        },
+        Part {
+            label: "C D".into(),
+            title: None,
+            preamble: vec![],
+            operative: vec![],
+        },
+    ]);
+    cases.push(("parts", parts));
+
+    let mut annexes = base("A/RES/80/5", "General Assembly");
+    annexes.annexes = vec![
+        Annex {
+            heading: Some("Annex I".into()),
+            title: Some("Declaration".into()),
+            text: "Preamble text. 1. First, see resolution 51/1; 2. Second.".into(),
+            paragraphs: Some(vec![
+                AnnexParagraph {
+                    number: 1,
+                    text: "First, see resolution 51/1;".into(),
+                    footnote_refs: vec![3],
+                },
+                AnnexParagraph {
+                    number: 2,
+                    text: "Second.".into(),
+                    footnote_refs: vec![],
+                },
+            ]),
+        },
+        Annex {
+            heading: None,
+            title: None,
+            text: "Inline adopted text with a table 1 2 3".into(),
+            paragraphs: None,
+        },
+        Annex {
+            heading: Some("Annex III".into()),
+            title: None,
+            text: "Text that does not hold its paragraphs.".into(),
+            paragraphs: Some(vec![AnnexParagraph {
+                number: 1,
+                text: "Elsewhere.".into(),
+                footnote_refs: vec![9],
+            }]),
+        },
+    ];
+    annexes.footnotes.push(Footnote {
+        number: 3,
+        text: "In the annex.".into(),
+    });
+    annexes.footnotes.push(Footnote {
+        number: 4,
+        text: "Referred to by no clause.".into(),
+    });
+    cases.push((
+        "annexes with paragraphs, orphan and dangling footnotes",
+        annexes,
+    ));
+
+    let mut untitled = base("A/RES/80/6", "General Assembly");
+    untitled.title = None;
+    untitled.main_committee = None;
+    cases.push(("null title, no committee", untitled));
+
+    let mut sc = base("S/RES/2769(2025)", "Security Council");
+    sc.session = None;
+    sc.agenda_items.clear();
+    sc.main_committee = None;
+    sc.draft_symbols.clear();
+    sc.title = None;
+    sc.meeting = Some("9838th meeting".into());
+    sc.references = vec!["S/RES/1970(2011)".into()];
+    sc.preamble[0].text = "Recalling resolution 1970 (2011),".into();
+    cases.push(("security council", sc));
+
+    let mut draft = base("A/C.3/80/L.56", "General Assembly");
+    draft.kind = Kind::Draft;
+    draft.adoption_date = None;
+    draft.meeting = None;
+    draft.distribution = Some("Limited".into());
+    cases.push(("draft", draft));
+
+    let mut bare = base("", "");
+    bare.kind = Kind::Amendment;
+    bare.language = "xx".into();
+    bare.session = None;
+    bare.adoption_date = Some("not a date".into());
+    bare.distribution_date = Some("2025-02-30".into());
+    bare.preamble.clear();
+    bare.operative.clear();
+    bare.footnotes.clear();
+    bare.title = Some("Bad \u{c}chars\u{0}".into());
+    cases.push((
+        "amendment without clauses, organ, symbol or valid dates",
+        bare,
+    ));
+
+    let mut hrc = base("A/HRC/RES/59/25", "Human Rights Council");
+    hrc.main_committee = None;
+    hrc.references = vec!["A/RES/51/1".into(), "A/HRC/RES/51/1".into()];
+    hrc.preamble[0].text =
+        "Recalling Human Rights Council resolution 51/1 & resolution 1514 (XV),".into();
+    cases.push(("human rights council", hrc));
+
+    for (name, r) in &cases {
+        assert_valid(&shared, name, &to_akn(r));
+    }
+}
+
+#[test]
+fn edge_case_renderings_say_what_they_hold() {
+    let mut r = base("A/RES/80/5", "General Assembly");
+    r.annexes = vec![Annex {
+        heading: Some("Annex".into()),
+        title: None,
+        text: "Intro. 1. First; 2. Second.".into(),
+        paragraphs: Some(vec![
+            AnnexParagraph {
+                number: 1,
+                text: "First;".into(),
+                footnote_refs: vec![],
+            },
+            AnnexParagraph {
+                number: 2,
+                text: "Second.".into(),
+                footnote_refs: vec![],
+            },
+        ]),
+    }];
+    r.footnotes.push(Footnote {
+        number: 7,
+        text: "Orphan.".into(),
+    });
+    let xml = to_akn(&r);
+    // Footnote 1 is referred to twice: the note once, then a noteRef.
+    assert_eq!(xml.matches("marker=\"1\" placement=\"bottom\"").count(), 1);
+    assert!(xml.contains("<noteRef href=\"#authorialNote_1\" marker=\"1\"/>"));
+    assert!(xml.contains("<container eId=\"conclusions__footnotes\" name=\"footnotes\">"));
+    assert!(xml.contains("marker=\"7\""));
+    assert!(xml.contains(
+        "<p>Intro.</p>\n      <paragraph eId=\"att_1__para_1\"><num>1.</num><content><p>First;</p></content></paragraph>"
+    ));
+    assert!(xml.contains("Rights &amp; &lt;wrongs&gt; &quot;quoted&quot;"));
+    assert!(xml.contains(
+        "[on the report of the <inline name=\"mainCommittee\">Third Committee</inline> (<inline name=\"draftSymbol\">A/80/481/Add.2</inline>)]"
+    ));
+    assert!(xml.contains("Agenda items <inline name=\"agendaItem\">68 (a)</inline> and <inline name=\"agendaItem\">69</inline>"));
+
+    let mut single = base("A/RES/80/2", "General Assembly");
+    single.operative.truncate(1);
+    assert!(!to_akn(&single).contains("<num>1.</num>"));
+}
