@@ -1,0 +1,26 @@
+//! Scoring extractions, the library behind `resingest eval`.
+//!
+//! Two ways to judge an extracted [`Resolution`](resingest_model::Resolution):
+//! - against a hand-checked gold file: [`compare`] walks both documents unit by unit (`units`
+//!   names them `P3`, `O8.a`, `A.O2`), normalises text with [`normalize`] and returns a
+//!   [`DocReport`] (exact units, metadata, footnotes and annexes, with a short reason for each
+//!   wrong one);
+//! - without gold: [`structural_check`] returns the [`Problem`]s a sound extraction cannot have
+//!   (numbering gaps, missing leads, page furniture in clauses, text of pdftotext's output
+//!   missing from the clauses).
+//!
+//! [`Summary`] adds up many documents for the closing lines.
+//!
+//! This crate reads nothing from disk and runs no program: the caller loads gold files and
+//! runs pdftotext, so the checks stay testable on hand-built documents.
+
+pub mod compare;
+pub mod normalize;
+pub mod structural;
+pub mod summary;
+mod units;
+
+pub use compare::{compare, compare_values, DocReport};
+pub use normalize::normalize;
+pub use structural::{structural_check, Problem};
+pub use summary::Summary;
