@@ -155,7 +155,10 @@ mod tests {
 
     #[test]
     fn kind_serialises_lowercase() {
-        assert_eq!(serde_json::to_string(&Kind::Amendment).unwrap(), "\"amendment\"");
+        assert_eq!(
+            serde_json::to_string(&Kind::Amendment).unwrap(),
+            "\"amendment\""
+        );
     }
 
     #[test]
