@@ -188,38 +188,9 @@ impl<'a> Renderer<'a> {
 
     fn meta(&mut self) {
         let r = self.r;
-        let lang = uri::language3(&r.language).to_string();
-        let (work, actor) = (self.work.clone(), self.actor.clone());
-        let date = format!(
-            "<FRBRdate date=\"{}\" name=\"{}\"/>",
-            self.date.iso, self.date.name
-        );
+        let actor = self.actor.clone();
         self.line(2, "<meta>");
-        self.identification(3, &format!("{work}/!main"), Some(&r.symbol));
-        self.line(4, "<FRBRExpression>");
-        self.line(
-            5,
-            &format!(
-                "<FRBRthis value=\"{}\"/>",
-                escape(&format!("{work}/{lang}@/!main"))
-            ),
-        );
-        self.line(
-            5,
-            &format!(
-                "<FRBRuri value=\"{}\"/>",
-                escape(&format!("{work}/{lang}@"))
-            ),
-        );
-        self.line(5, &date);
-        self.line(5, &format!("<FRBRauthor href=\"#{actor}\"/>"));
-        self.line(
-            5,
-            &format!("<FRBRlanguage language=\"{}\"/>", escape(&lang)),
-        );
-        self.line(4, "</FRBRExpression>");
-        self.manifestation(&format!("{work}/{lang}@"), "/!main.xml");
-        self.line(3, "</identification>");
+        self.identification(3, "main", Some(&r.symbol));
 
         self.line(3, "<references source=\"#resingest\">");
         let organ = if r.organ.is_empty() {
@@ -266,71 +237,61 @@ impl<'a> Renderer<'a> {
         self.line(2, "</meta>");
     }
 
-    /// Opens `identification` with the FRBRWork (left open for the Expression that follows).
-    fn identification(&mut self, depth: usize, this: &str, symbol: Option<&str>) {
-        let (work, actor) = (self.work.clone(), self.actor.clone());
-        self.line(depth, "<identification source=\"#resingest\">");
-        self.line(depth + 1, "<FRBRWork>");
-        self.line(
-            depth + 2,
-            &format!("<FRBRthis value=\"{}\"/>", escape(this)),
+    /// The FRBR identification of one component (`main`, `annex_1`) of the work: Work,
+    /// Expression and Manifestation, all with the work date.
+    fn identification(&mut self, depth: usize, component: &str, symbol: Option<&str>) {
+        let work = &self.work;
+        let expression = format!("{work}/{}@", uri::language3(&self.r.language));
+        let date = format!(
+            "<FRBRdate date=\"{}\" name=\"{}\"/>",
+            self.date.iso, self.date.name
         );
-        self.line(
-            depth + 2,
-            &format!("<FRBRuri value=\"{}\"/>", escape(&work)),
-        );
+        let author = format!("<FRBRauthor href=\"#{}\"/>", self.actor);
+        let value = |element: &str, v: &str| format!("<{element} value=\"{}\"/>", escape(v));
+        let mut frbr = vec![
+            (1, "<FRBRWork>".to_string()),
+            (2, value("FRBRthis", &format!("{work}/!{component}"))),
+            (2, value("FRBRuri", work)),
+        ];
         if let Some(symbol) = symbol.filter(|s| !s.is_empty()) {
-            self.line(
-                depth + 2,
-                &format!("<FRBRalias value=\"{}\" name=\"symbol\"/>", escape(symbol)),
-            );
+            let alias = format!("<FRBRalias value=\"{}\" name=\"symbol\"/>", escape(symbol));
+            frbr.push((2, alias));
         }
-        self.line(
-            depth + 2,
-            &format!(
-                "<FRBRdate date=\"{}\" name=\"{}\"/>",
-                self.date.iso, self.date.name
+        frbr.extend([
+            (2, date.clone()),
+            (2, author.clone()),
+            (2, "<FRBRcountry value=\"un\"/>".to_string()),
+            (2, value("FRBRnumber", &uri::number(&self.r.symbol))),
+            (1, "</FRBRWork>".to_string()),
+            (1, "<FRBRExpression>".to_string()),
+            (2, value("FRBRthis", &format!("{expression}/!{component}"))),
+            (2, value("FRBRuri", &expression)),
+            (2, date.clone()),
+            (2, author),
+            (
+                2,
+                format!(
+                    "<FRBRlanguage language=\"{}\"/>",
+                    escape(uri::language3(&self.r.language))
+                ),
             ),
-        );
-        self.line(depth + 2, &format!("<FRBRauthor href=\"#{actor}\"/>"));
-        self.line(depth + 2, "<FRBRcountry value=\"un\"/>");
-        self.line(
-            depth + 2,
-            &format!(
-                "<FRBRnumber value=\"{}\"/>",
-                escape(&uri::number(&self.r.symbol))
+            (1, "</FRBRExpression>".to_string()),
+            (1, "<FRBRManifestation>".to_string()),
+            (
+                2,
+                value("FRBRthis", &format!("{expression}/!{component}.xml")),
             ),
-        );
-        self.line(depth + 1, "</FRBRWork>");
-    }
-
-    /// The FRBRManifestation of `expression` with the component suffix (`/!main.xml`).
-    fn manifestation(&mut self, expression: &str, component: &str) {
-        self.line(4, "<FRBRManifestation>");
-        self.line(
-            5,
-            &format!(
-                "<FRBRthis value=\"{}\"/>",
-                escape(&format!("{expression}{component}"))
-            ),
-        );
-        self.line(
-            5,
-            &format!(
-                "<FRBRuri value=\"{}\"/>",
-                escape(&format!("{expression}.xml"))
-            ),
-        );
-        self.line(
-            5,
-            &format!(
-                "<FRBRdate date=\"{}\" name=\"{}\"/>",
-                self.date.iso, self.date.name
-            ),
-        );
-        self.line(5, "<FRBRauthor href=\"#resingest\"/>");
-        self.line(5, "<FRBRformat value=\"application/akn+xml\"/>");
-        self.line(4, "</FRBRManifestation>");
+            (2, value("FRBRuri", &format!("{expression}.xml"))),
+            (2, date),
+            (2, "<FRBRauthor href=\"#resingest\"/>".to_string()),
+            (2, "<FRBRformat value=\"application/akn+xml\"/>".to_string()),
+            (1, "</FRBRManifestation>".to_string()),
+        ]);
+        self.line(depth, "<identification source=\"#resingest\">");
+        for (indent, markup) in frbr {
+            self.line(depth + indent, &markup);
+        }
+        self.line(depth, "</identification>");
     }
 
     fn provenance(&mut self, p: &Provenance) {
@@ -809,35 +770,7 @@ impl<'a> Renderer<'a> {
         self.line(3, &format!("<attachment eId=\"{id}\">"));
         self.line(4, "<doc name=\"annex\">");
         self.line(5, "<meta>");
-        // Depths inside the nested doc run deeper than the statement's; indentation is cosmetic.
-        let component = format!("/!annex_{n}");
-        self.identification(6, &format!("{}{component}", self.work), None);
-        let lang = uri::language3(&self.r.language).to_string();
-        let expression = format!("{}/{lang}@", self.work);
-        self.line(7, "<FRBRExpression>");
-        self.line(
-            8,
-            &format!(
-                "<FRBRthis value=\"{}\"/>",
-                escape(&format!("{expression}{component}"))
-            ),
-        );
-        self.line(8, &format!("<FRBRuri value=\"{}\"/>", escape(&expression)));
-        self.line(
-            8,
-            &format!(
-                "<FRBRdate date=\"{}\" name=\"{}\"/>",
-                self.date.iso, self.date.name
-            ),
-        );
-        self.line(8, &format!("<FRBRauthor href=\"#{}\"/>", self.actor));
-        self.line(
-            8,
-            &format!("<FRBRlanguage language=\"{}\"/>", escape(&lang)),
-        );
-        self.line(7, "</FRBRExpression>");
-        self.manifestation(&expression, &format!("{component}.xml"));
-        self.line(6, "</identification>");
+        self.identification(6, &format!("annex_{n}"), None);
         self.line(5, "</meta>");
         if annex.heading.is_some() || annex.title.is_some() {
             self.line(5, "<preface>");
