@@ -23,6 +23,15 @@ pub struct Args {
     /// Most pages read from one PDF
     #[arg(long, env = "RESINGEST_MAX_PAGES", default_value_t = Limits::default().max_pages)]
     max_pages: u32,
+    /// Largest decompressed size of one stream, in bytes
+    #[arg(long, env = "RESINGEST_MAX_STREAM_BYTES", default_value_t = Limits::default().max_stream_bytes)]
+    max_stream_bytes: u64,
+    /// Largest decompressed content of one PDF, summed over its pages, in bytes
+    #[arg(long, env = "RESINGEST_MAX_DOCUMENT_BYTES", default_value_t = Limits::default().max_document_bytes)]
+    max_document_bytes: u64,
+    /// Deepest nesting of arrays, dictionaries and form XObjects in page content
+    #[arg(long, env = "RESINGEST_MAX_NESTING_DEPTH", default_value_t = Limits::default().max_nesting_depth)]
+    max_nesting_depth: u32,
     #[command(flatten)]
     isolate: crate::isolate::IsolateArgs,
     /// PDF files to read
@@ -52,7 +61,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let limits = Limits {
         max_bytes: args.max_bytes,
         max_pages: args.max_pages,
-        ..Limits::default()
+        max_stream_bytes: args.max_stream_bytes,
+        max_document_bytes: args.max_document_bytes,
+        max_nesting_depth: args.max_nesting_depth,
     };
     if args.out.is_none() && args.files.len() > 1 {
         anyhow::bail!("{} files given without --out: name an output folder with --out DIR", args.files.len());

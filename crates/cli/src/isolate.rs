@@ -35,7 +35,7 @@ pub struct IsolateArgs {
 /// Where `render` runs: here, or in a pool of children.
 pub enum Renderer {
     InProcess,
-    Isolated(Pool),
+    Isolated(Box<Pool>),
 }
 
 impl Renderer {
@@ -56,7 +56,7 @@ impl Renderer {
         };
         let config = PoolConfig::current_exe(args.workers.max(1), limits)
             .context("finding our own executable")?;
-        Ok(Renderer::Isolated(Pool::new(config)?))
+        Ok(Renderer::Isolated(Box::new(Pool::new(config)?)))
     }
 
     pub fn render(&self, pdf: &[u8], format: Format, limits: &Limits) -> anyhow::Result<Vec<u8>> {

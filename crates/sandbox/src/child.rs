@@ -181,10 +181,12 @@ impl Failpoint {
                 std::hint::black_box(recurse(std::hint::black_box(u64::MAX)));
             }
             Action::Oom => {
+                // Reserved, not touched: address space runs out at once, without the page
+                // faults that would spend the CPU budget first.
                 let mut hoard: Vec<Vec<u8>> = Vec::new();
                 loop {
-                    hoard.push(vec![1u8; 64 << 20]);
-                    std::hint::black_box(&hoard);
+                    hoard.push(Vec::with_capacity(256 << 20));
+                    std::hint::black_box(&mut hoard);
                 }
             }
             Action::Hang => loop {
