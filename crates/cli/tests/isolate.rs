@@ -325,6 +325,8 @@ fn cli_isolate_survives_hostile_files_and_writes_the_rest_like_without_isolation
     let isolated = Command::new(BIN)
         .args([
             "extract",
+            "--format",
+            "text",
             "--isolate",
             "--timeout",
             "8",
@@ -360,7 +362,7 @@ fn cli_isolate_survives_hostile_files_and_writes_the_rest_like_without_isolation
         assert!(stderr.contains(line), "missing {line:?} in:\n{stderr}");
     }
     let plain = Command::new(BIN)
-        .arg("extract")
+        .args(["extract", "--format", "text"])
         .arg(&path)
         .output()
         .unwrap();
