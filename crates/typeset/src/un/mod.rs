@@ -228,7 +228,7 @@ fn render_once(res: &Resolution, opts: &Options) -> (Vec<u8>, Report) {
             Paragraph::line(bold(sub))
                 .size(12.0, 13.44)
                 .space_before(12.0)
-                .measure(315.0)
+                .measure(300.0)
                 .keep_with_next(),
         );
     }
