@@ -7,14 +7,16 @@ use anyhow::Context;
 use resingest_extract::{Format, Limits};
 
 #[derive(clap::Args)]
-#[command(after_help = "Exit status: 0 when every file was extracted, 1 when any failed \
-(each failure is named on stderr and the other files are still written), 2 on bad usage.")]
+#[command(
+    after_help = "Exit status: 0 when every file was extracted, 1 when any failed \
+(each failure is named on stderr and the other files are still written), 2 on bad usage."
+)]
 pub struct Args {
     /// Output format
-    #[arg(long, value_enum, default_value = "text")]
+    #[arg(long, value_enum, default_value = "json")]
     format: FormatArg,
-    /// Write one file per input into DIR (`<stem>.txt`, `<stem>.layout.json`); without it a
-    /// single input goes to stdout
+    /// Write one file per input into DIR (`<stem>.json`, `<stem>.xml`, `<stem>.txt`,
+    /// `<stem>.layout.json`); without it output goes to stdout (JSON Lines for several files)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Largest PDF accepted, in bytes
@@ -45,6 +47,10 @@ enum FormatArg {
     Text,
     /// The span model as JSON, for debugging
     Layout,
+    /// The resolution as structured clauses (the JSON contract); JSON Lines on stdout
+    Json,
+    /// Akoma Ntoso 3.0 XML (AKN4UN)
+    Akn,
 }
 
 impl From<FormatArg> for Format {
@@ -52,6 +58,8 @@ impl From<FormatArg> for Format {
         match f {
             FormatArg::Text => Format::Text,
             FormatArg::Layout => Format::Layout,
+            FormatArg::Json => Format::Json,
+            FormatArg::Akn => Format::Akn,
         }
     }
 }
@@ -65,11 +73,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         max_document_bytes: args.max_document_bytes,
         max_nesting_depth: args.max_nesting_depth,
     };
-    if args.out.is_none() && args.files.len() > 1 {
-        anyhow::bail!("{} files given without --out: name an output folder with --out DIR", args.files.len());
+    if args.out.is_none() && args.files.len() > 1 && format != Format::Json {
+        anyhow::bail!(
+            "{} files given without --out: name an output folder with --out DIR",
+            args.files.len()
+        );
     }
     if let Some(dir) = &args.out {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating output folder {}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating output folder {}", dir.display()))?;
     }
     let renderer = crate::isolate::Renderer::new(&args.isolate)?;
     let failed = renderer.for_each(&args.files, |file| {
@@ -105,13 +117,20 @@ fn extract_one(
     let rendered = renderer.render(&bytes, format, limits)?;
     match out {
         Some(dir) => {
-            let stem = file.file_stem().unwrap_or(file.as_os_str()).to_string_lossy();
+            let stem = file
+                .file_stem()
+                .unwrap_or(file.as_os_str())
+                .to_string_lossy();
             let path = dir.join(format!("{stem}{}", format.suffix()));
-            std::fs::write(&path, rendered).with_context(|| format!("writing {}", path.display()))?;
+            std::fs::write(&path, rendered)
+                .with_context(|| format!("writing {}", path.display()))?;
         }
         None => {
             use std::io::Write;
-            std::io::stdout().lock().write_all(&rendered).context("writing to stdout")?;
+            std::io::stdout()
+                .lock()
+                .write_all(&rendered)
+                .context("writing to stdout")?;
         }
     }
     Ok(())

@@ -9,7 +9,7 @@ use crate::pdf::RawDocument;
 
 mod structure;
 
-pub use structure::{Footnote, Paragraph};
+pub use structure::{is_marker, Footnote, Paragraph};
 
 /// A word break needs a gap wider than this share of the font size (poppler uses 0.1; Word's
 /// justified lines and kerning stay below it inside words, real spaces are ~0.25).

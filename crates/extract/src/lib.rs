@@ -24,6 +24,7 @@ pub mod interp;
 pub mod layout;
 pub mod lexer;
 pub mod pdf;
+pub mod resolution;
 pub mod text;
 
 pub use error::ExtractError;
@@ -70,6 +71,10 @@ pub enum Format {
     Text,
     /// The span model as JSON, for debugging.
     Layout,
+    /// The resolution JSON contract (`shared/gold/README.md`).
+    Json,
+    /// Akoma Ntoso 3.0 XML following AKN4UN.
+    Akn,
 }
 
 impl Format {
@@ -78,6 +83,8 @@ impl Format {
         match self {
             Format::Text => ".txt",
             Format::Layout => ".layout.json",
+            Format::Json => ".json",
+            Format::Akn => ".xml",
         }
     }
 }
@@ -88,12 +95,39 @@ pub fn read_layout(pdf: &[u8], limits: &Limits) -> Result<Document, ExtractError
     Ok(layout::build(raw))
 }
 
+/// Reads a PDF into the resolution contract, with its provenance.
+pub fn extract_resolution(
+    pdf: &[u8],
+    limits: &Limits,
+) -> Result<resingest_model::Resolution, ExtractError> {
+    let doc = read_layout(pdf, limits)?;
+    Ok(resolution_of(&doc, pdf))
+}
+
+fn resolution_of(doc: &Document, pdf: &[u8]) -> resingest_model::Resolution {
+    use sha2::Digest;
+    let provenance = resingest_model::Provenance {
+        sha256: hex::encode(sha2::Sha256::digest(pdf)),
+        bytes: pdf.len() as u64,
+        pages: doc.pages.len() as u32,
+        extractor_version: EXTRACTOR_VERSION.to_string(),
+    };
+    resolution::parse(doc, provenance)
+}
+
 /// Reads a PDF and renders it in `format`; the one entry point the CLI and the isolated
-/// child processes call.
+/// child processes call. JSON is one line (JSON Lines when several go to one stream).
 pub fn render(pdf: &[u8], format: Format, limits: &Limits) -> Result<Vec<u8>, ExtractError> {
     let doc = read_layout(pdf, limits)?;
     Ok(match format {
         Format::Text => text::render(&doc).into_bytes(),
         Format::Layout => serde_json::to_vec_pretty(&doc).expect("layout serialises"),
+        Format::Json => {
+            let mut v =
+                serde_json::to_vec(&resolution_of(&doc, pdf)).expect("resolution serialises");
+            v.push(b'\n');
+            v
+        }
+        Format::Akn => resingest_model::akn::to_akn(&resolution_of(&doc, pdf)).into_bytes(),
     })
 }

@@ -355,9 +355,11 @@ fn paragraphs(pages: &[Page], body_size: f32) -> Vec<Paragraph> {
         let margin = mode(regular().map(|l| l.x0))
             .or_else(|| body.iter().map(|l| l.x0).reduce(f32::min))
             .unwrap_or(0.0);
-        let right = regular()
-            .map(|l| l.x1)
-            .fold(f32::MIN, f32::max)
+        // Justified lines share their right edge: the common x1 among the longest lines
+        // (a masthead or a table may reach further).
+        let widest = regular().map(|l| l.x1).fold(f32::MIN, f32::max);
+        let right = mode(regular().map(|l| l.x1).filter(|x| *x >= 0.85 * widest))
+            .unwrap_or(widest)
             .max(margin + 100.0);
         let pitch = mode(
             body.windows(2)

@@ -1,0 +1,776 @@
+//! From layout paragraphs to the resolution contract (`shared/gold/README.md`).
+//!
+//! The document reads as: masthead and header block (metadata), the formula ("The General
+//! Assembly,"), preambular clauses, operative paragraphs with sub-items, the closing meeting
+//! line, then annexes. Leads are the opening italic run of a clause; the lexicon in
+//! [`lexicon`] stands in only for PDFs with no italic information at all.
+
+mod lexicon;
+pub mod meta;
+pub mod refs;
+
+use resingest_model::{
+    Annex, AnnexParagraph, Clause, Footnote, Kind, Paragraph as Operative, Provenance, Resolution,
+    Subparagraph, SCHEMA_VERSION,
+};
+
+use crate::layout::{is_marker, Document, Paragraph};
+
+/// A paragraph as the parser sees it: its text with italic flags per char, the footnote
+/// markers it holds, and the text for citation scanning (footnote text at its marker).
+struct Para<'a> {
+    src: &'a Paragraph,
+    chars: Vec<(char, bool)>,
+    refs: Vec<u32>,
+    cite_text: String,
+}
+
+impl<'a> Para<'a> {
+    fn new(src: &'a Paragraph, doc: &Document) -> Para<'a> {
+        let mut chars: Vec<(char, bool)> = Vec::new();
+        let mut refs = Vec::new();
+        let mut cite_text = String::new();
+        for sp in &src.spans {
+            if is_marker(sp) {
+                for n in sp
+                    .text
+                    .split([',', ' '])
+                    .filter_map(|p| p.trim().parse::<u32>().ok())
+                {
+                    refs.push(n);
+                    if let Some(f) = doc.footnotes.iter().find(|f| f.number == Some(n)) {
+                        cite_text.push(' ');
+                        cite_text.push_str(&f.text);
+                        cite_text.push(' ');
+                    }
+                }
+                continue;
+            }
+            if sp.space_before && chars.last().is_some_and(|c| c.0 != ' ') {
+                chars.push((' ', false));
+                cite_text.push(' ');
+            }
+            for c in sp.text.chars() {
+                let c = if c.is_whitespace() { ' ' } else { c };
+                if c == ' ' && chars.last().is_some_and(|l| l.0 == ' ') {
+                    continue;
+                }
+                chars.push((c, sp.italic && c != ' '));
+            }
+            cite_text.push_str(&sp.text);
+        }
+        while chars.last().is_some_and(|c| c.0 == ' ') {
+            chars.pop();
+        }
+        let start = chars.iter().position(|c| c.0 != ' ').unwrap_or(chars.len());
+        chars.drain(..start);
+        Para {
+            src,
+            chars,
+            refs,
+            cite_text,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.chars.iter().map(|c| c.0).collect()
+    }
+
+    fn is_bold(&self) -> bool {
+        self.src.is_bold()
+    }
+}
+
+/// A paragraph's leading label: an operative number `12.`, or a sub-item `(a)`, `(iv)`, `a.`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Label {
+    Number(u32),
+    Item(String),
+}
+
+/// The label and the number of chars it takes (with the white space after it).
+fn label_of(text: &str) -> Option<(Label, usize)> {
+    let chars: Vec<char> = text.chars().collect();
+    let skip_ws = |mut k: usize| {
+        while k < chars.len() && chars[k] == ' ' {
+            k += 1;
+        }
+        k
+    };
+    let digits: String = chars.iter().take_while(|c| c.is_ascii_digit()).collect();
+    if !digits.is_empty()
+        && digits.len() <= 3
+        && chars.get(digits.len()) == Some(&'.')
+        && chars.get(digits.len() + 1).is_none_or(|c| *c == ' ')
+    {
+        return Some((
+            Label::Number(digits.parse().ok()?),
+            skip_ws(digits.len() + 1),
+        ));
+    }
+    if chars.first() == Some(&'(') {
+        let inner: String = chars[1..]
+            .iter()
+            .take_while(|c| c.is_ascii_lowercase())
+            .collect();
+        if !inner.is_empty()
+            && inner.len() <= 5
+            && chars.get(inner.len() + 1) == Some(&')')
+            && chars.get(inner.len() + 2).is_none_or(|c| *c == ' ')
+        {
+            return Some((Label::Item(inner.clone()), skip_ws(inner.len() + 2)));
+        }
+    }
+    if chars.len() > 3
+        && chars[0].is_ascii_lowercase()
+        && chars[1] == '.'
+        && chars[2] == ' '
+        && chars[3].is_uppercase()
+    {
+        return Some((Label::Item(chars[0].to_string()), skip_ws(2)));
+    }
+    None
+}
+
+fn roman_value(s: &str) -> Option<u32> {
+    let mut total = 0;
+    let mut prev = 0;
+    for c in s.chars().rev() {
+        let v = match c {
+            'i' => 1,
+            'v' => 5,
+            'x' => 10,
+            'l' => 50,
+            _ => return None,
+        };
+        if v < prev {
+            total -= v;
+        } else {
+            total += v;
+            prev = v;
+        }
+    }
+    (total > 0).then_some(total)
+}
+
+fn to_roman(mut n: u32) -> String {
+    let mut s = String::new();
+    for (v, r) in [
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ] {
+        while n >= v {
+            s.push_str(r);
+            n -= v;
+        }
+    }
+    s
+}
+
+fn next_letter(prev: Option<&str>) -> String {
+    match prev {
+        None => "a".into(),
+        Some(p) if p.len() == 1 => {
+            let c = p.as_bytes()[0];
+            if c == b'z' {
+                "aa".into()
+            } else {
+                ((c + 1) as char).to_string()
+            }
+        }
+        Some(p) => {
+            let c = p.as_bytes()[0];
+            let n = if c == b'z' { b'a' } else { c + 1 };
+            String::from_utf8(vec![n; p.len()]).unwrap_or_default()
+        }
+    }
+}
+
+fn next_roman(prev: Option<&str>) -> String {
+    to_roman(prev.and_then(roman_value).unwrap_or(0) + 1)
+}
+
+/// The opening italic run of `chars[start..]`, without trailing punctuation.
+fn lead_of(chars: &[(char, bool)], start: usize) -> Option<String> {
+    let mut end = start;
+    let mut k = start;
+    while k < chars.len() {
+        let (c, italic) = chars[k];
+        if italic {
+            k += 1;
+            end = k;
+        } else if c == ' ' && chars.get(k + 1).is_some_and(|n| n.1) {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    let lead: String = chars[start..end].iter().map(|c| c.0).collect();
+    let lead = lead.trim().trim_end_matches([',', ':', ';']).trim();
+    // A lone italic letter or symbol (a variable, a quote mark) is not a lead.
+    (lead.chars().filter(|c| c.is_alphabetic()).count() >= 2).then(|| lead.to_string())
+}
+
+fn is_formula(t: &str) -> bool {
+    let t = t.trim_end_matches([',', ':']);
+    matches!(
+        t,
+        "The General Assembly"
+            | "The Security Council"
+            | "The Human Rights Council"
+            | "The Economic and Social Council"
+    )
+}
+
+/// "45th plenary meeting", "69th (resumed) plenary meeting", "33rd meeting".
+fn is_meeting_line(t: &str) -> bool {
+    let mut w = t.split_whitespace();
+    let Some(first) = w.next() else { return false };
+    let ordinal = first.len() > 2
+        && first[..first.len() - 2].bytes().all(|b| b.is_ascii_digit())
+        && ["st", "nd", "rd", "th"].iter().any(|s| first.ends_with(s));
+    ordinal && t.ends_with("meeting") && t.len() < 60
+}
+
+fn is_annex_heading(t: &str) -> bool {
+    let t = t.trim();
+    t == "Annex"
+        || t.strip_prefix("Annex ").is_some_and(|r| {
+            r.len() <= 5
+                && r.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
+}
+
+struct Parser<'a> {
+    doc: &'a Document,
+    paras: Vec<Para<'a>>,
+    body_size: f32,
+    /// The PDF marks no text italic at all: leads come from the lexicon.
+    no_italics: bool,
+}
+
+/// Builds the resolution from a document's layout.
+pub fn parse(doc: &Document, provenance: Provenance) -> Resolution {
+    let paras: Vec<Para<'_>> = doc
+        .paragraphs
+        .iter()
+        .map(|p| Para::new(p, doc))
+        .filter(|p| !p.chars.is_empty())
+        .collect();
+    let body_size = {
+        let mut sizes: Vec<f32> = paras.iter().map(|p| p.src.size).collect();
+        sizes.sort_by(f32::total_cmp);
+        sizes.get(sizes.len() / 2).copied().unwrap_or(10.0)
+    };
+    let no_italics = !doc
+        .paragraphs
+        .iter()
+        .flat_map(|p| &p.spans)
+        .any(|s| s.italic);
+    let parser = Parser {
+        doc,
+        paras,
+        body_size,
+        no_italics,
+    };
+    parser.run(provenance)
+}
+
+impl<'a> Parser<'a> {
+    fn run(&self, provenance: Provenance) -> Resolution {
+        let texts: Vec<String> = self.paras.iter().map(Para::text).collect();
+        let formula = texts.iter().position(|t| is_formula(t));
+        let header_end = formula.unwrap_or_else(|| {
+            texts
+                .iter()
+                .position(|t| label_of(t).is_some())
+                .unwrap_or(texts.len())
+        });
+        let header = &texts[..header_end];
+        let header_text = header.join("\n");
+
+        let symbol = masthead_symbol(header).unwrap_or_default();
+        let organ = meta::organ_of(&symbol);
+        let sc = organ == "Security Council";
+
+        let mut r = Resolution {
+            symbol: symbol.clone(),
+            organ: organ.to_string(),
+            language: language_of(&header_text).to_string(),
+            session: None,
+            agenda_items: Vec::new(),
+            distribution: None,
+            distribution_date: None,
+            adoption_date: None,
+            meeting: None,
+            main_committee: None,
+            draft_symbols: Vec::new(),
+            title: None,
+            preamble: Vec::new(),
+            operative: Vec::new(),
+            footnotes: self
+                .doc
+                .footnotes
+                .iter()
+                .filter_map(|f| {
+                    f.number.map(|n| Footnote {
+                        number: n,
+                        text: f.text.clone(),
+                    })
+                })
+                .collect(),
+            references: Vec::new(),
+            annexes: Vec::new(),
+            kind: Kind::Resolution,
+            parts: None,
+            provenance,
+            schema_version: SCHEMA_VERSION,
+        };
+        self.header_metadata(header, &header_text, &mut r);
+        if symbol.contains("/L.") {
+            let all = texts.join(" ");
+            r.kind = if header_text.contains("amendment")
+                || all.contains("Amendment to draft")
+                || all.contains("Amendments to draft")
+            {
+                Kind::Amendment
+            } else {
+                Kind::Draft
+            };
+            r.adoption_date = None;
+        }
+
+        let body_start = formula.map_or(header_end, |f| f + 1);
+        // The closing meeting line ends the resolution (GA, HRC); the SC prints none.
+        let closing = (body_start..texts.len()).find(|&i| is_meeting_line(&texts[i]));
+        let body_end = closing.unwrap_or_else(|| {
+            (body_start..texts.len())
+                .find(|&i| is_annex_heading(&texts[i]))
+                .unwrap_or(texts.len())
+        });
+        if let Some(c) = closing {
+            if r.meeting.is_none() {
+                r.meeting = Some(texts[c].clone());
+            }
+            if r.adoption_date.is_none() && r.kind == Kind::Resolution {
+                r.adoption_date = texts.get(c + 1).and_then(|t| meta::find_date(t));
+            }
+        }
+        let inline_annex = self.clauses(body_start, body_end, sc, &mut r);
+        if let Some(start) = inline_annex {
+            r.annexes.push(self.annex(None, start, body_end));
+        }
+        let mut i = closing.map_or(body_end, |c| c + 1);
+        while i < texts.len() {
+            if is_annex_heading(&texts[i]) {
+                let end = (i + 1..texts.len())
+                    .find(|&k| is_annex_heading(&texts[k]))
+                    .unwrap_or(texts.len());
+                r.annexes
+                    .push(self.annex(Some(texts[i].clone()), i + 1, end));
+                i = end;
+            } else {
+                i += 1;
+            }
+        }
+        r.references = self.references(
+            &r,
+            body_start,
+            body_end,
+            inline_annex,
+            closing.map_or(body_end, |c| c + 1),
+        );
+        r
+    }
+
+    fn header_metadata(&self, header: &[String], header_text: &str, r: &mut Resolution) {
+        if let Some(i) = header.iter().position(|t| t.contains("Distr.:")) {
+            let after = header[i].split("Distr.:").nth(1).unwrap_or("").trim();
+            r.distribution = after.split_whitespace().next().map(str::to_string);
+            r.distribution_date = meta::find_date(after)
+                .or_else(|| header.get(i + 1).and_then(|t| meta::find_date(t)));
+        }
+        if r.organ != "Security Council" {
+            r.session = header.iter().find_map(|t| {
+                let t = t.trim();
+                let first = t.strip_suffix(" session")?;
+                meta::ordinal_words(first.split_whitespace().last()?)
+            });
+        }
+        if let Some(t) = header.iter().find(|t| t.starts_with("Agenda item")) {
+            r.agenda_items = meta::agenda_items(t);
+        }
+        let flat = header_text.replace('\n', " ");
+        if let Some(i) = flat
+            .find("esolution adopted by the")
+            .or_else(|| flat.find("dopted by the"))
+        {
+            let rest = &flat[i..];
+            r.adoption_date = meta::find_date(&rest[..rest.len().min(160)]);
+            if let Some(m) = rest.find(" at its ") {
+                let after = &rest[m + 8..];
+                if let Some(end) = after.find("meeting") {
+                    r.meeting = Some(after[..end + 7].trim().to_string());
+                }
+            }
+        }
+        if let Some(open) = flat
+            .find("[on the report")
+            .or_else(|| flat.find("[without reference"))
+        {
+            let close = flat[open..].find(']').map_or(flat.len(), |c| open + c + 1);
+            let (committee, drafts) = meta::bracket_line(&flat[open..close]);
+            r.main_committee = committee;
+            r.draft_symbols = drafts;
+        }
+        r.title = self.title(header);
+    }
+
+    /// "78/101. Title" (GA, HRC), possibly continued on the next lines; a draft's title is
+    /// the paragraph before the formula; Security Council resolutions have none.
+    fn title(&self, header: &[String]) -> Option<String> {
+        let numbered = header.iter().position(|t| {
+            let first = t.split_whitespace().next().unwrap_or("");
+            first.ends_with('.')
+                && first.trim_end_matches('.').split('/').count() == 2
+                && first
+                    .trim_end_matches('.')
+                    .split('/')
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        });
+        if let Some(i) = numbered {
+            let first = header[i]
+                .split_once(' ')
+                .map(|x| x.1)
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            let mut title = first;
+            let size = self.paras[i].src.size;
+            for (k, t) in header.iter().enumerate().skip(i + 1) {
+                if (self.paras[k].src.size - size).abs() > 0.5 {
+                    break;
+                }
+                title.push(' ');
+                title.push_str(t);
+            }
+            return Some(title);
+        }
+        if header
+            .iter()
+            .any(|t| t.contains("draft resolution") || t.contains("Draft resolution"))
+        {
+            // The title sits between the sponsors line and the formula, in a larger size.
+            let mut parts: Vec<&str> = Vec::new();
+            for (k, t) in header.iter().enumerate().rev() {
+                if self.paras[k].src.size > self.body_size + 0.5 || self.paras[k].is_bold() {
+                    parts.push(t);
+                } else if !parts.is_empty() {
+                    break;
+                }
+            }
+            parts.reverse();
+            if !parts.is_empty() {
+                return Some(parts.join(" "));
+            }
+        }
+        None
+    }
+
+    /// Preamble, operative paragraphs and sub-items of `start..end`; returns where a text
+    /// adopted inline ("Adopts the following declaration:") starts, if one does.
+    fn clauses(&self, start: usize, end: usize, sc: bool, r: &mut Resolution) -> Option<usize> {
+        let inline_start = |i: usize| -> bool {
+            let t = self.paras[i].text();
+            let next_is_item = self
+                .paras
+                .get(i + 1)
+                .is_some_and(|n| matches!(label_of(&n.text()), Some((Label::Item(_), _))));
+            t.ends_with(':') && t.contains("the following") && !next_is_item && i + 1 < end
+        };
+        // A text adopted inline ends the clauses: its numbered paragraphs are its own.
+        let inline = (start..end).find(|&i| inline_start(i));
+        let end = inline.map_or(end, |i| i + 1);
+        let labels: Vec<Option<(Label, usize)>> = (start..end)
+            .map(|i| label_of(&self.paras[i].text()))
+            .collect();
+        // Where operative paragraphs begin: the first "1.", else the one unnumbered paragraph.
+        let first_numbered = labels
+            .iter()
+            .position(|l| matches!(l, Some((Label::Number(1), _))))
+            .map(|k| start + k);
+        let unnumbered_operative = if first_numbered.is_none() {
+            (start..end).find(|&i| {
+                let t = self.paras[i].text();
+                !self.paras[i].is_bold()
+                    && (t.ends_with('.') || Some(i) == inline)
+                    && !is_formula(&t)
+            })
+        } else {
+            None
+        };
+        let operative_from = first_numbered.or(unnumbered_operative).unwrap_or(end);
+
+        let mut letter_indent = None;
+        let mut i = start;
+        while i < end {
+            let p = &self.paras[i];
+            let text = p.text();
+            let label = &labels[i - start];
+            if p.is_bold() && label.is_none() && sc {
+                // A bold section heading between operative paragraphs.
+                i += 1;
+                continue;
+            }
+            if i < operative_from {
+                if let Some((Label::Item(_), _)) = label {
+                    self.append_to_last(r, p);
+                } else if text.starts_with(['“', '"']) && !r.preamble.is_empty() {
+                    self.append_to_last(r, p);
+                } else {
+                    r.preamble.push(Clause {
+                        index: r.preamble.len() as u32 + 1,
+                        lead: self.lead(&p.chars, 0),
+                        text,
+                        footnote_refs: p.refs.clone(),
+                    });
+                }
+                i += 1;
+                continue;
+            }
+            match label {
+                Some((Label::Number(n), skip)) => {
+                    r.operative.push(Operative {
+                        number: *n,
+                        lead: self.lead(&p.chars, *skip),
+                        text: p.chars[*skip..].iter().map(|c| c.0).collect(),
+                        footnote_refs: p.refs.clone(),
+                        subparagraphs: Vec::new(),
+                    });
+                }
+                Some((Label::Item(l), skip)) if !r.operative.is_empty() => {
+                    let item = Subparagraph {
+                        label: l.clone(),
+                        text: p.chars[*skip..].iter().map(|c| c.0).collect(),
+                        footnote_refs: p.refs.clone(),
+                        subparagraphs: Vec::new(),
+                    };
+                    place_item(
+                        r.operative.last_mut().expect("checked"),
+                        item,
+                        p.src.indent,
+                        &mut letter_indent,
+                    );
+                }
+                _ if i == operative_from && r.operative.is_empty() => {
+                    r.operative.push(Operative {
+                        number: 1,
+                        lead: self.lead(&p.chars, 0),
+                        text,
+                        footnote_refs: p.refs.clone(),
+                        subparagraphs: Vec::new(),
+                    });
+                }
+                _ => self.append_to_last(r, p),
+            }
+            i += 1;
+        }
+        inline.map(|i| i + 1)
+    }
+
+    fn lead(&self, chars: &[(char, bool)], start: usize) -> Option<String> {
+        if self.no_italics {
+            let text: String = chars[start.min(chars.len())..]
+                .iter()
+                .map(|c| c.0)
+                .collect();
+            return lexicon::lead(&text).map(str::to_string);
+        }
+        lead_of(chars, start)
+    }
+
+    /// A paragraph that continues the clause before it (quoted text, a stray line).
+    fn append_to_last(&self, r: &mut Resolution, p: &Para<'_>) {
+        let text = p.text();
+        let (t, refs): (&mut String, &mut Vec<u32>) = if let Some(op) = r.operative.last_mut() {
+            match last_item(&mut op.subparagraphs) {
+                Some(s) => (&mut s.text, &mut s.footnote_refs),
+                None => (&mut op.text, &mut op.footnote_refs),
+            }
+        } else if let Some(c) = r.preamble.last_mut() {
+            (&mut c.text, &mut c.footnote_refs)
+        } else {
+            return;
+        };
+        t.push(' ');
+        t.push_str(&text);
+        refs.extend(&p.refs);
+    }
+
+    fn annex(&self, heading: Option<String>, start: usize, end: usize) -> Annex {
+        let end = end.max(start);
+        // The title: the first paragraphs in a larger size, else bold ones.
+        let larger = |k: usize| self.paras[k].src.size > self.body_size + 0.5;
+        let bold = |k: usize| self.paras[k].is_bold();
+        let mut k = start;
+        let pick: &dyn Fn(usize) -> bool = if start < end && larger(start) {
+            &larger
+        } else {
+            &bold
+        };
+        let mut title_parts = Vec::new();
+        while k < end && pick(k) && title_parts.len() < 4 {
+            title_parts.push(self.paras[k].text());
+            k += 1;
+        }
+        let mut text = String::new();
+        let mut paragraphs = Vec::new();
+        for p in &self.paras[k..end] {
+            let t = annex_text(p);
+            if let Some((Label::Number(n), skip)) = label_of(&t) {
+                paragraphs.push(AnnexParagraph {
+                    number: n,
+                    text: t.chars().skip(skip).collect(),
+                    footnote_refs: p.refs.clone(),
+                });
+            }
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(&t);
+        }
+        Annex {
+            heading,
+            title: (!title_parts.is_empty()).then(|| title_parts.join(" ")),
+            text,
+            paragraphs: (!paragraphs.is_empty()).then_some(paragraphs),
+        }
+    }
+
+    fn references(
+        &self,
+        r: &Resolution,
+        body_start: usize,
+        body_end: usize,
+        inline: Option<usize>,
+        annex_from: usize,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        let clause_end = inline.unwrap_or(body_end);
+        for p in &self.paras[body_start..clause_end] {
+            refs::collect(&p.cite_text, &r.organ, &mut out);
+        }
+        let annex_ranges = inline
+            .map(|s| s..body_end)
+            .into_iter()
+            .chain(std::iter::once(
+                annex_from.min(self.paras.len())..self.paras.len(),
+            ));
+        for range in annex_ranges {
+            for p in &self.paras[range] {
+                refs::collect(&p.cite_text, &r.organ, &mut out);
+            }
+        }
+        out
+    }
+}
+
+/// Annex text: note markers in table cells (superscript letters) dropped.
+fn annex_text(p: &Para<'_>) -> String {
+    let mut s = String::new();
+    for sp in &p.src.spans {
+        if is_marker(sp)
+            || (sp.superscript
+                && sp.text.trim().len() == 1
+                && sp.text.trim().chars().all(|c| c.is_ascii_lowercase()))
+        {
+            continue;
+        }
+        if sp.space_before && !s.is_empty() && !s.ends_with(' ') {
+            s.push(' ');
+        }
+        s.push_str(&sp.text);
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn last_item(items: &mut [Subparagraph]) -> Option<&mut Subparagraph> {
+    let last = items.last_mut()?;
+    if last.subparagraphs.is_empty() {
+        Some(last)
+    } else {
+        last.subparagraphs.last_mut()
+    }
+}
+
+/// Puts a sub-item at its level: letters under the paragraph, romans under the current
+/// letter. After `(h)` comes `(i)` as a letter unless it is indented deeper than `(h)`.
+/// `letter_indent` is the indent of the paragraph's letter items.
+fn place_item(
+    op: &mut Operative,
+    item: Subparagraph,
+    indent: f32,
+    letter_indent: &mut Option<f32>,
+) {
+    let expected_letter = next_letter(op.subparagraphs.last().map(|s| s.label.as_str()));
+    let under = op.subparagraphs.last();
+    let expected_roman = next_roman(
+        under
+            .and_then(|s| s.subparagraphs.last())
+            .map(|s| s.label.as_str()),
+    );
+    let deeper = letter_indent.is_some_and(|li| indent > li + 6.0);
+    let as_sub = under.is_some()
+        && roman_value(&item.label).is_some()
+        && item.label == expected_roman
+        && (item.label != expected_letter || deeper);
+    if as_sub {
+        if let Some(last) = op.subparagraphs.last_mut() {
+            last.subparagraphs.push(item);
+        }
+    } else {
+        if op.subparagraphs.is_empty() {
+            *letter_indent = Some(indent);
+        }
+        op.subparagraphs.push(item);
+    }
+}
+
+fn masthead_symbol(header: &[String]) -> Option<String> {
+    for t in header.iter().take(6) {
+        if let Some(rest) = t
+            .strip_prefix("United Nations")
+            .or_else(|| t.strip_prefix("Nations Unies"))
+            .or_else(|| t.strip_prefix("Naciones Unidas"))
+        {
+            let rest = rest.trim();
+            if meta::looks_like_symbol(rest.split_whitespace().next().unwrap_or("")) {
+                return Some(meta::canonical_symbol(rest));
+            }
+        }
+    }
+    header
+        .iter()
+        .take(8)
+        .flat_map(|t| t.split_whitespace())
+        .find(|w| meta::looks_like_symbol(w))
+        .map(meta::canonical_symbol)
+}
+
+fn language_of(header: &str) -> &'static str {
+    if header.contains("Assemblée générale")
+        || header.contains("Nations Unies")
+        || header.contains("Conseil de sécurité")
+    {
+        "fr"
+    } else if header.contains("Asamblea General") || header.contains("Naciones Unidas") {
+        "es"
+    } else {
+        "en"
+    }
+}
