@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use crate::fonts::{Enc, FontId, Fonts, Glyph};
 use crate::layout::Piece;
-use crate::options::{Raise, Spacing};
+use crate::options::{Options, Raise, Spacing};
 
 /// Which of Word's pagination artifacts a line belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,27 +52,19 @@ struct Shown<'g> {
 }
 
 impl<'a> ContentWriter<'a> {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        fonts: &'a mut Fonts,
-        spacing: Spacing,
-        raise: Raise,
-        kerning: bool,
-        marked: bool,
-        page_width: f32,
-        page_height: f32,
-    ) -> Self {
+    /// A writer for one page, in the style `opts` ask for.
+    pub fn new(fonts: &'a mut Fonts, opts: &Options) -> Self {
         ContentWriter {
             buf: Vec::with_capacity(16 * 1024),
             fonts,
             used: BTreeSet::new(),
-            spacing,
-            raise,
-            kerning,
-            marked,
+            spacing: opts.spacing,
+            raise: opts.raise,
+            kerning: opts.glyph_kerning,
+            marked: opts.marked_content,
             mcid: 0,
-            page_width,
-            page_height,
+            page_width: opts.geometry.page_width,
+            page_height: opts.geometry.page_height,
         }
     }
 
@@ -149,17 +141,20 @@ impl<'a> ContentWriter<'a> {
         }
     }
 
-    /// Glyphs of one fragment with kerning adjustments when asked (zero-sum over the word).
+    /// Glyphs of one fragment, with kerning adjustments when asked: each pair of numbers nudges
+    /// one inner glyph and puts the rest back, so a word's first and last glyphs (its box)
+    /// stay exactly where layout put them.
     fn glyph_list<'g>(&self, piece: &'g Piece, out: &mut Vec<Shown<'g>>) {
         let g = &piece.frag.glyphs;
         let kern = self.kerning && !piece.frag.space;
         for (i, glyph) in g.iter().enumerate() {
-            let adjust_after = if kern && i + 1 < g.len() {
-                if i % 2 == 0 {
-                    jitter(glyph, &g[i + 1], i)
-                } else {
-                    -jitter(&g[i - 1], glyph, i - 1)
-                }
+            // Odd glyphs (never the last) are nudged: a number before them, its negation after.
+            let adjust_after = if !kern {
+                0.0
+            } else if i % 2 == 0 && i + 2 < g.len() {
+                jitter(glyph, &g[i + 1], i)
+            } else if i % 2 == 1 && i + 1 < g.len() {
+                -jitter(&g[i - 1], glyph, i - 1)
             } else {
                 0.0
             };
@@ -252,23 +247,27 @@ impl<'a> ContentWriter<'a> {
             }
             let unit = f.size * f.hscale / 1000.0;
             let mut shown = Vec::new();
+            // Gaps between pieces that layout opened (justification), after which piece kind.
             let mut gaps = Vec::new();
             for (k, piece) in seg.iter().enumerate() {
                 self.glyph_list(piece, &mut shown);
                 if let Some(next) = seg.get(k + 1) {
                     let gap = next.x - (piece.x + piece.frag.width);
-                    gaps.push((piece.frag.space, gap));
-                    if let Some(last) = shown.last_mut() {
-                        last.adjust_after = -gap / unit;
+                    if gap.abs() >= 0.005 {
+                        gaps.push((piece.frag.space, gap));
+                        if let Some(last) = shown.last_mut() {
+                            // Added to any kerning already there, which must still cancel out.
+                            last.adjust_after -= gap / unit;
+                        }
                     }
                 }
             }
             // Simple fonts can justify with word spacing when every gap follows a space and
             // all are equal, as older producers did.
             let simple = !matches!(f.font, FontId::Text(_, Enc::IdentityH));
-            let tw = gaps.first().map(|g| g.1).unwrap_or(0.0);
+            let tw = gaps.first().map_or(0.0, |g| g.1);
             let uniform = gaps.iter().all(|&(sp, g)| sp && (g - tw).abs() < 0.01);
-            let use_tw = allow_tw && simple && uniform && tw.abs() >= 0.005;
+            let use_tw = allow_tw && simple && !gaps.is_empty() && uniform;
             if use_tw {
                 self.nums(&[tw], "Tw");
                 for s in shown.iter_mut() {

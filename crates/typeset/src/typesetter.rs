@@ -95,6 +95,11 @@ impl Typesetter {
         self
     }
 
+    /// The page geometry in use, for callers positioning their own checks.
+    pub fn geometry(&self) -> &Geometry {
+        &self.opts.geometry
+    }
+
     /// Lays out and writes the PDF.
     pub fn finish(self) -> Vec<u8> {
         self.finish_with_report().0
@@ -183,7 +188,6 @@ impl Typesetter {
         }
     }
 
-    #[allow(clippy::type_complexity)]
     fn paginate(
         &self,
         rules: BreakRules,
@@ -300,15 +304,7 @@ impl Typesetter {
 
         let mut streams = Vec::with_capacity(total);
         for (i, page) in pages.iter().enumerate() {
-            let mut w = ContentWriter::new(
-                fonts,
-                o.spacing,
-                o.raise,
-                o.glyph_kerning,
-                o.marked_content,
-                g.page_width,
-                g.page_height,
-            );
+            let mut w = ContentWriter::new(fonts, o);
             for group in &furniture[i] {
                 group.draw(&mut w);
             }
@@ -404,12 +400,5 @@ impl Typesetter {
         doc.save_to(&mut out)
             .expect("writing a PDF into memory cannot fail");
         out
-    }
-}
-
-/// The page geometry in use, for callers positioning their own checks.
-impl Typesetter {
-    pub fn geometry(&self) -> &Geometry {
-        &self.opts.geometry
     }
 }

@@ -346,6 +346,23 @@ fn raise_by_text_rise_or_by_matrix() {
 }
 
 #[test]
+fn simple_style_justifies_with_word_spacing_and_type0_with_tj_numbers() {
+    let text = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu ".repeat(4);
+    for (fonts, tw) in [(FontKind::Simple, true), (FontKind::Type0, false)] {
+        let mut ts = Typesetter::new(Options {
+            fonts,
+            spacing: Spacing::SpaceGlyphs,
+            glyph_kerning: false,
+            ..Options::default()
+        });
+        ts.paragraph(Paragraph::body(text.as_str()));
+        let content = page_contents(&ts.finish()).concat();
+        assert_eq!(content.contains(" Tw\n"), tw, "{fonts:?}:\n{content}");
+        assert_eq!(content.contains("] TJ"), !tw, "{fonts:?}:\n{content}");
+    }
+}
+
+#[test]
 fn word_style_draws_spaces_as_separate_winansi_items() {
     let mut ts = Typesetter::new(Options::word());
     ts.paragraph(Paragraph::body("alpha beta gamma"));
@@ -442,4 +459,66 @@ fn security_council_layout_with_bold_section_headings() {
     );
     assert!(xml.contains("<b>Reporting</b>"));
     assert!(xml.contains("<i>The Security Council,</i>"));
+}
+
+/// Line boxes (xMin, xMax) from `pdftotext -bbox-layout`, top to bottom.
+fn line_boxes(path: &std::path::Path) -> Vec<(f32, f32)> {
+    let html = poppler("pdftotext", &["-bbox-layout"], path);
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<line "))
+        .map(|l| {
+            let attr = |name: &str| -> f32 {
+                l.split(&format!("{name}=\""))
+                    .nth(1)
+                    .and_then(|s| s.split('"').next())
+                    .and_then(|s| s.parse().ok())
+                    .unwrap()
+            };
+            (attr("xMin"), attr("xMax"))
+        })
+        .collect()
+}
+
+#[test]
+fn justified_lines_start_at_the_indents_and_end_at_the_column_edge_in_every_style() {
+    let text = "the strengthening of cooperation between the United Nations and the International \
+                Criminal Police Organization within their respective mandates in tackling terrorism "
+        .repeat(3);
+    for fonts in [FontKind::Simple, FontKind::Type0, FontKind::WordMix] {
+        for spacing in [
+            Spacing::SpaceGlyphs,
+            Spacing::TjAdjust,
+            Spacing::SeparateItems,
+            Spacing::PositionedWords,
+        ] {
+            for kerning in [false, true] {
+                let opts = Options {
+                    fonts,
+                    spacing,
+                    glyph_kerning: kerning,
+                    ..Options::default()
+                };
+                let left = opts.geometry.column_left;
+                let right = opts.geometry.column_right;
+                let mut ts = Typesetter::new(opts);
+                ts.paragraph(Paragraph::body(text.as_str()));
+                let name = format!("edges-{fonts:?}-{spacing:?}-{kerning}.pdf");
+                let lines = line_boxes(&write_tmp(&name, &ts.finish()));
+                assert!(lines.len() >= 4, "{name}: {lines:?}");
+                let near = |a: f32, b: f32| (a - b).abs() < 0.05;
+                assert!(
+                    near(lines[0].0, left + resingest_typeset::INDENT),
+                    "{name}: {lines:?}"
+                );
+                for (i, (x0, x1)) in lines.iter().enumerate() {
+                    if i > 0 {
+                        assert!(near(*x0, left), "{name} line {i}: {lines:?}");
+                    }
+                    if i + 1 < lines.len() {
+                        assert!(near(*x1, right), "{name} line {i}: {lines:?}");
+                    }
+                }
+            }
+        }
+    }
 }
