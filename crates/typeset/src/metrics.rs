@@ -1,7 +1,7 @@
 //! Font metrics: the WinAnsi code of a character and the advance width of each Times glyph.
 //!
 //! Owns the literal width tables; never decides which font a piece of text is drawn in (that
-//! is [`crate::fonts`]).
+//! is the font registry's job).
 
 mod tables;
 

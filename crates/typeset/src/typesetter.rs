@@ -17,6 +17,9 @@ use crate::layout::{self, BreakRules, Frag, Line, Piece, SUPERSCRIPT_RISE, SUPER
 use crate::options::{Geometry, Options};
 use crate::Face;
 
+/// Room kept below a keep-with-next paragraph: a gap and two body lines.
+const KEEP_WITH_NEXT_ROOM: f32 = 6.0 + 2.0 * 12.0;
+
 #[derive(Clone, Debug)]
 enum Block {
     Masthead(Masthead),
@@ -233,14 +236,14 @@ impl Typesetter {
                                     with.push(*n);
                                 }
                             }
-                            // Orphan control: a paragraph's first line keeps its second company;
-                            // keep-with-next: room for the next paragraph's first lines.
+                            // Orphan control: a first line moves on unless its second line fits
+                            // too; a heading's last line needs room for the next paragraph.
                             let mut lowest = baseline;
                             if i == 0 && count > 1 {
                                 lowest -= p.leading;
                             }
                             if p.keep_with_next && i + 1 == count {
-                                lowest -= 2.0 * 12.0 + 6.0;
+                                lowest -= KEEP_WITH_NEXT_ROOM;
                             }
                             if at_top || lowest >= self.floor(index, &with, notes) - 0.001 {
                                 let page = pages.last_mut().expect("page");
