@@ -4,65 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
-use resingest_typeset::un::{self, Item, Organ, Resolution};
-use resingest_typeset::{synthetic, Options, Run};
+use resingest_typeset::un::{self, fixtures};
+use resingest_typeset::{synthetic, Options};
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
     println!("{}", path.display());
-}
-
-fn security_council() -> Resolution {
-    let clause = |lead: &str, rest: &str| vec![Run::italic(lead), Run::plain(rest)];
-    Resolution {
-        organ: Organ::SecurityCouncil,
-        symbol: "S/RES/2769 (2025)".into(),
-        distribution: "General".into(),
-        distribution_date: "16 January 2025".into(),
-        session: None,
-        agenda: None,
-        agenda_title: None,
-        heading: "Resolution 2769 (2025)".into(),
-        subheading: Some(
-            "Adopted by the Security Council at its 9838th meeting, on 16 January 2025".into(),
-        ),
-        committee_line: None,
-        number: None,
-        title: None,
-        formula: "The Security Council,".into(),
-        body: vec![
-            Item::Preambular(clause(
-                "Recalling",
-                " the arms embargo, travel ban, assets freeze and measures concerning illicit \
-                 oil exports imposed by resolution 1970 (2011),",
-            )),
-            Item::Preambular(clause(
-                "Reaffirming",
-                " its strong commitment to the sovereignty, independence, territorial \
-                 integrity and national unity of Libya,",
-            )),
-            Item::Heading("Mandate of the Panel of Experts".into()),
-            Item::Operative {
-                number: Some("1.".into()),
-                runs: clause(
-                    "Decides",
-                    " to extend until 15 May 2026 the mandate of the Panel of Experts \
-                     established by paragraph 24 of resolution 1973 (2011);",
-                ),
-            },
-            Item::Heading("Reporting".into()),
-            Item::Operative {
-                number: Some("2.".into()),
-                runs: clause("Decides", " to remain actively seized of the matter."),
-            },
-        ],
-        closing: Vec::new(),
-        footnotes: Vec::new(),
-        job_number: "25-00687".into(),
-        release_code: Some("170125".into()),
-        short_title: None,
-    }
 }
 
 fn main() {
@@ -88,7 +36,7 @@ fn main() {
     write(
         &dir,
         "S-RES-2769-2025.pdf",
-        &un::render(&security_council(), &Options::simple()),
+        &un::render(&fixtures::security_council_2769(), &Options::simple()),
     );
     for seed in 0..seeds {
         let (pdf, meta) = synthetic::resolution(seed);

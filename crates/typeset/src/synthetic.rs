@@ -8,7 +8,7 @@
 
 use crate::blocks::Run;
 use crate::options::{FontKind, Ligatures, Options, Raise, Spacing, ToUnicodeStyle};
-use crate::un::{self, Item, Organ, Resolution};
+use crate::un::{self, Item, Organ, Resolution, MONTHS};
 
 /// splitmix64: tiny, fast, and good enough to vary documents; not for anything secret.
 #[derive(Clone, Debug)]
@@ -82,21 +82,6 @@ impl SyntheticMeta {
         self.operative_leads.len()
     }
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 const ONES_ORD: [&str; 10] = [
     "", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",

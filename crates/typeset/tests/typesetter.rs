@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use lopdf::{Document, Object};
-use resingest_typeset::un::{self, Item, Organ, Resolution};
+use resingest_typeset::un::{self, fixtures};
 use resingest_typeset::{
     metrics, Face, FontKind, Furniture, Ligatures, Options, Paragraph, Raise, Run, Spacing,
     ToUnicodeStyle, Typesetter,
@@ -389,56 +389,9 @@ fn marked_content_is_optional() {
     }
 }
 
-fn security_council() -> Resolution {
-    Resolution {
-        organ: Organ::SecurityCouncil,
-        symbol: "S/RES/2769 (2025)".into(),
-        distribution: "General".into(),
-        distribution_date: "16 January 2025".into(),
-        session: None,
-        agenda: None,
-        agenda_title: None,
-        heading: "Resolution 2769 (2025)".into(),
-        subheading: Some(
-            "Adopted by the Security Council at its 9838th meeting, on 16 January 2025".into(),
-        ),
-        committee_line: None,
-        number: None,
-        title: None,
-        formula: "The Security Council,".into(),
-        body: vec![
-            Item::Preambular(vec![
-                Run::italic("Recalling"),
-                Run::plain(" the arms embargo imposed by resolution 1970 (2011),"),
-            ]),
-            Item::Heading("Mandate of the Panel of Experts".into()),
-            Item::Operative {
-                number: Some("1.".into()),
-                runs: vec![
-                    Run::italic("Decides"),
-                    Run::plain(" to extend the mandate;"),
-                ],
-            },
-            Item::Heading("Reporting".into()),
-            Item::Operative {
-                number: Some("2.".into()),
-                runs: vec![
-                    Run::italic("Decides"),
-                    Run::plain(" to remain actively seized of the matter."),
-                ],
-            },
-        ],
-        closing: Vec::new(),
-        footnotes: Vec::new(),
-        job_number: "25-00687".into(),
-        release_code: None,
-        short_title: None,
-    }
-}
-
 #[test]
 fn security_council_layout_with_bold_section_headings() {
-    let pdf = un::render(&security_council(), &Options::default());
+    let pdf = un::render(&fixtures::security_council_2769(), &Options::default());
     let path = write_tmp("S-RES-2769.pdf", &pdf);
     let text = words(&pdftotext(&path)).join(" ");
     for want in [
@@ -448,7 +401,7 @@ fn security_council_layout_with_bold_section_headings() {
         "Adopted by the Security Council at its 9838th meeting, on 16 January 2025",
         "The Security Council,",
         "Mandate of the Panel of Experts",
-        "1. Decides to extend the mandate;",
+        "1. Decides to extend until 15 May 2026 the mandate",
     ] {
         assert!(text.contains(want), "{want:?} in {text}");
     }

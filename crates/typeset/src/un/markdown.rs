@@ -2,7 +2,7 @@
 //! model) into a [`Resolution`]. Tolerant: anything it does not recognise becomes a preambular
 //! or unnumbered paragraph, so a malformed file still typesets.
 
-use super::{Item, Organ, Resolution};
+use super::{Item, Organ, Resolution, MONTHS};
 use crate::blocks::Run;
 use crate::Face;
 
@@ -137,20 +137,6 @@ fn inline_into(text: &str, mut italic: bool, mut bold: bool, out: &mut Vec<Run>)
 
 /// "8 December 2016" -> "081216", the shape of the release code printed after the job number.
 fn release_code(date: &str) -> Option<String> {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let mut parts = date.split_whitespace();
     let day: u32 = parts.next()?.parse().ok()?;
     let name = parts.next()?;

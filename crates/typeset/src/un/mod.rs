@@ -6,9 +6,26 @@
 //! Owns the UN house style (indents, sizes, spacing of the page-1 headings); never the
 //! mechanics of layout, which stay in the [`crate::Typesetter`].
 
+pub mod fixtures;
 mod markdown;
 
 pub use markdown::parse_markdown;
+
+/// Month names as UN documents print dates ("21 November 2016").
+pub(crate) const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 use crate::blocks::{Align, IntoRuns, Label, Masthead, Paragraph, Run};
 use crate::options::{Furniture, Options};
