@@ -378,7 +378,15 @@ fn paragraphs(pages: &[Page], body_size: f32) -> Vec<Paragraph> {
                     let size_change = (p.size - l.size).abs() > 0.75;
                     let bold_change = line_bold(p) != line_bold(l);
                     let first_word = first_word_width(l);
-                    let ended_short = p.x1 + first_word + 0.3 * p.size < p_right && !ends_hyphen(p);
+                    // Across a page break the last line may be left ragged (a forced break): there a
+                    // short line ends a paragraph only when it ends a sentence or clause.
+                    let ends_clause = p
+                        .spans
+                        .last()
+                        .is_some_and(|s| s.text.trim_end().ends_with(['.', ',', ';', ':']));
+                    let ended_short = p.x1 + first_word + 0.3 * p.size < p_right
+                        && !ends_hyphen(p)
+                        && (same_page || ends_clause);
                     let outdent_before = p.x0 - p_margin < -0.5 * p.size;
                     indent
                         || gap
