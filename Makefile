@@ -1,16 +1,22 @@
 # resingest: the commands the README names. `make help` lists them.
-SOURCE ?= dir:../shared/corpus/ga
+CORPUS ?= ../shared/corpus
 
-.PHONY: help build test bench lint fmt
+.PHONY: help build run test bench lint fmt
 
 help:
 	@echo "make build   build the resingest binary (release)"
+	@echo "make run     extract every corpus PDF into out/ as resolution JSON (CORPUS=dir)"
 	@echo "make test    run every test against the local RabbitMQ and PostgreSQL"
 	@echo "make bench   extraction benchmark against pdftotext (bench/extract.sh)"
 	@echo "make lint    rustfmt check and clippy -D warnings"
 
 build:
 	cargo build --release -p resingest-cli
+
+run: build
+	mkdir -p out
+	./target/release/resingest extract --format json --out out $(wildcard $(CORPUS)/ga/*.pdf $(CORPUS)/sc/*.pdf $(CORPUS)/hrc/*.pdf $(CORPUS)/drafts/*.pdf)
+	@echo "wrote $$(ls out/*.json | wc -l) resolutions to out/"
 
 test:
 	cargo nextest run --workspace --no-fail-fast
