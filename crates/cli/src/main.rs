@@ -3,6 +3,7 @@
 
 mod extract;
 mod isolate;
+mod sink;
 
 use clap::{Parser, Subcommand};
 
@@ -24,6 +25,8 @@ enum Command {
     /// Serve isolated extraction jobs over stdin/stdout (what `extract --isolate` starts)
     #[command(name = "extract-child", hide = true)]
     ExtractChild,
+    /// Store extracted resolutions in PostgreSQL, announce them, and serve the read API
+    Sink(sink::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -31,6 +34,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Extract(args) => extract::run(args),
         Command::ExtractChild => isolate::serve_child(),
+        Command::Sink(args) => sink::run(args),
     };
     match result {
         Ok(code) => code,

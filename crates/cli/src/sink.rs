@@ -1,0 +1,73 @@
+//! `resingest sink`: store extracted resolutions and serve the read API until SIGTERM/Ctrl-C.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use resingest_sink::{Config, DEFAULT_AMQP_URL, DEFAULT_DATABASE_URL, DEFAULT_HTTP_ADDR};
+use tokio_util::sync::CancellationToken;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Broker URL (vhost percent-encoded: %2f for /)
+    #[arg(long, env = "RESINGEST_AMQP_URL", default_value = DEFAULT_AMQP_URL)]
+    amqp_url: String,
+    /// PostgreSQL URL; the database is created if missing
+    #[arg(long, env = "RESINGEST_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database_url: String,
+    /// Address of the read API (port 0 picks a free port, logged at start)
+    #[arg(long, env = "RESINGEST_HTTP_ADDR", default_value = DEFAULT_HTTP_ADDR)]
+    http_addr: SocketAddr,
+    /// Unacknowledged deliveries held at most
+    #[arg(long, env = "RESINGEST_PREFETCH", default_value_t = Config::default().prefetch)]
+    prefetch: u16,
+    /// Most resolutions per transaction
+    #[arg(long, env = "RESINGEST_BATCH_MAX", default_value_t = Config::default().batch_max)]
+    batch_max: usize,
+    /// Longest wait, in milliseconds, for a batch to fill
+    #[arg(long, env = "RESINGEST_BATCH_LATENCY_MS", default_value_t = Config::default().batch_latency.as_millis() as u64)]
+    batch_latency_ms: u64,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = Config {
+        amqp_url: args.amqp_url,
+        database_url: args.database_url,
+        http_addr: args.http_addr,
+        prefetch: args.prefetch,
+        batch_max: args.batch_max,
+        batch_latency: Duration::from_millis(args.batch_latency_ms),
+        ..Config::default()
+    };
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let shutdown = CancellationToken::new();
+        tokio::spawn(cancel_on_signal(shutdown.clone()));
+        resingest_sink::run(config, shutdown).await.context("sink")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// SIGTERM or Ctrl-C drains: batches in flight finish or stay unacked for redelivery.
+async fn cancel_on_signal(shutdown: CancellationToken) {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let term = async {
+        match term.as_mut() {
+            Some(t) => t.recv().await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down");
+    shutdown.cancel();
+}
