@@ -5,6 +5,8 @@
 //!   defines it. The extractor produces it, the queue carries it, the sink stores it.
 //! - [`topology`]: exchange and queue names, their argument tables, the message envelope
 //!   (headers) and the event body, as plain data; `resingest-amqp` declares them with lapin.
+//! - [`archive`]: where PDFs are archived (content-addressed by sha256) and when a document
+//!   message carries a claim check instead of the PDF; `resingest-archive` does the I/O.
 //! - [`akn`]: the same resolution as Akoma Ntoso 3.0 XML (AKN4UN conventions), [`to_akn`].
 //! - `gold`: [`Resolution::from_gold`], reading a hand-checked gold file, which leaves out the
 //!   fields only an extractor knows.
@@ -13,6 +15,7 @@
 //! renderings.
 
 pub mod akn;
+pub mod archive;
 mod gold;
 pub mod resolution;
 pub mod topology;

@@ -1,0 +1,215 @@
+//! The PDF archive: every fetched PDF stored once, under the key its sha256 gives
+//! ([`resingest_model::archive::pdf_key`]), in an object store.
+//!
+//! A document message above the inline limit carries only that key (a claim check); the worker
+//! reads the PDF back with [`Archive::get`], which checks the bytes against the key's sha256, so
+//! a corrupt or substituted object can never be extracted under another document's name.
+//!
+//! This is its own crate, not `resingest-model`, because `object_store` is async and its
+//! local-folder backend needs tokio, while the model must stay free of I/O.
+//!
+//! Backends, chosen by [`Archive::open`] from a URL: a local folder (a plain path or
+//! `file:///...`, the default), `memory://` (tests), and `s3://bucket/prefix` for S3 or MinIO
+//! when built with feature `s3`. Errors are typed: [`ArchiveError::is_transient`] tells an
+//! unreachable store (retry later) from a missing or corrupt object (dead-letter the document).
+
+use std::sync::Arc;
+
+use object_store::path::Path as StorePath;
+use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
+use resingest_model::archive::{pdf_key, sha256_of_key};
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("archive url `{url}`: {detail}")]
+    Url { url: String, detail: String },
+    #[error("`{key}` is not an archive key (expected pdf/<2 hex>/<sha256>.pdf)")]
+    BadKey { key: String },
+    #[error("archive has no object `{key}`: was it archived before the claim check was sent?")]
+    NotFound { key: String },
+    #[error("archived object `{key}` hashes to {actual}, not to its key")]
+    Corrupt { key: String, actual: String },
+    #[error("archive unreachable for `{key}`: {source}")]
+    Unreachable {
+        key: String,
+        source: object_store::Error,
+    },
+}
+
+impl ArchiveError {
+    /// True when the store, not the document, failed: retry later.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, ArchiveError::Unreachable { .. })
+    }
+
+    /// Stable, bounded label for metrics and dead-letter headers.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ArchiveError::Url { .. } => "archive_url",
+            ArchiveError::BadKey { .. } => "bad_claim_check",
+            ArchiveError::NotFound { .. } => "archive_missing",
+            ArchiveError::Corrupt { .. } => "archive_corrupt",
+            ArchiveError::Unreachable { .. } => "archive_unreachable",
+        }
+    }
+}
+
+/// A content-addressed PDF store; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Archive {
+    store: Arc<dyn ObjectStore>,
+    prefix: StorePath,
+    url: String,
+}
+
+impl Archive {
+    /// Opens the store `url` names: a plain path or `file://` URL (the folder is created),
+    /// `memory://`, or `s3://bucket/prefix` (feature `s3`).
+    pub fn open(url: &str) -> Result<Archive, ArchiveError> {
+        let bad = |detail: String| ArchiveError::Url {
+            url: url.to_owned(),
+            detail,
+        };
+        let parsed = match url::Url::parse(url) {
+            Ok(u) => u,
+            Err(url::ParseError::RelativeUrlWithoutBase) => {
+                std::fs::create_dir_all(url)
+                    .map_err(|e| bad(format!("creating the folder: {e}")))?;
+                let abs = std::fs::canonicalize(url).map_err(|e| bad(e.to_string()))?;
+                url::Url::from_directory_path(&abs)
+                    .map_err(|()| bad("not an absolute folder".into()))?
+            }
+            Err(e) => return Err(bad(e.to_string())),
+        };
+        if parsed.scheme() == "file" {
+            let dir = parsed
+                .to_file_path()
+                .map_err(|()| bad("not a local path".into()))?;
+            std::fs::create_dir_all(&dir).map_err(|e| bad(format!("creating the folder: {e}")))?;
+            let store = object_store::local::LocalFileSystem::new_with_prefix(&dir)
+                .map_err(|e| bad(e.to_string()))?;
+            return Ok(Archive {
+                store: Arc::new(store),
+                prefix: StorePath::default(),
+                url: url.to_owned(),
+            });
+        }
+        let (store, prefix) = object_store::parse_url(&parsed).map_err(|e| {
+            bad(format!(
+                "{e} (S3 and MinIO need the `s3` feature of resingest-archive)"
+            ))
+        })?;
+        Ok(Archive {
+            store: Arc::from(store),
+            prefix,
+            url: url.to_owned(),
+        })
+    }
+
+    /// An empty in-memory archive, for tests.
+    pub fn in_memory() -> Archive {
+        Archive {
+            store: Arc::new(object_store::memory::InMemory::new()),
+            prefix: StorePath::default(),
+            url: "memory://".into(),
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Stores `pdf` under its content key and returns the key. Storing the same bytes again
+    /// is a no-op, so fetchers on several hosts may race.
+    pub async fn put(&self, pdf: &[u8]) -> Result<String, ArchiveError> {
+        let sha = hex::encode(Sha256::digest(pdf));
+        let key = pdf_key(&sha).expect("a sha256 digest is a valid key");
+        let options = PutOptions {
+            mode: PutMode::Create,
+            ..PutOptions::default()
+        };
+        let payload = PutPayload::from(pdf.to_vec());
+        match self
+            .store
+            .put_opts(&self.path(&key), payload, options)
+            .await
+        {
+            Ok(_) | Err(object_store::Error::AlreadyExists { .. }) => Ok(key),
+            Err(source) => Err(ArchiveError::Unreachable { key, source }),
+        }
+    }
+
+    /// Reads the PDF stored under `key`, checking that it hashes to the key's sha256.
+    pub async fn get(&self, key: &str) -> Result<Vec<u8>, ArchiveError> {
+        let sha = sha256_of_key(key).ok_or_else(|| ArchiveError::BadKey { key: key.into() })?;
+        let fetched = async { self.store.get(&self.path(key)).await?.bytes().await };
+        let bytes = match fetched.await {
+            Ok(b) => b,
+            Err(object_store::Error::NotFound { .. }) => {
+                return Err(ArchiveError::NotFound { key: key.into() })
+            }
+            Err(source) => {
+                return Err(ArchiveError::Unreachable {
+                    key: key.into(),
+                    source,
+                })
+            }
+        };
+        let actual = hex::encode(Sha256::digest(&bytes));
+        if actual != sha {
+            return Err(ArchiveError::Corrupt {
+                key: key.into(),
+                actual,
+            });
+        }
+        Ok(bytes.to_vec())
+    }
+
+    fn path(&self, key: &str) -> StorePath {
+        self.prefix
+            .parts()
+            .chain(StorePath::from(key).parts())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn put_is_content_addressed_idempotent_and_get_checks_the_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::open(dir.path().join("a").to_str().unwrap()).unwrap();
+        let key = archive.put(b"%PDF-1.7 x").await.unwrap();
+        assert_eq!(archive.put(b"%PDF-1.7 x").await.unwrap(), key);
+        assert_eq!(archive.get(&key).await.unwrap(), b"%PDF-1.7 x");
+        assert!(dir.path().join("a").join(&key).is_file());
+
+        // Bytes that do not hash to their key are refused, not extracted.
+        std::fs::write(dir.path().join("a").join(&key), b"other").unwrap();
+        let err = archive.get(&key).await.unwrap_err();
+        assert!(matches!(err, ArchiveError::Corrupt { .. }), "{err}");
+        assert!(!err.is_transient());
+    }
+
+    #[tokio::test]
+    async fn missing_objects_and_bad_keys_are_permanent_errors() {
+        let archive = Archive::in_memory();
+        let key = pdf_key(&"0".repeat(64)).unwrap();
+        let err = archive.get(&key).await.unwrap_err();
+        assert!(matches!(err, ArchiveError::NotFound { .. }), "{err}");
+        assert_eq!(err.kind(), "archive_missing");
+        let err = archive.get("../etc/passwd").await.unwrap_err();
+        assert!(matches!(err, ArchiveError::BadKey { .. }));
+        assert!(!err.is_transient());
+    }
+
+    #[cfg(not(feature = "s3"))]
+    #[test]
+    fn s3_without_the_feature_says_what_to_do() {
+        let err = Archive::open("s3://bucket/prefix").map(|_| ()).unwrap_err();
+        assert!(err.to_string().contains("`s3` feature"), "{err}");
+    }
+}
