@@ -190,8 +190,16 @@ impl Pool {
     fn checkout(&self) -> Result<Worker, IsolatedError> {
         let mut slots = self.slots.lock().unwrap();
         loop {
-            if let Some(worker) = slots.idle.pop() {
-                return Ok(worker);
+            if let Some(mut worker) = slots.idle.pop() {
+                // A child that died while idle (OOM killer, an operator's kill) must not be
+                // blamed on the next document.
+                if let Ok(None) = worker.child.try_wait() {
+                    return Ok(worker);
+                }
+                let _ = worker.child.wait();
+                slots.live -= 1;
+                self.replaced.fetch_add(1, Ordering::Relaxed);
+                continue;
             }
             if slots.live < self.config.workers {
                 slots.live += 1;

@@ -307,3 +307,17 @@ fn threads_share_the_pool_while_children_crash_and_are_replaced() {
     assert_eq!((stats.jobs, stats.replaced), (120, crashes));
     assert!(pool.idle_pids().len() <= 3);
 }
+
+#[test]
+fn a_child_killed_while_idle_is_replaced_without_blaming_the_next_document() {
+    let pool = pool_with("crash", short_limits());
+    let pid = pool.idle_pids()[0];
+    // SAFETY: signalling our own child process.
+    assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGKILL) }, 0);
+    while std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z ")) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(render(&pool, GOOD).unwrap(), GOOD);
+    assert_eq!(pool.stats().replaced, 1);
+    assert_ne!(pool.idle_pids(), vec![pid]);
+}
