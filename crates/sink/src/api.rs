@@ -189,7 +189,7 @@ async fn resolution(
     reject_unknown(p, &["lang"])?;
     let symbol = checked_symbol(symbol)?;
     let lang = language(p.get("lang").map(String::as_str).unwrap_or("en"))?;
-    let akn = wants_akn(headers);
+    let format = negotiate(headers)?;
     let row = sqlx::query(
         "SELECT body::text AS body, sha256 FROM resolutions WHERE symbol = $1 AND language = $2",
     )
@@ -205,15 +205,19 @@ async fn resolution(
     })?;
     let body: String = row.get("body");
     let etag = format!("\"{}\"", row.get::<String, _>("sha256"));
-    if akn {
-        return Err(ApiError::new(
-            StatusCode::NOT_ACCEPTABLE,
-            "akoma ntoso is not available yet; ask for application/json",
-        ));
-    }
+    let (content_type, body) = match format {
+        Format::Json => ("application/json", body),
+        Format::Akn => {
+            let r: resingest_model::Resolution = serde_json::from_str(&body).map_err(|e| {
+                tracing::error!(%symbol, error = %e, "stored body does not read back as a resolution");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "stored resolution is unreadable")
+            })?;
+            (AKN, resingest_model::to_akn(&r))
+        }
+    };
     Ok((
         [
-            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (header::ETAG, etag),
         ],
         body,
@@ -221,19 +225,42 @@ async fn resolution(
         .into_response())
 }
 
-fn wants_akn(headers: &HeaderMap) -> bool {
-    headers
+enum Format {
+    Json,
+    Akn,
+}
+
+/// JSON unless the client asks for Akoma Ntoso; 406 when it accepts neither.
+fn negotiate(headers: &HeaderMap) -> Result<Format, ApiError> {
+    let types: Vec<String> = headers
         .get_all(header::ACCEPT)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|m| {
+        .map(|m| {
             m.split(';')
                 .next()
                 .unwrap_or_default()
                 .trim()
-                .eq_ignore_ascii_case(AKN)
+                .to_ascii_lowercase()
         })
+        .collect();
+    let accepts = |t: &str| types.iter().any(|m| m == t);
+    if types.is_empty() || accepts("application/json") || accepts("*/*") || accepts("application/*")
+    {
+        Ok(if accepts(AKN) && !accepts("application/json") {
+            Format::Akn
+        } else {
+            Format::Json
+        })
+    } else if accepts(AKN) {
+        Ok(Format::Akn)
+    } else {
+        Err(ApiError::new(
+            StatusCode::NOT_ACCEPTABLE,
+            format!("can answer with application/json or {AKN}"),
+        ))
+    }
 }
 
 async fn cited_by(

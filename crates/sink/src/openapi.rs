@@ -42,7 +42,7 @@ pub fn document() -> Value {
                         "application/json": { "schema": { "type": "object", "description": "resolution JSON contract v1" } },
                         "application/akn+xml": { "schema": { "type": "string" } } } },
                     "400": error, "404": not_found,
-                    "406": { "description": "Akoma Ntoso not available in this build" }
+                    "406": { "description": "the Accept header allows neither application/json nor application/akn+xml" }
                 }
             }},
             "/v1/resolutions/{symbol}/cited-by": { "get": {

@@ -24,7 +24,7 @@ fn pg_ctl(action: &str) {
         .to_owned();
     let mut cols = line.split_whitespace();
     let (version, cluster) = (cols.next().unwrap(), cols.next().unwrap());
-    let mut args = vec![version, cluster, action];
+    let mut args = vec!["--skip-systemctl-redirect", version, cluster, action];
     if action == "stop" {
         args.extend(["-m", "fast"]);
     }
