@@ -1,0 +1,165 @@
+//! Every metric of the worker, named `resingest_worker_*`, in one registry per worker (so
+//! several workers in one test process do not share counters). Label values are bounded:
+//! outcomes below, dead-letter kinds from the typed errors' `kind()`.
+
+use prometheus::{
+    Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+    TextEncoder,
+};
+
+/// Outcome label values of [`Metrics::documents`].
+pub mod outcome {
+    /// Result published and confirmed, input acked.
+    pub const EXTRACTED: &str = "extracted";
+    /// Permanently bad: republished to the dead-letter queue with its reason, input acked.
+    pub const DEAD_LETTERED: &str = "dead_lettered";
+    /// The extraction child died: handed back for another try (the delivery limit bounds it).
+    pub const REQUEUED: &str = "requeued";
+    /// Left unacked (connection lost or shutdown grace over): the broker delivers it again.
+    pub const HANDED_BACK: &str = "handed_back";
+    pub const ALL: [&str; 4] = [EXTRACTED, DEAD_LETTERED, REQUEUED, HANDED_BACK];
+}
+
+pub struct Metrics {
+    registry: Registry,
+    /// `resingest_worker_documents_total{outcome}`.
+    pub documents: IntCounterVec,
+    /// Seconds one document spent in its extraction child.
+    pub extraction_seconds: Histogram,
+    /// Pages of the documents extracted.
+    pub pages: IntCounter,
+    /// PDF bytes of the documents extracted.
+    pub bytes: IntCounter,
+    /// Documents between delivery and ack.
+    pub in_flight: IntGauge,
+    /// Deliveries the broker flagged as redelivered.
+    pub redeliveries: IntCounter,
+    /// Broker sessions opened after the first.
+    pub reconnects: IntCounter,
+    /// `resingest_worker_dead_lettered_total{kind}`.
+    pub dead_lettered: IntCounterVec,
+    /// `resingest_worker_retries_total{what="publish|archive|extract"}`: transient failures
+    /// retried inside the worker.
+    pub retries: IntCounterVec,
+    /// 1 while connected and consuming.
+    pub consuming: IntGauge,
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let registry = Registry::new();
+        let documents = IntCounterVec::new(
+            Opts::new(
+                "resingest_worker_documents_total",
+                "Documents handled, by outcome",
+            ),
+            &["outcome"],
+        )
+        .expect("valid metric");
+        for o in outcome::ALL {
+            documents.with_label_values(&[o]);
+        }
+        let extraction_seconds = Histogram::with_opts(
+            HistogramOpts::new(
+                "resingest_worker_extraction_seconds",
+                "Time one document spent in its extraction child",
+            )
+            .buckets(prometheus::exponential_buckets(0.005, 2.0, 14).expect("valid buckets")),
+        )
+        .expect("valid metric");
+        let counter = |name: &str, help: &str| IntCounter::new(name, help).expect("valid metric");
+        let pages = counter(
+            "resingest_worker_pages_total",
+            "Pages of extracted documents",
+        );
+        let bytes = counter(
+            "resingest_worker_bytes_total",
+            "PDF bytes of extracted documents",
+        );
+        let redeliveries = counter(
+            "resingest_worker_redeliveries_total",
+            "Deliveries flagged redelivered by the broker",
+        );
+        let reconnects = counter(
+            "resingest_worker_reconnects_total",
+            "Broker sessions opened after the first",
+        );
+        let in_flight = IntGauge::new(
+            "resingest_worker_in_flight",
+            "Documents between delivery and ack",
+        )
+        .expect("valid metric");
+        let consuming = IntGauge::new(
+            "resingest_worker_consuming",
+            "1 while connected to the broker and consuming",
+        )
+        .expect("valid metric");
+        let dead_lettered = IntCounterVec::new(
+            Opts::new(
+                "resingest_worker_dead_lettered_total",
+                "Documents dead-lettered, by error kind",
+            ),
+            &["kind"],
+        )
+        .expect("valid metric");
+        let retries = IntCounterVec::new(
+            Opts::new(
+                "resingest_worker_retries_total",
+                "Transient failures retried inside the worker",
+            ),
+            &["what"],
+        )
+        .expect("valid metric");
+        for c in [
+            Box::new(documents.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(extraction_seconds.clone()),
+            Box::new(pages.clone()),
+            Box::new(bytes.clone()),
+            Box::new(in_flight.clone()),
+            Box::new(redeliveries.clone()),
+            Box::new(reconnects.clone()),
+            Box::new(dead_lettered.clone()),
+            Box::new(retries.clone()),
+            Box::new(consuming.clone()),
+        ] {
+            registry.register(c).expect("metric names are unique");
+        }
+        Metrics {
+            registry,
+            documents,
+            extraction_seconds,
+            pages,
+            bytes,
+            in_flight,
+            redeliveries,
+            reconnects,
+            dead_lettered,
+            retries,
+            consuming,
+        }
+    }
+
+    pub fn count(&self, outcome: &str) {
+        self.documents.with_label_values(&[outcome]).inc();
+    }
+
+    /// The current value of `resingest_worker_documents_total{outcome}`.
+    pub fn documents(&self, outcome: &str) -> u64 {
+        self.documents.with_label_values(&[outcome]).get()
+    }
+
+    /// The Prometheus text exposition of every metric.
+    pub fn render(&self) -> String {
+        let mut out = Vec::new();
+        TextEncoder::new()
+            .encode(&self.registry.gather(), &mut out)
+            .expect("text encoding cannot fail");
+        String::from_utf8(out).expect("text exposition is utf-8")
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}

@@ -1,0 +1,365 @@
+//! One document, from delivery to ack. The order is what makes the fleet at-least-once: the
+//! result is published and confirmed by the broker *before* the input is acked, so a worker
+//! that dies anywhere in between leaves the input unacked and the broker delivers it again
+//! (the sink stores by sha256, so a second result is a duplicate, never a loss).
+//!
+//! Routing, decided by typed errors, never by message text:
+//! - permanent (the document is bad: corrupt, encrypted, over a limit, timed out, a claim check
+//!   to nothing): republished to `resingest.documents.dead` with `x-resingest-error` and
+//!   `x-resingest-error-kind`, confirmed, then acked;
+//! - transient (result or dead letter not confirmed, archive unreachable, a child that could
+//!   not start): retried here with jittered backoff, holding the delivery, so a broker hiccup
+//!   never burns a good document's delivery count;
+//! - the extraction child crashed: handed back with `nack(requeue)` for another try on any
+//!   worker, since a kill can come from outside (the OOM killer); the delivery limit bounds the
+//!   tries, and the last allowed one dead-letters it with the reason itself;
+//! - the channel is gone or the shutdown grace is over: left unacked, the broker redelivers.
+//!
+//! Extraction is CPU work: it runs in an isolated child, waited for on a blocking thread,
+//! never on the reactor.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use lapin::message::Delivery;
+use lapin::options::{BasicAckOptions, BasicNackOptions};
+use lapin::{BasicProperties, Channel};
+use resingest_amqp::{publish_confirmed, Backoff};
+use resingest_extract::Format;
+use resingest_model::archive::is_sha256;
+use resingest_model::topology::{self, Envelope};
+use resingest_sandbox::{IsolatedError, Pool};
+use serde::Deserialize;
+use tokio::sync::OwnedSemaphorePermit;
+use tokio_util::sync::CancellationToken;
+
+use crate::document::{self, Body};
+use crate::metrics::{outcome, Metrics};
+use crate::Config;
+
+/// What every document task shares.
+pub(crate) struct Shared {
+    pub config: Config,
+    pub pool: Arc<Pool>,
+    pub metrics: Arc<Metrics>,
+    /// Fired when the shutdown grace is over: in-flight work stops waiting and is handed back.
+    pub abandon: CancellationToken,
+}
+
+/// Handles one delivery to its end; `_permit` bounds how many run at once.
+pub(crate) async fn handle(
+    shared: Arc<Shared>,
+    channel: Channel,
+    delivery: Delivery,
+    _permit: OwnedSemaphorePermit,
+) {
+    let metrics = &shared.metrics;
+    metrics.in_flight.inc();
+    if delivery.redelivered {
+        metrics.redeliveries.inc();
+    }
+    let end = process(&shared, &channel, delivery).await;
+    metrics.count(end);
+    metrics.in_flight.dec();
+}
+
+/// Why a document cannot be extracted.
+enum Failure {
+    /// A property of the document: dead-letter it under `kind`.
+    Permanent { kind: &'static str, error: String },
+    /// The child died reading it: try again elsewhere, up to the delivery limit.
+    ChildCrashed(IsolatedError),
+    /// Nothing to do with the document: retry here.
+    Transient { what: &'static str, error: String },
+}
+
+impl From<IsolatedError> for Failure {
+    fn from(e: IsolatedError) -> Failure {
+        if e.is_transient() {
+            Failure::Transient {
+                what: "extract",
+                error: e.to_string(),
+            }
+        } else if matches!(e, IsolatedError::Crashed { .. }) {
+            Failure::ChildCrashed(e)
+        } else {
+            Failure::Permanent {
+                kind: e.kind(),
+                error: e.to_string(),
+            }
+        }
+    }
+}
+
+struct Extracted {
+    json: Vec<u8>,
+    sha256: String,
+    pages: u32,
+    seconds: f64,
+}
+
+async fn process(shared: &Shared, channel: &Channel, mut delivery: Delivery) -> &'static str {
+    let envelope = document::envelope_of(&delivery.properties);
+    let body = Arc::new(std::mem::take(&mut delivery.data));
+    let pdf = match document::body_of(&delivery.properties, &body) {
+        Body::Inline(_) => body.clone(),
+        Body::ClaimCheck(key) => match fetch(shared, &key).await {
+            Ok(pdf) => Arc::new(pdf),
+            Err(Some(failure)) => {
+                return conclude_failure(shared, channel, &delivery, &body, &envelope, failure)
+                    .await
+            }
+            Err(None) => return outcome::HANDED_BACK,
+        },
+    };
+
+    let mut backoff = retry_backoff();
+    let extracted = loop {
+        let job = {
+            let pool = shared.pool.clone();
+            let pdf = pdf.clone();
+            let limits = shared.config.limits.clone();
+            let expected = envelope.sha256.clone();
+            tokio::task::spawn_blocking(move || extract(&pool, &pdf, &limits, &expected))
+        };
+        let result = tokio::select! {
+            r = job => r.unwrap_or_else(|e| Err(Failure::Permanent {
+                kind: "panicked",
+                error: format!("extraction task failed: {e}"),
+            })),
+            _ = shared.abandon.cancelled() => return outcome::HANDED_BACK,
+        };
+        match result {
+            Ok(x) => break x,
+            Err(Failure::Transient { what, error }) => {
+                if !wait_to_retry(shared, &mut backoff, what, &error).await {
+                    return outcome::HANDED_BACK;
+                }
+            }
+            Err(failure) => {
+                return conclude_failure(shared, channel, &delivery, &body, &envelope, failure)
+                    .await
+            }
+        }
+    };
+
+    let metrics = &shared.metrics;
+    metrics.extraction_seconds.observe(extracted.seconds);
+    let mut result_envelope = envelope.clone();
+    result_envelope.sha256 = extracted.sha256;
+    result_envelope.schema_version = Some(resingest_model::SCHEMA_VERSION);
+    let props = document::properties(&result_envelope, topology::CONTENT_TYPE_JSON);
+    if !publish_until_confirmed(shared, channel, topology::EXTRACTED, &extracted.json, props).await
+    {
+        return outcome::HANDED_BACK;
+    }
+    if !ack(&delivery).await {
+        return outcome::HANDED_BACK;
+    }
+    metrics.pages.inc_by(u64::from(extracted.pages));
+    metrics.bytes.inc_by(pdf.len() as u64);
+    tracing::debug!(sha256 = %envelope.sha256, pages = extracted.pages, seconds = extracted.seconds, "extracted");
+    outcome::EXTRACTED
+}
+
+/// Reads a claim-checked PDF; `Err(None)` when the grace ran out while the archive was down.
+async fn fetch(shared: &Shared, key: &str) -> Result<Vec<u8>, Option<Failure>> {
+    let mut backoff = retry_backoff();
+    loop {
+        match shared.config.archive.get(key).await {
+            Ok(pdf) => return Ok(pdf),
+            Err(e) if e.is_transient() => {
+                if !wait_to_retry(shared, &mut backoff, "archive", &e.to_string()).await {
+                    return Err(None);
+                }
+            }
+            Err(e) => {
+                return Err(Some(Failure::Permanent {
+                    kind: e.kind(),
+                    error: e.to_string(),
+                }))
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Head {
+    provenance: HeadProvenance,
+}
+
+#[derive(Deserialize)]
+struct HeadProvenance {
+    sha256: String,
+    pages: u32,
+}
+
+/// On a blocking thread: check the bytes are the document the message names, then extract.
+fn extract(
+    pool: &Pool,
+    pdf: &[u8],
+    limits: &resingest_extract::Limits,
+    expected_sha256: &str,
+) -> Result<Extracted, Failure> {
+    let start = Instant::now();
+    let json = pool.render(pdf, Format::Json, limits)?;
+    let seconds = start.elapsed().as_secs_f64();
+    let head: Head = serde_json::from_slice(&json).map_err(|e| Failure::Permanent {
+        kind: "protocol",
+        error: format!("extraction child returned no resolution json: {e}"),
+    })?;
+    // The extractor hashes what it read: a body that is not the message_id's PDF is refused.
+    if is_sha256(expected_sha256) && head.provenance.sha256 != expected_sha256 {
+        return Err(Failure::Permanent {
+            kind: "checksum_mismatch",
+            error: format!(
+                "the body hashes to {}, not to its message_id {expected_sha256}",
+                head.provenance.sha256
+            ),
+        });
+    }
+    Ok(Extracted {
+        json,
+        sha256: head.provenance.sha256,
+        pages: head.provenance.pages,
+        seconds,
+    })
+}
+
+async fn conclude_failure(
+    shared: &Shared,
+    channel: &Channel,
+    delivery: &Delivery,
+    body: &[u8],
+    envelope: &Envelope,
+    failure: Failure,
+) -> &'static str {
+    let (kind, error) = match failure {
+        Failure::Permanent { kind, error } => (kind, error),
+        Failure::ChildCrashed(e) => {
+            let previous = document::header_int(&delivery.properties, "x-delivery-count")
+                .unwrap_or(0)
+                .max(0) as u64;
+            if previous + 1 < u64::from(shared.config.delivery_limit) {
+                tracing::warn!(sha256 = %envelope.sha256, delivery_tag = delivery.delivery_tag, previous_deliveries = previous, error = %e, "extraction child crashed; handing the document back for another try");
+                let requeue = BasicNackOptions {
+                    requeue: true,
+                    multiple: false,
+                };
+                return match delivery.acker.nack(requeue).await {
+                    Ok(true) => outcome::REQUEUED,
+                    _ => outcome::HANDED_BACK,
+                };
+            }
+            (
+                e.kind(),
+                format!("{e} (on each of {} deliveries)", previous + 1),
+            )
+        }
+        Failure::Transient { .. } => unreachable!("transient failures are retried in place"),
+    };
+    tracing::warn!(sha256 = %envelope.sha256, symbol = envelope.symbol.as_deref().unwrap_or(""), delivery_tag = delivery.delivery_tag, kind, %error, "dead-lettering document");
+    let props = document::with_error(&delivery.properties, kind, &error);
+    let dead = publish_to(
+        shared,
+        channel,
+        topology::DEAD_EXCHANGE,
+        topology::DOCUMENTS_DEAD,
+        body,
+        props,
+    );
+    if !dead.await || !ack(delivery).await {
+        return outcome::HANDED_BACK;
+    }
+    shared
+        .metrics
+        .dead_lettered
+        .with_label_values(&[kind])
+        .inc();
+    outcome::DEAD_LETTERED
+}
+
+async fn publish_until_confirmed(
+    shared: &Shared,
+    channel: &Channel,
+    routing_key: &str,
+    body: &[u8],
+    props: BasicProperties,
+) -> bool {
+    publish_to(
+        shared,
+        channel,
+        topology::EXCHANGE,
+        routing_key,
+        body,
+        props,
+    )
+    .await
+}
+
+/// Publishes and waits for the confirm, retrying with backoff while the channel lives.
+/// `false` when the channel is gone (the input will be redelivered) or the grace is over.
+async fn publish_to(
+    shared: &Shared,
+    channel: &Channel,
+    exchange: &str,
+    routing_key: &str,
+    body: &[u8],
+    props: BasicProperties,
+) -> bool {
+    let mut backoff = retry_backoff();
+    loop {
+        if !channel.status().connected() {
+            return false;
+        }
+        let publish = publish_confirmed(
+            channel,
+            exchange,
+            routing_key,
+            body,
+            props.clone(),
+            shared.config.publish_timeout,
+        );
+        match publish.await {
+            Ok(()) => return true,
+            Err(e) => {
+                if !wait_to_retry(shared, &mut backoff, "publish", &e.to_string()).await {
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+/// Counts and logs a transient failure, then sleeps; `false` when the grace ran out.
+async fn wait_to_retry(
+    shared: &Shared,
+    backoff: &mut Backoff,
+    what: &'static str,
+    error: &str,
+) -> bool {
+    shared.metrics.retries.with_label_values(&[what]).inc();
+    let wait = backoff.next_delay();
+    tracing::warn!(what, %error, retry_in_ms = wait.as_millis() as u64, "transient failure; retrying in the worker");
+    tokio::select! {
+        _ = shared.abandon.cancelled() => false,
+        _ = tokio::time::sleep(wait) => true,
+    }
+}
+
+async fn ack(delivery: &Delivery) -> bool {
+    match delivery.acker.ack(BasicAckOptions::default()).await {
+        Ok(true) => true,
+        Ok(false) | Err(_) => {
+            tracing::warn!(
+                delivery_tag = delivery.delivery_tag,
+                "ack failed (channel gone); the broker will deliver the document again"
+            );
+            false
+        }
+    }
+}
+
+fn retry_backoff() -> Backoff {
+    Backoff::new(Duration::from_millis(100), Duration::from_secs(5))
+}
