@@ -1,6 +1,7 @@
 //! `resingest`: one binary, a subcommand per role. Parses arguments and calls into the
 //! role's library; nothing else lives here.
 
+mod eval;
 mod extract;
 mod isolate;
 mod sink;
@@ -25,6 +26,8 @@ enum Command {
     /// Serve isolated extraction jobs over stdin/stdout (what `extract --isolate` starts)
     #[command(name = "extract-child", hide = true)]
     ExtractChild,
+    /// Score extraction against gold structures, or check a corpus structurally
+    Eval(eval::Args),
     /// Store extracted resolutions in PostgreSQL, announce them, and serve the read API
     Sink(sink::Args),
 }
@@ -35,6 +38,7 @@ fn main() -> std::process::ExitCode {
         Command::Extract(args) => extract::run(args),
         Command::ExtractChild => isolate::serve_child(),
         Command::Sink(args) => sink::run(args),
+        Command::Eval(args) => eval::run(args),
     };
     match result {
         Ok(code) => code,

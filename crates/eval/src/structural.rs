@@ -294,7 +294,7 @@ fn check_units(r: &Resolution, problems: &mut Vec<Problem>) {
                 found: found.to_string(),
             });
         }
-        if let Some(found) = find_page_number(text) {
+        if let Some(found) = find_page_number(text, r.provenance.pages) {
             problems.push(Problem::PageNumber {
                 unit: u.key.clone(),
                 found: found.to_string(),
@@ -386,11 +386,16 @@ const CITING_WORDS: &[&str] = &[
     "or",
 ];
 
-/// A page number standing alone between spaces (see the module docs).
-fn find_page_number(text: &str) -> Option<&str> {
+/// A page number standing alone between spaces (see the module docs). When the document's
+/// page count is known, only `n/pages` is one: "41/187" in a list of resolutions is not.
+fn find_page_number(text: &str, pages: u32) -> Option<&str> {
     let mut previous: Option<&str> = None;
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        if is_page_number(word) {
+        let of_this_document = pages == 0
+            || word
+                .split_once('/')
+                .is_some_and(|(_, m)| m.parse::<u32>().ok() == Some(pages));
+        if is_page_number(word) && of_this_document {
             let citing = previous.is_some_and(|p| {
                 p.ends_with(',') || CITING_WORDS.contains(&p.to_lowercase().as_str())
             });
@@ -456,17 +461,24 @@ fn check_lost_text(r: &Resolution, text: &str, problems: &mut Vec<Problem>) {
         });
         return;
     };
-    let tail: String = {
-        let chars: Vec<char> = last.chars().collect();
-        chars[chars.len().saturating_sub(ANCHOR_LETTERS)..]
+    // The end of the last paragraph; pdftotext sometimes moves or drops the last words of
+    // a page (A/RES/80/11 loses "in 2030."), so shorter tails are tried before giving up.
+    let chars: Vec<char> = last.chars().collect();
+    let found = (0..=3).find_map(|k| {
+        let end = chars.len().saturating_sub(k * 10);
+        let tail: String = chars[end.saturating_sub(ANCHOR_LETTERS)..end]
             .iter()
-            .collect()
-    };
-    let end_line = match (!tail.is_empty())
-        .then(|| running[start_offset..].find(&tail))
-        .flatten()
-    {
-        Some(at) => line_at(start_offset + at + tail.len() - 1),
+            .collect();
+        (tail.chars().count() >= ANCHOR_LETTERS.min(chars.len()) && !tail.is_empty())
+            .then(|| {
+                running[start_offset..]
+                    .find(&tail)
+                    .map(|at| at + tail.len())
+            })
+            .flatten()
+    });
+    let end_line = match found {
+        Some(at) => line_at(start_offset + at - 1),
         None => {
             problems.push(Problem::BodyNotFound {
                 what: "the end of the last operative paragraph",
@@ -523,6 +535,11 @@ fn body_candidates<'t>(r: &Resolution, text: &'t str) -> Vec<Line<'t>> {
                 || is_page_number(line)
                 || headers.iter().any(|h| h == line);
             if furniture {
+                continue;
+            }
+            // Asterisk notes ("* Reissued for technical reasons", sponsor notes) annotate
+            // the document, not a clause; the contract's footnotes are the numbered ones.
+            if line.starts_with('*') && !line.ends_with('*') {
                 continue;
             }
             let key = letters(strip_label(line));

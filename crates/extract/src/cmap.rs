@@ -60,52 +60,51 @@ impl ToUnicode {
                             .insert(code_of(&buf), utf16_to_string(&utf16(&buf2)));
                     }
                 }
-                Token::Operator(b"beginbfrange") => loop {
-                    let Some(Token::Hex(lo)) = toks.next() else {
-                        break;
-                    };
-                    let Some(Token::Hex(hi)) = toks.next() else {
-                        break;
-                    };
-                    decode_hex(lo, &mut buf);
-                    let lo = code_of(&buf);
-                    decode_hex(hi, &mut buf);
-                    let hi = code_of(&buf);
-                    match toks.next() {
-                        Some(Token::Hex(dst)) => {
-                            decode_hex(dst, &mut buf2);
-                            let base = utf16(&buf2);
-                            if hi < lo || base.is_empty() {
-                                continue;
-                            }
-                            if hi - lo < RANGE_EXPAND_LIMIT {
-                                for code in lo..=hi {
-                                    let mut units = base.clone();
-                                    let last = units.len() - 1;
-                                    units[last] = units[last].wrapping_add((code - lo) as u16);
-                                    map.single
-                                        .entry(code)
-                                        .or_insert_with(|| utf16_to_string(&units));
-                                }
-                            } else {
-                                map.ranges.push((lo, hi, base));
-                            }
-                        }
-                        Some(Token::ArrayOpen) => {
-                            let mut code = lo;
-                            while let Some(Token::Hex(dst)) = toks.next() {
+                Token::Operator(b"beginbfrange") => {
+                    while let Some(Token::Hex(lo)) = toks.next() {
+                        let Some(Token::Hex(hi)) = toks.next() else {
+                            break;
+                        };
+                        decode_hex(lo, &mut buf);
+                        let lo = code_of(&buf);
+                        decode_hex(hi, &mut buf);
+                        let hi = code_of(&buf);
+                        match toks.next() {
+                            Some(Token::Hex(dst)) => {
                                 decode_hex(dst, &mut buf2);
-                                if code <= hi {
-                                    map.single
-                                        .entry(code)
-                                        .or_insert_with(|| utf16_to_string(&utf16(&buf2)));
+                                let base = utf16(&buf2);
+                                if hi < lo || base.is_empty() {
+                                    continue;
                                 }
-                                code = code.saturating_add(1);
+                                if hi - lo < RANGE_EXPAND_LIMIT {
+                                    for code in lo..=hi {
+                                        let mut units = base.clone();
+                                        let last = units.len() - 1;
+                                        units[last] = units[last].wrapping_add((code - lo) as u16);
+                                        map.single
+                                            .entry(code)
+                                            .or_insert_with(|| utf16_to_string(&units));
+                                    }
+                                } else {
+                                    map.ranges.push((lo, hi, base));
+                                }
                             }
+                            Some(Token::ArrayOpen) => {
+                                let mut code = lo;
+                                while let Some(Token::Hex(dst)) = toks.next() {
+                                    decode_hex(dst, &mut buf2);
+                                    if code <= hi {
+                                        map.single
+                                            .entry(code)
+                                            .or_insert_with(|| utf16_to_string(&utf16(&buf2)));
+                                    }
+                                    code = code.saturating_add(1);
+                                }
+                            }
+                            _ => break,
                         }
-                        _ => break,
                     }
-                },
+                }
                 _ => {}
             }
         }
@@ -130,6 +129,13 @@ impl ToUnicode {
         let last = units.len() - 1;
         units[last] = units[last].wrapping_add((code - lo) as u16);
         Some(utf16_to_string(&units))
+    }
+}
+
+impl ToUnicode {
+    /// The single-code entries, for callers that index them their own way.
+    pub fn singles(&self) -> impl Iterator<Item = (u32, &String)> {
+        self.single.iter().map(|(k, v)| (*k, v))
     }
 }
 
@@ -166,12 +172,5 @@ endcmap";
         assert_eq!(m.lookup(0x1001).as_deref(), Some("\u{4E01}"));
         assert_eq!(m.lookup(0x3000), None);
         assert_eq!(m.lookup(0x0047), None);
-    }
-}
-
-impl ToUnicode {
-    /// The single-code entries, for callers that index them their own way.
-    pub fn singles(&self) -> impl Iterator<Item = (u32, &String)> {
-        self.single.iter().map(|(k, v)| (*k, v))
     }
 }

@@ -360,11 +360,8 @@ impl<'d> Interpreter<'d> {
                     self.gs.rise = v;
                 }
             }
-            b"q" => {
-                if self.stack.len() < 1024 {
-                    self.stack.push(self.gs);
-                }
-            }
+            // A bounded graphics-state stack: hostile content may push without popping.
+            b"q" if self.stack.len() < 1024 => self.stack.push(self.gs),
             b"Q" => {
                 if let Some(g) = self.stack.pop() {
                     self.gs = g;

@@ -158,7 +158,10 @@ fn mark_footnotes(page: &mut Page, body_size: f32) {
         .lines
         .iter()
         .rposition(|l| is_rule(l) && l.y < page.height * 0.6);
-    let Some(rule) = rule else { return };
+    let Some(rule) = rule else {
+        mark_footnotes_without_rule(page, body_size);
+        return;
+    };
     page.lines[rule].role = Role::FootnoteRule;
     let foot = page.height * FURNITURE_ZONE;
     for l in &mut page.lines[rule + 1..] {
@@ -166,6 +169,35 @@ fn mark_footnotes(page: &mut Page, body_size: f32) {
         if l.y < foot && l.size >= body_size * 0.95 && !starts_with_marker(l) {
             continue;
         }
+        l.role = Role::Footnote;
+    }
+}
+
+/// Producers that draw the footnote rule as a path leave no rule of underscores: the notes
+/// are then the block of small lines at the page foot (above the footer) whose first line
+/// starts with a note marker.
+fn mark_footnotes_without_rule(page: &mut Page, body_size: f32) {
+    let foot = page.height * FURNITURE_ZONE;
+    let mut k = page.lines.len();
+    // Footer lines (job numbers, page numbers) below the notes.
+    while k > 0
+        && page.lines[k - 1].y < foot
+        && is_furniture_text(&page.lines[k - 1].text(), None, false)
+    {
+        k -= 1;
+    }
+    let end = k;
+    while k > 0
+        && page.lines[k - 1].size < 0.92 * body_size
+        && page.lines[k - 1].y < page.height * 0.5
+    {
+        k -= 1;
+    }
+    // The block must open with a marker; lines above the first marker stay body text.
+    let Some(first) = (k..end).find(|&i| footnote_start(&page.lines[i]).is_some()) else {
+        return;
+    };
+    for l in &mut page.lines[first..end] {
         l.role = Role::Footnote;
     }
 }
@@ -352,15 +384,27 @@ fn paragraphs(pages: &[Page], body_size: f32) -> Vec<Paragraph> {
     for page in pages {
         let body: Vec<&Line> = page.lines.iter().filter(|l| l.role == Role::Body).collect();
         let regular = || body.iter().filter(|l| (l.size - body_size).abs() < 0.75);
-        let margin = mode(regular().map(|l| l.x0))
-            .or_else(|| body.iter().map(|l| l.x0).reduce(f32::min))
-            .unwrap_or(0.0);
         // Justified lines share their right edge: the common x1 among the longest lines
         // (a masthead or a table may reach further).
         let widest = regular().map(|l| l.x1).fold(f32::MIN, f32::max);
         let right = mode(regular().map(|l| l.x1).filter(|x| *x >= 0.85 * widest))
             .unwrap_or(widest)
-            .max(margin + 100.0);
+            .max(0.0);
+        // The left margin is where full lines start (page 1's header block sits further
+        // left in short lines); the most common start where too few lines are full.
+        let full: Vec<f32> = regular()
+            .filter(|l| l.x1 >= right - 2.0)
+            .map(|l| l.x0)
+            .collect();
+        let margin = if full.len() >= 2 {
+            full.iter().copied().fold(f32::MAX, f32::min)
+        } else {
+            mode(regular().map(|l| l.x0))
+                .or_else(|| body.iter().map(|l| l.x0).reduce(f32::min))
+                .unwrap_or(0.0)
+        };
+        let right = right.max(margin + 100.0);
+
         let pitch = mode(
             body.windows(2)
                 .map(|w| w[0].y - w[1].y)

@@ -230,20 +230,51 @@ fn is_formula(t: &str) -> bool {
 fn is_meeting_line(t: &str) -> bool {
     let mut w = t.split_whitespace();
     let Some(first) = w.next() else { return false };
-    let ordinal = first.len() > 2
-        && first[..first.len() - 2].bytes().all(|b| b.is_ascii_digit())
-        && ["st", "nd", "rd", "th"].iter().any(|s| first.ends_with(s));
+    let ordinal = ["st", "nd", "rd", "th"].iter().any(|s| first.ends_with(s))
+        && first.len() > 2
+        && first[..first.len() - 2].bytes().all(|b| b.is_ascii_digit());
     ordinal && t.ends_with("meeting") && t.len() < 60
 }
 
-fn is_annex_heading(t: &str) -> bool {
+/// "Annex", "Annex I", "Annex A – Items subject to ...": the heading and a title printed
+/// on the same line.
+fn annex_heading(t: &str) -> Option<(String, Option<String>)> {
     let t = t.trim();
-    t == "Annex"
-        || t.strip_prefix("Annex ").is_some_and(|r| {
-            r.len() <= 5
-                && r.chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        })
+    if t == "Annex" {
+        return Some((t.to_string(), None));
+    }
+    let rest = t.strip_prefix("Annex ")?;
+    let (label, title) = match rest.split_once(' ') {
+        Some((l, more)) => (
+            l,
+            Some(more.trim_start_matches(['–', '-', '—', ':']).trim()),
+        ),
+        None => (rest, None),
+    };
+    let label_ok = !label.is_empty()
+        && label.len() <= 5
+        && label
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    let title_ok = title.is_none_or(|x| {
+        rest.split_once(' ')
+            .is_some_and(|(_, m)| m.trim_start().starts_with(['–', '-', '—', ':']))
+            && !x.is_empty()
+    });
+    (label_ok && title_ok).then(|| (format!("Annex {label}"), title.map(str::to_string)))
+}
+
+fn is_annex_heading(t: &str) -> bool {
+    annex_heading(t).is_some()
+}
+
+/// A part heading: a roman section number ("II") or a letter ("B") alone on its line.
+fn part_label(t: &str) -> Option<&str> {
+    let t = t.trim().trim_end_matches('.');
+    let roman =
+        !t.is_empty() && t.len() <= 6 && t.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L'));
+    let letter = t.len() == 1 && t.chars().all(|c| c.is_ascii_uppercase());
+    (roman || letter).then_some(t)
 }
 
 struct Parser<'a> {
@@ -361,7 +392,13 @@ impl<'a> Parser<'a> {
                 r.adoption_date = texts.get(c + 1).and_then(|t| meta::find_date(t));
             }
         }
-        let inline_annex = self.clauses(body_start, body_end, sc, &mut r);
+        let inline_annex = match self.part_starts(body_start, body_end) {
+            Some(starts) => {
+                self.parts(&starts, body_end, sc, &mut r);
+                None
+            }
+            None => self.clauses(body_start, body_end, sc, &mut r),
+        };
         if let Some(start) = inline_annex {
             r.annexes.push(self.annex(None, start, body_end));
         }
@@ -371,8 +408,19 @@ impl<'a> Parser<'a> {
                 let end = (i + 1..texts.len())
                     .find(|&k| is_annex_heading(&texts[k]))
                     .unwrap_or(texts.len());
-                r.annexes
-                    .push(self.annex(Some(texts[i].clone()), i + 1, end));
+                let (heading, title) = annex_heading(&texts[i]).expect("checked");
+                let mut annex = self.annex(Some(heading), i + 1, end);
+                if title.is_some() && annex.title.is_none() {
+                    annex.title = title;
+                } else if let Some(t) = title {
+                    // The line's own title comes first; what followed in bold is body text.
+                    annex.text =
+                        format!("{} {}", annex.title.take().unwrap_or_default(), annex.text)
+                            .trim()
+                            .to_string();
+                    annex.title = Some(t);
+                }
+                r.annexes.push(annex);
                 i = end;
             } else {
                 i += 1;
@@ -411,7 +459,7 @@ impl<'a> Parser<'a> {
             .or_else(|| flat.find("dopted by the"))
         {
             let rest = &flat[i..];
-            r.adoption_date = meta::find_date(&rest[..rest.len().min(160)]);
+            r.adoption_date = meta::find_date(prefix(rest, 160));
             if let Some(m) = rest.find(" at its ") {
                 let after = &rest[m + 8..];
                 if let Some(end) = after.find("meeting") {
@@ -517,15 +565,42 @@ impl<'a> Parser<'a> {
         let operative_from = first_numbered.or(unnumbered_operative).unwrap_or(end);
 
         let mut letter_indent = None;
+        let mut in_heading = false;
         let mut i = start;
         while i < end {
             let p = &self.paras[i];
             let text = p.text();
             let label = &labels[i - start];
-            if p.is_bold() && label.is_none() && sc {
-                // A bold section heading between operative paragraphs.
+            // Section headings belong to no clause: a bold line (Security Council), or a
+            // roman section number and the title lines under it.
+            // A bold line over table rows is part of the table, not a heading.
+            // (The first line after any further bold lines decides.)
+            let after_bold = (i + 1..end).find(|&k| !self.paras[k].is_bold());
+            let next_starts_clause = after_bold.is_none_or(|k| {
+                let n = &self.paras[k];
+                let t = n.text();
+                // Table rows are smaller; an italic header row is not a lead.
+                let body_text = n.src.size >= self.body_size - 0.5;
+                label_of(&t).is_some()
+                    || (body_text && lead_of(&n.chars, 0).is_some())
+                    || part_label(&t).is_some()
+            });
+            let heading =
+                p.is_bold() && next_starts_clause && (sc || !text.ends_with([',', ';', ':']));
+            if label.is_none() && (heading || part_label(&text).is_some()) {
+                in_heading = part_label(&text).is_some();
                 i += 1;
                 continue;
+            }
+            if in_heading {
+                let clause_start = label.is_some()
+                    || lead_of(&p.chars, 0).is_some()
+                    || text.starts_with(['“', '"']);
+                if !clause_start {
+                    i += 1;
+                    continue;
+                }
+                in_heading = false;
             }
             if i < operative_from {
                 if let Some((Label::Item(_), _)) = label {
@@ -592,6 +667,65 @@ impl<'a> Parser<'a> {
             return lexicon::lead(&text).map(str::to_string);
         }
         lead_of(chars, start)
+    }
+
+    /// Where parts begin: two or more part headings ("I", "II"; "A", "B"), the first before
+    /// any operative paragraph, each followed by a title or a formula.
+    fn part_starts(&self, start: usize, end: usize) -> Option<Vec<usize>> {
+        let starts: Vec<usize> = (start..end)
+            .filter(|&i| part_label(&self.paras[i].text()).is_some())
+            .collect();
+        if starts.len() < 2 {
+            return None;
+        }
+        let first_operative = (start..end)
+            .find(|&i| matches!(label_of(&self.paras[i].text()), Some((Label::Number(_), _))));
+        // Parts restart their numbering; headings over continuous numbering are sections.
+        let restarts = (starts[1]..end)
+            .any(|i| matches!(label_of(&self.paras[i].text()), Some((Label::Number(1), _))));
+        (restarts && first_operative.is_none_or(|o| starts[0] < o)).then_some(starts)
+    }
+
+    /// Each part: its label, its title (the lines before its first clause or formula), and
+    /// its own preamble and operative paragraphs.
+    fn parts(&self, starts: &[usize], end: usize, sc: bool, r: &mut Resolution) {
+        let mut parts = Vec::new();
+        for (n, &s) in starts.iter().enumerate() {
+            let part_end = starts.get(n + 1).copied().unwrap_or(end);
+            let label = part_label(&self.paras[s].text())
+                .unwrap_or_default()
+                .to_string();
+            let mut k = s + 1;
+            let mut title: Vec<String> = Vec::new();
+            while k < part_end {
+                let p = &self.paras[k];
+                let t = p.text();
+                let starts_clause =
+                    label_of(&t).is_some() || lead_of(&p.chars, 0).is_some() || is_formula(&t);
+                if starts_clause || title.len() >= 3 {
+                    break;
+                }
+                title.push(t);
+                k += 1;
+            }
+            if k < part_end && is_formula(&self.paras[k].text()) {
+                k += 1;
+            }
+            let mut scratch = Resolution {
+                preamble: Vec::new(),
+                operative: Vec::new(),
+                annexes: Vec::new(),
+                ..r.clone()
+            };
+            self.clauses(k, part_end, sc, &mut scratch);
+            parts.push(resingest_model::Part {
+                label,
+                title: (!title.is_empty()).then(|| title.join(" ")),
+                preamble: scratch.preamble,
+                operative: scratch.operative,
+            });
+        }
+        r.parts = Some(parts);
     }
 
     /// A paragraph that continues the clause before it (quoted text, a stray line).
@@ -739,6 +873,15 @@ fn place_item(
         }
         op.subparagraphs.push(item);
     }
+}
+
+/// At most `n` bytes of `s`, cut at a char boundary.
+fn prefix(s: &str, n: usize) -> &str {
+    let mut end = n.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 fn masthead_symbol(header: &[String]) -> Option<String> {

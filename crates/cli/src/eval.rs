@@ -1,0 +1,169 @@
+//! `resingest eval`: score extraction against gold structures, or check a corpus without
+//! gold for structural soundness.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::Context;
+use resingest_eval::{compare, structural_check, Summary};
+use resingest_extract::Limits;
+use resingest_model::Kind;
+
+#[derive(clap::Args)]
+#[command(
+    after_help = "With --gold: one line per gold document (exact/total, wrong units named), then \
+`overall: N/M units exact (P%)`. Without it: a structural check of every PDF under --corpus \
+(operative numbers 1..N, sub-item labels in sequence, leads on preambular clauses, no page \
+furniture in clauses, nothing of the body lost against pdftotext) and the share of valid \
+documents. Exit 1 when the share is below --min."
+)]
+pub struct Args {
+    /// Folder of gold JSON files (`A-RES-78-101.json`); PDFs are found in --corpus by symbol
+    #[arg(long, value_name = "DIR")]
+    gold: Option<PathBuf>,
+    /// Folder of PDFs (searched recursively; MANIFEST.tsv maps symbols to files when present)
+    #[arg(long, value_name = "DIR", env = "RESINGEST_CORPUS")]
+    corpus: PathBuf,
+    /// Fail (exit 1) below this percentage of exact units (with --gold) or valid documents
+    #[arg(long, value_name = "PCT")]
+    min: Option<f64>,
+    /// Print each problem of each invalid document (structural mode)
+    #[arg(long)]
+    verbose: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let pdfs = find_pdfs(&args.corpus)
+        .with_context(|| format!("reading corpus {}", args.corpus.display()))?;
+    if pdfs.is_empty() {
+        anyhow::bail!("no PDF found under {}", args.corpus.display());
+    }
+    let mut summary = Summary::default();
+    let share = match &args.gold {
+        Some(gold) => {
+            let by_symbol = symbols(&args.corpus, &pdfs);
+            for file in gold_files(gold)? {
+                let value: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(&file)?)
+                        .with_context(|| format!("parsing {}", file.display()))?;
+                let symbol = value["symbol"].as_str().unwrap_or_default().to_string();
+                let Some(pdf) = by_symbol.get(&symbol) else {
+                    println!("{symbol}: no PDF in the corpus, not scored");
+                    continue;
+                };
+                let bytes = std::fs::read(pdf)?;
+                match resingest_extract::extract_resolution(&bytes, &Limits::default()) {
+                    Ok(got) => {
+                        let report = compare(&value, &got);
+                        println!("{report}");
+                        summary.add_report(&report);
+                    }
+                    Err(e) => println!("{symbol}: extraction failed: {e}"),
+                }
+            }
+            100.0 * summary.units_exact as f64 / summary.units_total.max(1) as f64
+        }
+        None => {
+            let (mut res_checked, mut res_valid) = (0usize, 0usize);
+            for pdf in &pdfs {
+                let name = pdf
+                    .strip_prefix(&args.corpus)
+                    .unwrap_or(pdf)
+                    .display()
+                    .to_string();
+                let bytes = std::fs::read(pdf)?;
+                let got = match resingest_extract::extract_resolution(&bytes, &Limits::default()) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        println!("{name}: not checked: {e}");
+                        continue;
+                    }
+                };
+                let reference = pdftotext(pdf);
+                let problems = structural_check(&got, reference.as_deref());
+                summary.add_structural(&problems);
+                if got.kind == Kind::Resolution {
+                    res_checked += 1;
+                    res_valid += problems.is_empty() as usize;
+                }
+                if !problems.is_empty() {
+                    println!("{name}: {} problem(s)", problems.len());
+                    for p in problems
+                        .iter()
+                        .take(if args.verbose { usize::MAX } else { 3 })
+                    {
+                        println!("  {p}");
+                    }
+                }
+            }
+            println!("resolutions: {res_valid}/{res_checked} valid");
+            100.0 * summary.valid as f64 / summary.checked.max(1) as f64
+        }
+    };
+    println!("{summary}");
+    if let Some(min) = args.min {
+        if share < min {
+            eprintln!("resingest: {share:.1}% is below --min {min}");
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn find_pdfs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)? {
+            let p = e?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("pdf")) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn gold_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading gold folder {}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Symbol -> PDF: from MANIFEST.tsv when the corpus has one, else from file names
+/// (`A_RES_78_101-EN.pdf` is A/RES/78/101).
+fn symbols(corpus: &Path, pdfs: &[PathBuf]) -> HashMap<String, PathBuf> {
+    let canonical = |s: &str| s.split_whitespace().collect::<String>();
+    let mut map = HashMap::new();
+    if let Ok(manifest) = std::fs::read_to_string(corpus.join("MANIFEST.tsv")) {
+        for l in manifest.lines().skip(1) {
+            let cols: Vec<&str> = l.split('\t').collect();
+            if cols.len() > 1 {
+                map.insert(canonical(cols[1]), corpus.join(cols[0]));
+            }
+        }
+    }
+    for p in pdfs {
+        let stem = p.file_stem().unwrap_or_default().to_string_lossy();
+        let base = stem.rsplit_once('-').map_or(stem.as_ref(), |(b, _)| b);
+        map.entry(base.replace('_', "/"))
+            .or_insert_with(|| p.clone());
+    }
+    map
+}
+
+fn pdftotext(pdf: &Path) -> Option<String> {
+    let out = Command::new("pdftotext").arg(pdf).arg("-").output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
