@@ -14,6 +14,8 @@ pub use structure::{is_marker, Footnote, Paragraph};
 /// A word break needs a gap wider than this share of the font size (poppler uses 0.1; Word's
 /// justified lines and kerning stay below it inside words, real spaces are ~0.25).
 const WORD_GAP_EM: f32 = 0.11;
+/// A gap this wide (in em) separates columns: table cells, the masthead's two sides.
+const COLUMN_GAP_EM: f32 = 1.5;
 /// The same where the line draws its spaces as glyphs (see [`build_line`]).
 const EXPLICIT_SPACE_GAP_EM: f32 = 0.2;
 
@@ -306,12 +308,16 @@ fn build_line(
         let space_before = (pending_space || gap_break) && prev_end.is_some();
         let bold = font.is_some_and(|f| f.bold);
         let italic = font.is_some_and(|f| f.italic);
-        let same_style = spans.last().is_some_and(|s| {
-            s.bold == bold
-                && s.italic == italic
-                && s.superscript == superscript
-                && (s.size - g.size).abs() < 0.6
-        });
+        // A gap wider than a column gap starts a new span even in the same style, so table
+        // cells and the masthead's columns stay apart.
+        let column_gap = prev_end.is_some_and(|e| g.x - e > COLUMN_GAP_EM * gap_em);
+        let same_style = !column_gap
+            && spans.last().is_some_and(|s| {
+                s.bold == bold
+                    && s.italic == italic
+                    && s.superscript == superscript
+                    && (s.size - g.size).abs() < 0.6
+            });
         if same_style {
             let s = spans.last_mut().expect("checked");
             if space_before {

@@ -378,11 +378,15 @@ fn mode(values: impl Iterator<Item = f32>) -> Option<f32> {
 }
 
 fn paragraphs(pages: &[Page], body_size: f32) -> Vec<Paragraph> {
+    let merged: Vec<Vec<Line>> = pages
+        .iter()
+        .map(|p| merge_table_rows(p.lines.iter().filter(|l| l.role == Role::Body), body_size))
+        .collect();
     let mut out: Vec<Paragraph> = Vec::new();
     let mut prev: Option<(&Line, f32, f32)> = None; // line, its page's margin, right edge
     let mut prev_page = 0;
     for page in pages {
-        let body: Vec<&Line> = page.lines.iter().filter(|l| l.role == Role::Body).collect();
+        let body: Vec<&Line> = merged[page.number as usize - 1].iter().collect();
         let regular = || body.iter().filter(|l| (l.size - body_size).abs() < 0.75);
         // Justified lines share their right edge: the common x1 among the longest lines
         // (a masthead or a table may reach further).
@@ -456,6 +460,53 @@ fn paragraphs(pages: &[Page], body_size: f32) -> Vec<Paragraph> {
             prev = Some((l, margin, right));
             prev_page = page.number;
         }
+    }
+    out
+}
+
+/// Table rows in small type whose cells wrap: a line whose every cell sits over a cell of
+/// the next line, with fewer cells and at line spacing, is the upper part of that row
+/// (a two-line header cell, a wrapped label). The row then reads cell by cell, each cell
+/// top to bottom, as a reader reads a table.
+fn merge_table_rows<'a>(lines: impl Iterator<Item = &'a Line>, body_size: f32) -> Vec<Line> {
+    let overlaps = |a: &Span, b: &Span| a.x0 <= b.x1 + 1.0 && b.x0 <= a.x1 + 1.0;
+    let mut out: Vec<Line> = Vec::new();
+    for l in lines {
+        let merge = out.last().is_some_and(|up: &Line| {
+            let small = up.size < 0.92 * body_size && l.size < 0.92 * body_size;
+            let close = up.y - l.y > 0.0 && up.y - l.y < 1.35 * up.size.max(l.size);
+            small
+                && close
+                && up.spans.len() < l.spans.len()
+                && up
+                    .spans
+                    .iter()
+                    .all(|a| l.spans.iter().any(|b| overlaps(a, b)))
+        });
+        if !merge {
+            out.push(l.clone());
+            continue;
+        }
+        let up = out.pop().expect("checked");
+        let mut spans = Vec::with_capacity(up.spans.len() + l.spans.len());
+        for b in &l.spans {
+            for a in up.spans.iter().filter(|a| overlaps(a, b)) {
+                if !spans.contains(a) {
+                    let mut a = a.clone();
+                    a.space_before = !spans.is_empty();
+                    spans.push(a);
+                }
+            }
+            let mut b = b.clone();
+            b.space_before = !spans.is_empty();
+            spans.push(b);
+        }
+        out.push(Line {
+            spans,
+            x0: up.x0.min(l.x0),
+            x1: up.x1.max(l.x1),
+            ..l.clone()
+        });
     }
     out
 }

@@ -817,12 +817,13 @@ impl<'a> Parser<'a> {
 /// Annex text: note markers in table cells (superscript letters) dropped.
 fn annex_text(p: &Para<'_>) -> String {
     let mut s = String::new();
-    for sp in &p.src.spans {
-        if is_marker(sp)
-            || (sp.superscript
-                && sp.text.trim().len() == 1
-                && sp.text.trim().chars().all(|c| c.is_ascii_lowercase()))
-        {
+    for (k, sp) in p.src.spans.iter().enumerate() {
+        // A note letter in a table cell goes; the same letter opening the note below the
+        // table ("a See A/80/505.") stays.
+        let note_letter = sp.superscript
+            && sp.text.trim().len() == 1
+            && sp.text.trim().chars().all(|c| c.is_ascii_lowercase());
+        if is_marker(sp) || (note_letter && k > 0) {
             continue;
         }
         if sp.space_before && !s.is_empty() && !s.ends_with(' ') {
