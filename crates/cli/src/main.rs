@@ -1,10 +1,13 @@
 //! `resingest`: one binary, a subcommand per role. Parses arguments and calls into the
 //! role's library; nothing else lives here.
 
+mod dlq;
 mod eval;
 mod extract;
 mod isolate;
+mod publish;
 mod sink;
+mod worker;
 
 use clap::{Parser, Subcommand};
 
@@ -30,6 +33,12 @@ enum Command {
     Eval(eval::Args),
     /// Store extracted resolutions in PostgreSQL, announce them, and serve the read API
     Sink(sink::Args),
+    /// Extract queued PDFs into resolutions: one of the fleet sharing resingest.documents
+    Worker(worker::Args),
+    /// Put local PDFs on resingest.documents, as a fetcher would (tests, benchmarks)
+    Publish(publish::Args),
+    /// List dead letters with their reasons, or replay them after a fix
+    Dlq(dlq::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -39,6 +48,9 @@ fn main() -> std::process::ExitCode {
         Command::ExtractChild => isolate::serve_child(),
         Command::Sink(args) => sink::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Worker(args) => worker::run(args),
+        Command::Publish(args) => publish::run(args),
+        Command::Dlq(args) => dlq::run(args),
     };
     match result {
         Ok(code) => code,

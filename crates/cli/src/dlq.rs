@@ -1,0 +1,87 @@
+//! `resingest dlq list|replay`: dead letters with their reasons, and sending them back.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use resingest_worker::dlq::{self, DeadQueue};
+use resingest_worker::DEFAULT_AMQP_URL;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+    /// Whose dead letters: the documents queue (extraction) or the extracted queue (storing)
+    #[arg(long, global = true, value_enum, default_value_t = Queue::Documents)]
+    queue: Queue,
+    /// Broker URL (vhost percent-encoded: %2f for /)
+    #[arg(long, global = true, env = "RESINGEST_AMQP_URL", default_value = DEFAULT_AMQP_URL)]
+    amqp_url: String,
+    /// Deliveries of one message before the broker dead-letters it (must match the queues)
+    #[arg(long, global = true, env = "RESINGEST_DELIVERY_LIMIT",
+          default_value_t = resingest_model::topology::DEFAULT_DELIVERY_LIMIT)]
+    delivery_limit: u32,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Print each dead letter: sha256, kind, symbol, source, reason (tab-separated)
+    List,
+    /// Send dead letters back to their work queue, after a fix
+    Replay {
+        /// Only those of this kind (as `list` prints it: corrupt, crashed, delivery_limit, ...)
+        #[arg(long)]
+        kind: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Queue {
+    Documents,
+    Extracted,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let queue = match args.queue {
+        Queue::Documents => DeadQueue::Documents,
+        Queue::Extracted => DeadQueue::Extracted,
+    };
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        match args.command {
+            Command::List => {
+                let letters = dlq::list(&args.amqp_url, args.delivery_limit, queue).await?;
+                for l in &letters {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}",
+                        l.sha256,
+                        l.kind,
+                        l.symbol.as_deref().unwrap_or("-"),
+                        l.source_url.as_deref().unwrap_or("-"),
+                        l.error.replace(['\t', '\n'], " ")
+                    );
+                }
+                eprintln!("{} dead letters in {}", letters.len(), queue.dead());
+            }
+            Command::Replay { kind } => {
+                let done = dlq::replay(
+                    &args.amqp_url,
+                    args.delivery_limit,
+                    queue,
+                    kind.as_deref(),
+                    Duration::from_secs(30),
+                )
+                .await?;
+                eprintln!(
+                    "replayed {} to {}, kept {} in {}",
+                    done.replayed,
+                    queue.work(),
+                    done.kept,
+                    queue.dead()
+                );
+            }
+        }
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

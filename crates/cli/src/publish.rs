@@ -1,0 +1,62 @@
+//! `resingest publish --dir PATH`: put local PDFs on `resingest.documents` as a fetcher would
+//! (for tests and benchmarks).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use resingest_model::archive::DEFAULT_INLINE_LIMIT;
+use resingest_worker::publish::{pdf_files, publish_files, PublishConfig};
+use resingest_worker::{Archive, DEFAULT_AMQP_URL, DEFAULT_ARCHIVE_URL};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Folder whose *.pdf files (recursively) are published
+    #[arg(long)]
+    dir: PathBuf,
+    /// Publish every file this many times (benchmarks)
+    #[arg(long, default_value_t = 1)]
+    repeat: usize,
+    /// Largest PDF sent as the message body; larger ones are archived and sent as a claim check
+    #[arg(long, value_name = "BYTES", env = "RESINGEST_INLINE_LIMIT", default_value_t = DEFAULT_INLINE_LIMIT)]
+    inline_limit: u64,
+    /// Archive for PDFs over the inline limit: a folder, file:///..., or s3://bucket/prefix
+    #[arg(long, env = "RESINGEST_ARCHIVE_URL", default_value = DEFAULT_ARCHIVE_URL)]
+    archive: String,
+    /// Broker URL (vhost percent-encoded: %2f for /)
+    #[arg(long, env = "RESINGEST_AMQP_URL", default_value = DEFAULT_AMQP_URL)]
+    amqp_url: String,
+    /// Deliveries of one message before the broker dead-letters it (must match the queues)
+    #[arg(long, env = "RESINGEST_DELIVERY_LIMIT",
+          default_value_t = resingest_model::topology::DEFAULT_DELIVERY_LIMIT)]
+    delivery_limit: u32,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let files = pdf_files(&args.dir)?;
+    anyhow::ensure!(!files.is_empty(), "no *.pdf under {}", args.dir.display());
+    let needs_archive = files
+        .iter()
+        .any(|f| std::fs::metadata(f).is_ok_and(|m| m.len() > args.inline_limit));
+    let config = PublishConfig {
+        amqp_url: args.amqp_url,
+        delivery_limit: args.delivery_limit,
+        inline_limit: args.inline_limit,
+        archive: needs_archive
+            .then(|| Archive::open(&args.archive))
+            .transpose()?,
+        repeat: args.repeat,
+        ..PublishConfig::default()
+    };
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let published = runtime.block_on(publish_files(&config, &files))?;
+    eprintln!(
+        "published {} messages ({} documents x {}, {} as claim checks, {} bytes)",
+        published.messages,
+        published.documents,
+        config.repeat,
+        published.claim_checks,
+        published.bytes
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,123 @@
+//! `resingest worker`: consume fetched PDFs, extract them in isolated children, publish the
+//! resolutions; until SIGTERM/Ctrl-C, which drains within `--grace`.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use resingest_sandbox::{IsolationLimits, PoolConfig};
+use resingest_worker::{
+    Archive, Config, DEFAULT_AMQP_URL, DEFAULT_ARCHIVE_URL, DEFAULT_METRICS_ADDR,
+};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Broker URL (vhost percent-encoded: %2f for /)
+    #[arg(long, env = "RESINGEST_AMQP_URL", default_value = DEFAULT_AMQP_URL)]
+    amqp_url: String,
+    /// Address of /metrics and /healthz (port 0 picks a free port, logged at start)
+    #[arg(long, env = "RESINGEST_METRICS_ADDR", default_value = DEFAULT_METRICS_ADDR)]
+    metrics_addr: SocketAddr,
+    /// Documents extracted at once (one isolated child each); default: the number of cores
+    #[arg(long, env = "RESINGEST_CONCURRENCY")]
+    concurrency: Option<usize>,
+    /// Unacknowledged deliveries held at most; default: twice the concurrency
+    #[arg(long, env = "RESINGEST_PREFETCH")]
+    prefetch: Option<u16>,
+    /// Deliveries of one message before the broker dead-letters it (must match the queues)
+    #[arg(long, env = "RESINGEST_DELIVERY_LIMIT",
+          default_value_t = resingest_model::topology::DEFAULT_DELIVERY_LIMIT)]
+    delivery_limit: u32,
+    /// Archive that claim checks point into: a folder, file:///..., or s3://bucket/prefix
+    #[arg(long, env = "RESINGEST_ARCHIVE_URL", default_value = DEFAULT_ARCHIVE_URL)]
+    archive: String,
+    /// Seconds after SIGTERM to finish what was delivered; the rest goes back to the queue
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "RESINGEST_GRACE",
+        default_value_t = 30.0
+    )]
+    grace: f64,
+    /// Seconds one document may take in its child before it is killed (then dead-lettered)
+    #[arg(long, value_name = "SECONDS", env = "RESINGEST_TIMEOUT",
+          default_value_t = IsolationLimits::default().wall_time.as_secs_f64())]
+    timeout: f64,
+    /// Address space of a child in bytes; 0 for no limit
+    #[arg(long, value_name = "BYTES", env = "RESINGEST_MEMORY_LIMIT",
+          default_value_t = IsolationLimits::default().memory_bytes.unwrap_or(0))]
+    memory_limit: u64,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    init_logs();
+    for (name, v) in [("--grace", args.grace), ("--timeout", args.timeout)] {
+        anyhow::ensure!(
+            v.is_finite() && v > 0.0,
+            "{name} must be a positive number of seconds, not {v}"
+        );
+    }
+    let limits = IsolationLimits {
+        wall_time: Duration::from_secs_f64(args.timeout),
+        cpu_seconds: Some(args.timeout.ceil() as u64),
+        memory_bytes: (args.memory_limit > 0).then_some(args.memory_limit),
+        ..IsolationLimits::default()
+    };
+    let archive = Archive::open(&args.archive)?;
+    let pool = PoolConfig::current_exe(1, limits).context("finding our own executable")?;
+    let mut config = Config::new(pool, archive);
+    if let Some(c) = args.concurrency {
+        anyhow::ensure!(c > 0, "--concurrency must be at least 1");
+        config.concurrency = c;
+        config.prefetch = resingest_worker::config::default_prefetch(c);
+    }
+    if let Some(p) = args.prefetch {
+        anyhow::ensure!(p > 0, "--prefetch must be at least 1");
+        config.prefetch = p;
+    }
+    config.amqp_url = args.amqp_url;
+    config.metrics_addr = args.metrics_addr;
+    config.delivery_limit = args.delivery_limit;
+    config.grace = Duration::from_secs_f64(args.grace);
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let result = runtime.block_on(async {
+        let shutdown = tokio_util::sync::CancellationToken::new();
+        tokio::spawn(cancel_on_signal(shutdown.clone()));
+        resingest_worker::run(config, shutdown).await
+    });
+    // A child still reading an abandoned document must not hold the exit.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    result.context("worker")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Logs on stderr, colored only on a terminal; `RUST_LOG` sets the level (default info).
+pub fn init_logs() {
+    use std::io::IsTerminal;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// SIGTERM or Ctrl-C: stop consuming and drain.
+async fn cancel_on_signal(shutdown: tokio_util::sync::CancellationToken) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).ok();
+    let term = async {
+        match term.as_mut() {
+            Some(t) => t.recv().await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down: no new documents, finishing those delivered");
+    shutdown.cancel();
+}
