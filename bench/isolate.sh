@@ -21,24 +21,34 @@ for row in "${rows[@]}"; do
   pages=$((pages + ${row##*$'\t'}))
 done
 
-best() { # best wall seconds of $runs runs of "$@"
-  local best_s=""
-  for _ in $(seq "$runs"); do
-    local start end s
-    start=$(date +%s.%N)
-    "$@" --format text --out "$out" "${files[@]}" > /dev/null
-    end=$(date +%s.%N)
-    s=$(echo "$end - $start" | bc -l)
-    if [ -z "$best_s" ] || [ "$(echo "$s < $best_s" | bc -l)" = 1 ]; then best_s=$s; fi
-  done
-  echo "$best_s"
+# One run of a mode: "wall cpu" seconds, cpu being user+sys including the children.
+run() {
+  /usr/bin/time -f "%e %U %S" "$@" --format text --out "$out" "${files[@]}" 2>&1 >/dev/null |
+    tail -1 | awk '{ print $1, $2 + $3 }'
 }
 
-plain=$(best "$bin" extract)
-isolated=$(best "$bin" extract --isolate --workers 1)
-isolated2=$(best "$bin" extract --isolate --workers 2)
-printf '%d files, %d pages, best of %d runs\n' "${#files[@]}" "$pages" "$runs"
-printf 'in process:            %7.1f pages/s (%.2f s)\n' "$(echo "$pages / $plain" | bc -l)" "$plain"
-printf 'isolated, 1 child:     %7.1f pages/s (%.2f s)\n' "$(echo "$pages / $isolated" | bc -l)" "$isolated"
-printf 'isolated, 2 children:  %7.1f pages/s (%.2f s)\n' "$(echo "$pages / $isolated2" | bc -l)" "$isolated2"
-printf 'isolation overhead (1 child vs in process): %.1f%%\n' "$(echo "($isolated / $plain - 1) * 100" | bc -l)"
+# Modes interleaved round by round, so a busy machine (other builds) slows all of them alike;
+# the best of the rounds is reported.
+declare -A wall cpu
+modes=(plain isolate1 isolate2)
+for _ in $(seq "$runs"); do
+  for mode in "${modes[@]}"; do
+    case $mode in
+      plain) r=$(run "$bin" extract) ;;
+      isolate1) r=$(run "$bin" extract --isolate --workers 1) ;;
+      isolate2) r=$(run "$bin" extract --isolate --workers 2) ;;
+    esac
+    w=${r% *}
+    c=${r#* }
+    if [ -z "${wall[$mode]:-}" ] || [ "$(echo "$w < ${wall[$mode]}" | bc -l)" = 1 ]; then wall[$mode]=$w; fi
+    if [ -z "${cpu[$mode]:-}" ] || [ "$(echo "$c < ${cpu[$mode]}" | bc -l)" = 1 ]; then cpu[$mode]=$c; fi
+  done
+done
+rate() { echo "$pages / $1" | bc -l; }
+pct() { echo "($1 / $2 - 1) * 100" | bc -l; }
+printf '%d files, %d pages, best of %d interleaved rounds\n' "${#files[@]}" "$pages" "$runs"
+printf 'in process:            %7.1f pages/s (%.2f s wall, %.2f s cpu)\n' "$(rate "${wall[plain]}")" "${wall[plain]}" "${cpu[plain]}"
+printf 'isolated, 1 child:     %7.1f pages/s (%.2f s wall, %.2f s cpu)\n' "$(rate "${wall[isolate1]}")" "${wall[isolate1]}" "${cpu[isolate1]}"
+printf 'isolated, 2 children:  %7.1f pages/s (%.2f s wall, %.2f s cpu)\n' "$(rate "${wall[isolate2]}")" "${wall[isolate2]}" "${cpu[isolate2]}"
+printf 'isolation overhead, 1 child vs in process: %.1f%% wall, %.1f%% cpu\n' \
+  "$(pct "${wall[isolate1]}" "${wall[plain]}")" "$(pct "${cpu[isolate1]}" "${cpu[plain]}")"
