@@ -1,0 +1,340 @@
+//! The ledger in PostgreSQL: per symbol and language, what was downloaded from where, its
+//! sha256 and size, the validators the server gave, and whether the broker confirmed it.
+//!
+//! It is what makes the fetcher deliver each document once: a restarted fetcher skips what the
+//! ledger says is published, and publishes again only a new sha256 (a reissue, kept as a new
+//! row of `fetch_versions`). A row is `archived` between the archive write and the broker's
+//! confirm; the next poll publishes such rows from the archive, so a crash in between gives a
+//! duplicate (absorbed by the sink), never a loss.
+//!
+//! The database is created if missing and migrated with the set shared with the sink
+//! (`migrations/` at the workspace root).
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, PgPool, Row};
+
+use crate::FetchError;
+
+/// Ledger statuses.
+pub mod status {
+    pub const ARCHIVED: &str = "archived";
+    pub const PUBLISHED: &str = "published";
+    pub const MISSING: &str = "missing";
+    pub const REJECTED: &str = "rejected";
+    pub const FAILED: &str = "failed";
+}
+
+/// One ledger row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub symbol: String,
+    pub language: String,
+    pub source: String,
+    pub url: String,
+    pub sha256: Option<String>,
+    pub bytes: Option<i64>,
+    pub archive_key: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub revision: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub fetched_at: Option<DateTime<Utc>>,
+}
+
+/// A document now in the archive, about to be published.
+#[derive(Debug, Clone)]
+pub struct Archived<'a> {
+    pub symbol: &'a str,
+    pub language: &'a str,
+    pub source: &'a str,
+    pub url: &'a str,
+    pub sha256: &'a str,
+    pub bytes: i64,
+    pub archive_key: &'a str,
+    pub etag: Option<&'a str>,
+    pub last_modified: Option<&'a str>,
+    pub revision: Option<&'a str>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Ledger {
+    pool: PgPool,
+}
+
+const COLUMNS: &str = "symbol, language, source, url, sha256, bytes, archive_key, etag, \
+     last_modified, revision, status, attempts, last_error, fetched_at";
+
+impl Ledger {
+    /// Creates the database of `url` if it does not exist, migrates it and connects.
+    pub async fn open(url: &str) -> Result<Ledger, FetchError> {
+        let options = PgConnectOptions::from_str(url).map_err(|e| FetchError::DatabaseUrl {
+            url: url.into(),
+            reason: e.to_string(),
+        })?;
+        create_if_missing(&options).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        // Another role may be one migration ahead of this binary; that is not an error here.
+        let mut migrator = sqlx::migrate!("../../migrations");
+        migrator.set_ignore_missing(true);
+        migrator.run(&pool).await?;
+        Ok(Ledger { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub async fn get(&self, symbol: &str, language: &str) -> Result<Option<Entry>, FetchError> {
+        let sql = format!("SELECT {COLUMNS} FROM fetch_ledger WHERE symbol = $1 AND language = $2");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(symbol)
+            .bind(language)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| entry(&r)))
+    }
+
+    /// Records a document written to the archive and not yet confirmed by the broker; returns
+    /// its version (1 for the first sha256 of this symbol and language).
+    pub async fn record_archived(&self, a: &Archived<'_>) -> Result<i32, FetchError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO fetch_ledger (symbol, language, source, url, sha256, bytes, archive_key, \
+                 etag, last_modified, revision, status, attempts, fetched_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'archived', 0, now()) \
+             ON CONFLICT (symbol, language) DO UPDATE SET source = EXCLUDED.source, \
+                 url = EXCLUDED.url, sha256 = EXCLUDED.sha256, bytes = EXCLUDED.bytes, \
+                 archive_key = EXCLUDED.archive_key, etag = EXCLUDED.etag, \
+                 last_modified = EXCLUDED.last_modified, revision = EXCLUDED.revision, \
+                 status = 'archived', attempts = 0, last_error = NULL, fetched_at = now(), \
+                 last_seen = now()",
+        )
+        .bind(a.symbol)
+        .bind(a.language)
+        .bind(a.source)
+        .bind(a.url)
+        .bind(a.sha256)
+        .bind(a.bytes)
+        .bind(a.archive_key)
+        .bind(a.etag)
+        .bind(a.last_modified)
+        .bind(a.revision)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO fetch_versions (symbol, language, version, sha256, bytes, archive_key, url) \
+             SELECT $1, $2, COALESCE(MAX(version), 0) + 1, $3, $4, $5, $6 FROM fetch_versions \
+                 WHERE symbol = $1 AND language = $2 \
+             ON CONFLICT (symbol, language, sha256) DO NOTHING",
+        )
+        .bind(a.symbol)
+        .bind(a.language)
+        .bind(a.sha256)
+        .bind(a.bytes)
+        .bind(a.archive_key)
+        .bind(a.url)
+        .execute(&mut *tx)
+        .await?;
+        let version: i32 = sqlx::query_scalar(
+            "SELECT version FROM fetch_versions WHERE symbol = $1 AND language = $2 AND sha256 = $3",
+        )
+        .bind(a.symbol)
+        .bind(a.language)
+        .bind(a.sha256)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// The broker confirmed `sha256` for this symbol and language.
+    pub async fn mark_published(
+        &self,
+        symbol: &str,
+        language: &str,
+        sha256: &str,
+    ) -> Result<(), FetchError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE fetch_ledger SET status = 'published', published_at = now(), last_seen = now() \
+             WHERE symbol = $1 AND language = $2 AND sha256 = $3",
+        )
+        .bind(symbol)
+        .bind(language)
+        .bind(sha256)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE fetch_versions SET published_at = now() \
+             WHERE symbol = $1 AND language = $2 AND sha256 = $3",
+        )
+        .bind(symbol)
+        .bind(language)
+        .bind(sha256)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The source had no document for this symbol and language this time. A row that already
+    /// holds a document keeps it (and its status): only the error and the count change.
+    pub async fn record_failure(
+        &self,
+        symbol: &str,
+        language: &str,
+        source: &str,
+        url: &str,
+        failure_status: &str,
+        error: &str,
+    ) -> Result<(), FetchError> {
+        sqlx::query(
+            "INSERT INTO fetch_ledger (symbol, language, source, url, status, attempts, last_error) \
+             VALUES ($1, $2, $3, $4, $5, 1, $6) \
+             ON CONFLICT (symbol, language) DO UPDATE SET \
+                 status = CASE WHEN fetch_ledger.sha256 IS NULL THEN EXCLUDED.status \
+                               ELSE fetch_ledger.status END, \
+                 attempts = fetch_ledger.attempts + 1, last_error = EXCLUDED.last_error, \
+                 last_seen = now()",
+        )
+        .bind(symbol)
+        .bind(language)
+        .bind(source)
+        .bind(url)
+        .bind(failure_status)
+        .bind(error)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Seen again, unchanged.
+    pub async fn touch(&self, symbol: &str, language: &str) -> Result<(), FetchError> {
+        sqlx::query(
+            "UPDATE fetch_ledger SET last_seen = now(), attempts = 0, last_error = NULL \
+             WHERE symbol = $1 AND language = $2",
+        )
+        .bind(symbol)
+        .bind(language)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Symbols starting with `prefix` and their statuses (every language).
+    pub async fn symbols_like(&self, prefix: &str) -> Result<Vec<(String, String)>, FetchError> {
+        let pattern = format!("{}%", prefix.replace('%', "\\%").replace('_', "\\_"));
+        let rows = sqlx::query("SELECT symbol, status FROM fetch_ledger WHERE symbol LIKE $1")
+            .bind(pattern)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get("symbol"), r.get("status")))
+            .collect())
+    }
+
+    /// Rows in the archive whose publish was never confirmed.
+    pub async fn unpublished(&self) -> Result<Vec<Entry>, FetchError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM fetch_ledger WHERE status = 'archived' ORDER BY symbol, language"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(entry).collect())
+    }
+
+    /// Published rows whose current version was downloaded at or after `since` (all when `None`).
+    pub async fn published_since(
+        &self,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Entry>, FetchError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM fetch_ledger WHERE status = 'published' \
+             AND archive_key IS NOT NULL AND ($1::timestamptz IS NULL OR fetched_at >= $1) \
+             ORDER BY fetched_at, symbol, language"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(since)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(entry).collect())
+    }
+
+    pub async fn cursor(&self, source: &str) -> Result<Option<String>, FetchError> {
+        Ok(
+            sqlx::query_scalar("SELECT cursor FROM fetch_cursors WHERE source = $1")
+                .bind(source)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn set_cursor(&self, source: &str, cursor: &str) -> Result<(), FetchError> {
+        sqlx::query(
+            "INSERT INTO fetch_cursors (source, cursor) VALUES ($1, $2) \
+             ON CONFLICT (source) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()",
+        )
+        .bind(source)
+        .bind(cursor)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+fn entry(r: &sqlx::postgres::PgRow) -> Entry {
+    Entry {
+        symbol: r.get("symbol"),
+        language: r.get("language"),
+        source: r.get("source"),
+        url: r.get("url"),
+        sha256: r.get("sha256"),
+        bytes: r.get("bytes"),
+        archive_key: r.get("archive_key"),
+        etag: r.get("etag"),
+        last_modified: r.get("last_modified"),
+        revision: r.get("revision"),
+        status: r.get("status"),
+        attempts: r.get("attempts"),
+        last_error: r.get("last_error"),
+        fetched_at: r.get("fetched_at"),
+    }
+}
+
+async fn create_if_missing(options: &PgConnectOptions) -> Result<(), FetchError> {
+    let Some(name) = options.get_database().map(str::to_owned) else {
+        return Ok(());
+    };
+    let mut admin = options.clone().database("postgres").connect().await?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut admin)
+            .await?;
+    if !exists {
+        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+        match sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {quoted}")))
+            .execute(&mut admin)
+            .await
+        {
+            Ok(_) => tracing::info!(database = %name, "created database"),
+            // 42P04: created meanwhile by another role.
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let _ = admin.close().await;
+    Ok(())
+}

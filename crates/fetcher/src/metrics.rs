@@ -1,0 +1,156 @@
+//! Every metric of the fetcher, named `resingest_fetcher_*`, in one registry per fetcher (so
+//! several fetchers in one test process do not share counters). Label values are bounded: hosts
+//! come from the allow-list, reasons and outcomes from the constants below and
+//! [`crate::HttpError::kind`].
+
+use prometheus::{Encoder, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
+
+/// Outcome label values of [`Metrics::documents`].
+pub mod outcome {
+    /// Archived, published and confirmed by the broker.
+    pub const PUBLISHED: &str = "published";
+    /// Same sha256 as the ledger's published version: nothing sent.
+    pub const UNCHANGED: &str = "unchanged";
+    /// The source gave something that is not a document (HTML, empty, too large, refused).
+    pub const REJECTED: &str = "rejected";
+    /// Download, archive or publish failed; tried again on the next poll.
+    pub const FAILED: &str = "failed";
+    pub const ALL: [&str; 4] = [PUBLISHED, UNCHANGED, REJECTED, FAILED];
+}
+
+pub struct Metrics {
+    registry: Registry,
+    /// `resingest_fetcher_requests_total{host, class="2xx|3xx|4xx|5xx|error"}`.
+    pub requests: IntCounterVec,
+    /// Body bytes downloaded.
+    pub bytes: IntCounter,
+    /// `resingest_fetcher_retries_total{reason="429|5xx|timeout|transport"}`.
+    pub retries: IntCounterVec,
+    /// `resingest_fetcher_documents_total{source, outcome}`.
+    pub documents: IntCounterVec,
+    /// `resingest_fetcher_rejected_total{reason}`: bodies that were not a document.
+    pub rejected: IntCounterVec,
+    /// `resingest_fetcher_last_success_timestamp_seconds{source}`: end of the last poll without
+    /// failures, Unix seconds.
+    pub last_success: IntGaugeVec,
+    /// Symbols probed that did not exist (yet).
+    pub probe_misses: IntCounter,
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let registry = Registry::new();
+        let counter_vec = |name: &str, help: &str, labels: &[&str]| {
+            IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric")
+        };
+        let requests = counter_vec(
+            "resingest_fetcher_requests_total",
+            "HTTP requests sent, by host and status class",
+            &["host", "class"],
+        );
+        let bytes = IntCounter::new(
+            "resingest_fetcher_bytes_total",
+            "HTTP body bytes downloaded",
+        )
+        .expect("valid metric");
+        let retries = counter_vec(
+            "resingest_fetcher_retries_total",
+            "HTTP requests retried, by reason",
+            &["reason"],
+        );
+        let documents = counter_vec(
+            "resingest_fetcher_documents_total",
+            "Documents handled, by source and outcome",
+            &["source", "outcome"],
+        );
+        let rejected = counter_vec(
+            "resingest_fetcher_rejected_total",
+            "Responses that were not a document, by reason",
+            &["reason"],
+        );
+        let last_success = IntGaugeVec::new(
+            Opts::new(
+                "resingest_fetcher_last_success_timestamp_seconds",
+                "End of the last poll without failures, Unix seconds",
+            ),
+            &["source"],
+        )
+        .expect("valid metric");
+        let probe_misses = IntCounter::new(
+            "resingest_fetcher_probe_misses_total",
+            "Symbols probed that the symbol API does not have (yet)",
+        )
+        .expect("valid metric");
+        for c in [
+            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(bytes.clone()),
+            Box::new(retries.clone()),
+            Box::new(documents.clone()),
+            Box::new(rejected.clone()),
+            Box::new(last_success.clone()),
+            Box::new(probe_misses.clone()),
+        ] {
+            registry.register(c).expect("metric names are unique");
+        }
+        Metrics {
+            registry,
+            requests,
+            bytes,
+            retries,
+            documents,
+            rejected,
+            last_success,
+            probe_misses,
+        }
+    }
+
+    pub fn document(&self, source: &str, outcome: &str) {
+        self.documents.with_label_values(&[source, outcome]).inc();
+    }
+
+    pub fn documents_count(&self, source: &str, outcome: &str) -> u64 {
+        self.documents.with_label_values(&[source, outcome]).get()
+    }
+
+    /// The Prometheus text exposition of every metric.
+    pub fn render(&self) -> String {
+        let mut out = Vec::new();
+        TextEncoder::new()
+            .encode(&self.registry.gather(), &mut out)
+            .expect("text encoding cannot fail");
+        String::from_utf8(out).expect("text exposition is utf-8")
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}
+
+/// Serves `/metrics` until `shutdown`.
+pub(crate) async fn serve(
+    listener: tokio::net::TcpListener,
+    metrics: std::sync::Arc<Metrics>,
+    shutdown: tokio_util::sync::CancellationToken,
+) {
+    use axum::routing::get;
+    let app = axum::Router::new().route(
+        "/metrics",
+        get(move || {
+            let metrics = metrics.clone();
+            async move {
+                (
+                    [("content-type", "text/plain; version=0.0.4")],
+                    metrics.render(),
+                )
+            }
+        }),
+    );
+    if let Err(error) = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await
+    {
+        tracing::warn!(%error, "metrics server stopped");
+    }
+}
