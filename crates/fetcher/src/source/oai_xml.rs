@@ -80,31 +80,25 @@ pub fn parse(xml: &[u8]) -> Result<Page, String> {
                 )?;
                 field = Field::None;
             }
-            Event::Text(t) => {
-                if field != Field::None {
-                    text.push_str(&t.decode().map_err(|e| e.to_string())?);
-                }
+            Event::Text(t) if field != Field::None => {
+                text.push_str(&t.decode().map_err(|e| e.to_string())?);
             }
-            Event::CData(t) => {
-                if field != Field::None {
-                    text.push_str(&t.decode().map_err(|e| e.to_string())?);
-                }
+            Event::CData(t) if field != Field::None => {
+                text.push_str(&t.decode().map_err(|e| e.to_string())?);
             }
-            Event::GeneralRef(r) => {
-                if field != Field::None {
-                    if let Some(c) = r.resolve_char_ref().map_err(|e| e.to_string())? {
-                        text.push(c);
-                    } else {
-                        let name = r.decode().map_err(|e| e.to_string())?;
-                        text.push_str(match name.as_ref() {
-                            "amp" => "&",
-                            "lt" => "<",
-                            "gt" => ">",
-                            "quot" => "\"",
-                            "apos" => "'",
-                            _ => "",
-                        });
-                    }
+            Event::GeneralRef(r) if field != Field::None => {
+                if let Some(c) = r.resolve_char_ref().map_err(|e| e.to_string())? {
+                    text.push(c);
+                } else {
+                    let name = r.decode().map_err(|e| e.to_string())?;
+                    text.push_str(match name.as_ref() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        _ => "",
+                    });
                 }
             }
             Event::End(e) => {

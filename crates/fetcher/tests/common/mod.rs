@@ -1,0 +1,474 @@
+//! Shared by the fetcher's integration tests: a local HTTP server shaped like the symbol API,
+//! OAI-PMH and the Digital Library's file links (scripted replies per route, a request log),
+//! a private database and vhost per test, corpus PDFs, and a reader of the documents queue.
+#![allow(dead_code)]
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use resingest_amqp::lapin::options::BasicGetOptions;
+use resingest_amqp::testing::TestVhost;
+use resingest_amqp::{table, Session, SessionConfig};
+use resingest_fetcher::{Config, Handles, HttpConfig, Mode, ProbeConfig, Source, Summary};
+use resingest_model::topology::{self, Envelope, Topology};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_util::sync::CancellationToken;
+
+pub const PG_BASE: &str = "postgres://postgres@127.0.0.1:5432";
+
+/// `$RESINGEST_CORPUS` or `shared/corpus` beside the repository; `None` (after saying so) when
+/// missing outside CI, a panic in CI.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("RESINGEST_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
+    if dir.join("ga").is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "corpus not found at {}: set RESINGEST_CORPUS or put shared/ beside the repository",
+            dir.display()
+        );
+    }
+    eprintln!("skipped: corpus not found at {}", dir.display());
+    None
+}
+
+/// A corpus PDF's bytes, by its path under the corpus (`ga/A_RES_80_5-EN.pdf`).
+pub fn pdf(corpus: &Path, name: &str) -> Vec<u8> {
+    std::fs::read(corpus.join(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"))
+}
+
+/// What the server answers on a route.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Pdf(Vec<u8>),
+    /// A status with headers and no body.
+    Status(u16, Vec<(String, String)>),
+    Html,
+    /// 200 with an empty body.
+    Empty,
+    /// 302 to this location.
+    Redirect(String),
+    /// Headers and the first bytes at once, the rest after the delay.
+    Slow(Duration, Vec<u8>),
+    /// Content-Length of the whole body, then half of it and the connection closes.
+    Truncated(Vec<u8>),
+    /// A chunked `%PDF-` body that goes on for up to 64 MiB, until the client hangs up.
+    Endless,
+    /// A body declared (Content-Length) as 1 GiB; nothing sent after the headers.
+    Huge,
+    Xml(String),
+}
+
+#[derive(Default)]
+struct State {
+    scripted: HashMap<String, VecDeque<Reply>>,
+    fixed: HashMap<String, Reply>,
+    log: Vec<(String, Instant)>,
+}
+
+/// The local HTTP/1.1 server: one request per connection, routes named by [`route_of`].
+pub struct Server {
+    pub addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    stop: CancellationToken,
+}
+
+impl Server {
+    pub async fn start() -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = Arc::new(Mutex::new(State::default()));
+        let stop = CancellationToken::new();
+        let (s, st) = (state.clone(), stop.clone());
+        tokio::spawn(async move {
+            loop {
+                let conn = tokio::select! {
+                    _ = st.cancelled() => return,
+                    c = listener.accept() => c,
+                };
+                let Ok((stream, _)) = conn else { continue };
+                tokio::spawn(serve(stream, s.clone(), st.clone()));
+            }
+        });
+        Server { addr, state, stop }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Answers `route` with `reply` whenever nothing is scripted.
+    pub fn reply(&self, route: &str, reply: Reply) {
+        self.state.lock().unwrap().fixed.insert(route.into(), reply);
+    }
+
+    /// Answers the next requests of `route` with `replies`, in order.
+    pub fn script(&self, route: &str, replies: Vec<Reply>) {
+        self.state
+            .lock()
+            .unwrap()
+            .scripted
+            .insert(route.into(), replies.into());
+    }
+
+    /// Times of the requests to `route`.
+    pub fn requests(&self, route: &str) -> Vec<Instant> {
+        self.state
+            .lock()
+            .unwrap()
+            .log
+            .iter()
+            .filter(|(r, _)| r == route)
+            .map(|(_, t)| *t)
+            .collect()
+    }
+
+    pub fn request_count(&self) -> usize {
+        self.state.lock().unwrap().log.len()
+    }
+
+    pub fn routes_requested(&self) -> Vec<String> {
+        self.state
+            .lock()
+            .unwrap()
+            .log
+            .iter()
+            .map(|(r, _)| r.clone())
+            .collect()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+/// `sym <symbol> <lang>` for the symbol API, `oai <token or first>` for OAI-PMH, else the path.
+pub fn route_of(path_and_query: &str) -> String {
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    let args: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    match path {
+        "/api/symbol/access" => format!(
+            "sym {} {}",
+            args.get("s")
+                .map(|s| s.split_whitespace().collect::<String>())
+                .unwrap_or_default(),
+            args.get("l").cloned().unwrap_or_default()
+        ),
+        "/oai2d" => format!(
+            "oai {}",
+            args.get("resumptionToken")
+                .cloned()
+                .unwrap_or_else(|| "first".into())
+        ),
+        _ => path.to_owned(),
+    }
+}
+
+async fn serve(
+    mut stream: tokio::net::TcpStream,
+    state: Arc<Mutex<State>>,
+    stop: CancellationToken,
+) {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 << 10 {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let target = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let route = route_of(&target);
+    let reply = {
+        let mut s = state.lock().unwrap();
+        s.log.push((route.clone(), Instant::now()));
+        let scripted = s.scripted.get_mut(&route).and_then(VecDeque::pop_front);
+        scripted.or_else(|| s.fixed.get(&route).cloned())
+    };
+    let reply = reply.unwrap_or(Reply::Status(404, vec![]));
+    let _ = tokio::select! {
+        _ = stop.cancelled() => Ok(()),
+        r = write_reply(&mut stream, reply) => r,
+    };
+    let _ = stream.shutdown().await;
+}
+
+async fn write_reply(stream: &mut tokio::net::TcpStream, reply: Reply) -> std::io::Result<()> {
+    let full = |status: &str, ctype: &str, body: &[u8]| {
+        let mut out = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        out.extend_from_slice(body);
+        out
+    };
+    match reply {
+        Reply::Pdf(b) => {
+            stream
+                .write_all(&full("200 OK", "application/pdf", &b))
+                .await
+        }
+        Reply::Xml(x) => {
+            stream
+                .write_all(&full("200 OK", "text/xml", x.as_bytes()))
+                .await
+        }
+        Reply::Html => {
+            let page = b"<!DOCTYPE html><html><body>Please enable JavaScript</body></html>";
+            stream.write_all(&full("200 OK", "text/html", page)).await
+        }
+        Reply::Empty => {
+            stream
+                .write_all(&full("200 OK", "application/pdf", b""))
+                .await
+        }
+        Reply::Status(code, headers) => {
+            let mut out =
+                format!("HTTP/1.1 {code} X\r\nContent-Length: 0\r\nConnection: close\r\n");
+            for (k, v) in headers {
+                out.push_str(&format!("{k}: {v}\r\n"));
+            }
+            out.push_str("\r\n");
+            stream.write_all(out.as_bytes()).await
+        }
+        Reply::Redirect(to) => {
+            let out = format!(
+                "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            stream.write_all(out.as_bytes()).await
+        }
+        Reply::Slow(delay, b) => {
+            let out = full("200 OK", "application/pdf", &b);
+            let split = out.len() - b.len() + 16.min(b.len());
+            stream.write_all(&out[..split]).await?;
+            tokio::time::sleep(delay).await;
+            stream.write_all(&out[split..]).await
+        }
+        Reply::Truncated(b) => {
+            let out = full("200 OK", "application/pdf", &b);
+            let split = out.len() - b.len() / 2;
+            stream.write_all(&out[..split]).await
+        }
+        Reply::Huge => {
+            let out = "HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: 1073741824\r\nConnection: close\r\n\r\n%PDF-";
+            stream.write_all(out.as_bytes()).await
+        }
+        Reply::Endless => {
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+            stream.write_all(head.as_bytes()).await?;
+            let mut chunk = b"%PDF-1.7\n".to_vec();
+            chunk.resize(64 << 10, b' ');
+            for _ in 0..1024 {
+                stream
+                    .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+                    .await?;
+                stream.write_all(&chunk).await?;
+                stream.write_all(b"\r\n").await?;
+            }
+            stream.write_all(b"0\r\n\r\n").await
+        }
+    }
+}
+
+/// A database the fetcher creates, dropped (with its connections) at the end.
+pub struct TestDb {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDb {
+    pub fn new(prefix: &str) -> TestDb {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "resingest_test_fetch_{prefix}_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let base = std::env::var("RESINGEST_TEST_PG_BASE").unwrap_or_else(|_| PG_BASE.into());
+        TestDb {
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+
+    /// One SQL statement through psql, its unaligned output.
+    pub fn psql(&self, sql: &str) -> String {
+        let out = Command::new("psql")
+            .args([
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                &self.url,
+                "-c",
+                sql,
+            ])
+            .output()
+            .expect("running psql");
+        assert!(
+            out.status.success(),
+            "psql {sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let base = std::env::var("RESINGEST_TEST_PG_BASE").unwrap_or_else(|_| PG_BASE.into());
+        let _ = Command::new("psql")
+            .args([
+                "-X",
+                "-q",
+                &format!("{base}/postgres"),
+                "-c",
+                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            ])
+            .output();
+    }
+}
+
+/// A server, a database, a vhost and an archive folder for one test.
+pub struct World {
+    pub server: Server,
+    pub db: TestDb,
+    pub vhost: TestVhost,
+    pub archive: tempfile::TempDir,
+    pub config: Config,
+    pub handles: Handles,
+}
+
+impl World {
+    pub async fn new(prefix: &str) -> World {
+        let server = Server::start().await;
+        let db = TestDb::new(prefix);
+        let vhost = TestVhost::create(&format!("fetch-{prefix}"));
+        let archive = tempfile::tempdir().unwrap();
+        let config = Config {
+            amqp_url: vhost.url.clone(),
+            database_url: db.url.clone(),
+            archive_url: archive.path().to_str().unwrap().into(),
+            metrics_addr: None,
+            languages: vec!["en".into()],
+            symbol_api: server.url("/api/symbol/access"),
+            oai_url: server.url("/oai2d"),
+            oai_from: None,
+            http: HttpConfig {
+                connect_timeout: Duration::from_secs(2),
+                timeout: Duration::from_secs(3),
+                max_attempts: 4,
+                backoff_base: Duration::from_millis(20),
+                backoff_max: Duration::from_millis(200),
+                max_retry_after: Duration::from_secs(5),
+                per_host_interval: Duration::from_millis(5),
+                concurrency: 2,
+                max_body: 16 << 20,
+                // Only the local server (added from the source URLs).
+                allowed_hosts: vec![],
+                ..HttpConfig::default()
+            },
+            probe: ProbeConfig {
+                ga_session: Some(80),
+                sc_year: Some(2025),
+                ga_after: 0,
+                sc_after: 0,
+                max_misses: 3,
+            },
+            publish_timeout: Duration::from_secs(10),
+            ..Config::default()
+        };
+        World {
+            server,
+            db,
+            vhost,
+            archive,
+            config,
+            handles: Handles::default(),
+        }
+    }
+
+    /// One `--once` run with fresh counters; a bounded test never waits more than 60 s.
+    pub async fn fetch_once(&mut self, source: Source) -> Summary {
+        self.handles = Handles::default();
+        let run = resingest_fetcher::run(
+            self.config.clone(),
+            source,
+            Mode::Once,
+            self.handles.clone(),
+            CancellationToken::new(),
+        );
+        tokio::time::timeout(Duration::from_secs(60), run)
+            .await
+            .expect("a fetch run finishes within 60 s")
+            .expect("fetch run")
+    }
+
+    /// Takes every message on `resingest.documents`: envelope, content type, body length.
+    pub async fn drain_documents(&self) -> Vec<(Envelope, String, usize)> {
+        let session = Session::open(&SessionConfig {
+            url: self.vhost.url.clone(),
+            prefetch: 0,
+            topology: Topology::default(),
+        })
+        .await
+        .expect("broker session");
+        let mut out = Vec::new();
+        while let Some(m) = session
+            .channel
+            .basic_get(topology::DOCUMENTS.into(), BasicGetOptions { no_ack: true })
+            .await
+            .expect("basic.get")
+        {
+            let props = &m.delivery.properties;
+            let id = props.message_id().as_ref().map(|s| s.as_str().to_owned());
+            let envelope = match props.headers() {
+                Some(h) => Envelope::from_headers(id.as_deref(), table::from_field_table(h)),
+                None => Envelope::from_headers(id.as_deref(), []),
+            };
+            let ctype = props
+                .content_type()
+                .as_ref()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default();
+            out.push((envelope, ctype, m.delivery.data.len()));
+        }
+        session.close().await;
+        out
+    }
+
+    pub fn ledger(&self, symbol: &str) -> String {
+        self.db.psql(&format!(
+            "SELECT status || ' ' || attempts || ' ' || coalesce(sha256, '-') FROM fetch_ledger \
+             WHERE symbol = '{symbol}' AND language = 'en'"
+        ))
+    }
+}
+
+/// `sym <symbol> en`.
+pub fn sym(symbol: &str) -> String {
+    format!("sym {symbol} en")
+}
+
+pub fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
