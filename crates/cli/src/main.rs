@@ -4,6 +4,7 @@
 mod dlq;
 mod eval;
 mod extract;
+mod fetch;
 mod isolate;
 mod publish;
 mod sink;
@@ -39,6 +40,10 @@ enum Command {
     Publish(publish::Args),
     /// List dead letters with their reasons, or replay them after a fix
     Dlq(dlq::Args),
+    /// Notice newly adopted resolutions and deliver their PDFs, politely and once
+    Fetch(fetch::Args),
+    /// Publish archived documents again for re-extraction, without downloading them
+    Reprocess(fetch::ReprocessArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -51,6 +56,8 @@ fn main() -> std::process::ExitCode {
         Command::Worker(args) => worker::run(args),
         Command::Publish(args) => publish::run(args),
         Command::Dlq(args) => dlq::run(args),
+        Command::Fetch(args) => fetch::run(args),
+        Command::Reprocess(args) => fetch::reprocess(args),
     };
     match result {
         Ok(code) => code,
