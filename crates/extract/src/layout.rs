@@ -9,7 +9,7 @@ use crate::pdf::RawDocument;
 
 mod structure;
 
-pub use structure::{is_marker, Footnote, Paragraph};
+pub use structure::{is_marker, join_lines, Footnote, Paragraph};
 
 /// A word break needs a gap wider than this share of the font size (poppler uses 0.1; Word's
 /// justified lines and kerning stay below it inside words, real spaces are ~0.25).
@@ -97,6 +97,10 @@ pub struct Span {
     pub superscript: bool,
     /// A word break separates this span from the previous one.
     pub space_before: bool,
+    /// The span ends its line with a hyphen that joins it to the next line's first word;
+    /// [`structure`] decides whether the hyphen is real or a word split.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hyphen_break: bool,
 }
 
 pub fn build(raw: RawDocument) -> Document {
@@ -336,6 +340,7 @@ fn build_line(
                 italic,
                 superscript,
                 space_before,
+                hyphen_break: false,
             });
         }
         pending_space = false;

@@ -109,3 +109,117 @@ fn typeset_text_has_no_furniture_and_lists_footnotes() {
         "{notes}"
     );
 }
+
+/// Many distinct synthetic resolutions, each in a typesetting variant chosen by its seed,
+/// read back with their metadata, every lead, every sub-item and every footnote.
+#[test]
+fn synthetic_resolutions_read_back() {
+    let mut failures = Vec::new();
+    for seed in 0..60 {
+        let (pdf, meta) = resingest_typeset::synthetic::resolution(seed);
+        let r = match resingest_extract::extract_resolution(&pdf, &Limits::default()) {
+            Ok(r) => r,
+            Err(e) => {
+                failures.push(format!("seed {seed}: {e}"));
+                continue;
+            }
+        };
+        let leads = |v: Vec<Option<String>>| {
+            v.into_iter()
+                .map(|l| l.unwrap_or_default())
+                .collect::<Vec<_>>()
+        };
+        let subs: usize = r
+            .operative
+            .iter()
+            .map(|o| {
+                o.subparagraphs.len()
+                    + o.subparagraphs
+                        .iter()
+                        .map(|s| s.subparagraphs.len())
+                        .sum::<usize>()
+            })
+            .sum();
+        let got_pre = leads(r.preamble.iter().map(|c| c.lead.clone()).collect());
+        let got_op = leads(r.operative.iter().map(|c| c.lead.clone()).collect());
+        let checks: [(&str, String, String); 12] = [
+            ("symbol", r.symbol.clone(), meta.symbol.clone()),
+            (
+                "session",
+                format!("{:?}", r.session),
+                format!("{:?}", Some(meta.session)),
+            ),
+            (
+                "title",
+                format!("{:?}", r.title),
+                format!("{:?}", Some(&meta.title)),
+            ),
+            (
+                "adoption date",
+                format!("{:?}", r.adoption_date),
+                format!("{:?}", Some(&meta.adoption_date)),
+            ),
+            (
+                "distribution date",
+                format!("{:?}", r.distribution_date),
+                format!("{:?}", Some(&meta.distribution_date)),
+            ),
+            (
+                "meeting",
+                format!("{:?}", r.meeting),
+                format!("{:?}", Some(&meta.meeting)),
+            ),
+            (
+                "pages",
+                r.provenance.pages.to_string(),
+                meta.pages.to_string(),
+            ),
+            (
+                "preamble leads",
+                format!("{got_pre:?}"),
+                format!("{:?}", meta.preamble_leads),
+            ),
+            (
+                "operative leads",
+                format!("{got_op:?}"),
+                format!("{:?}", meta.operative_leads),
+            ),
+            (
+                "operative numbers",
+                r.operative
+                    .iter()
+                    .map(|o| o.number.to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                (1..=r.operative.len())
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            (
+                "sub-items",
+                subs.to_string(),
+                meta.subparagraphs.to_string(),
+            ),
+            (
+                "footnotes",
+                r.footnotes.len().to_string(),
+                meta.footnotes.to_string(),
+            ),
+        ];
+        for (what, got, expected) in checks {
+            if got != expected {
+                failures.push(format!(
+                    "seed {seed} ({:?}/{:?}): {what}: got {got}, expected {expected}",
+                    meta.options.fonts, meta.options.spacing
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -97,7 +97,8 @@ pub fn analyse(fonts: Vec<FontInfo>, mut pages: Vec<Page>) -> Document {
         mark_furniture(page, body_size, symbol.as_deref());
     }
     let footnotes = collect_footnotes(&pages);
-    let paragraphs = paragraphs(&pages, body_size);
+    let mut paragraphs = paragraphs(&pages, body_size);
+    dehyphenate(&mut paragraphs, &footnotes);
     Document {
         fonts,
         pages,
@@ -377,36 +378,74 @@ fn mode(values: impl Iterator<Item = f32>) -> Option<f32> {
         .map(|c| c.0)
 }
 
+/// The right edge of a page's justified text: the common x1 among its longest regular lines
+/// (a masthead or a table may reach further).
+fn right_edge<'a>(lines: impl Iterator<Item = &'a Line> + Clone) -> f32 {
+    let widest = lines.clone().map(|l| l.x1).fold(f32::MIN, f32::max);
+    mode(lines.map(|l| l.x1).filter(|x| *x >= 0.85 * widest))
+        .unwrap_or(widest)
+        .max(0.0)
+}
+
 fn paragraphs(pages: &[Page], body_size: f32) -> Vec<Paragraph> {
     let merged: Vec<Vec<Line>> = pages
         .iter()
         .map(|p| merge_table_rows(p.lines.iter().filter(|l| l.role == Role::Body), body_size))
         .collect();
+    let regular_of = |k: usize| {
+        merged[k]
+            .iter()
+            .filter(move |l| (l.size - body_size).abs() < 0.75)
+    };
+    // The left margin, per page parity (margins mirror): where the line after a full line
+    // starts, most often. Full first lines are indented and page 1's header block sits
+    // further left, so neither the leftmost nor the most common start will do.
+    let mut continuation: [Vec<f32>; 2] = [Vec::new(), Vec::new()];
+    for (k, page) in pages.iter().enumerate() {
+        let right = right_edge(regular_of(k));
+        let lines: Vec<&Line> = regular_of(k).collect();
+        for w in lines.windows(2) {
+            if w[0].x1 >= right - 2.0 && w[0].x1 - w[0].x0 > 0.35 * page.width && w[0].y > w[1].y {
+                continuation[page.number as usize % 2].push(w[1].x0);
+            }
+        }
+    }
+    // The leftmost start that recurs: blocks set at an indent as a whole ("(i)" items) also
+    // continue full lines, further right.
+    let leftmost_common = |xs: &[f32]| {
+        let mut counts: Vec<(f32, usize)> = Vec::new();
+        for x in xs {
+            let r = x.round();
+            match counts.iter_mut().find(|(v, _)| *v == r) {
+                Some(e) => e.1 += 1,
+                None => counts.push((r, 1)),
+            }
+        }
+        let most = counts.iter().map(|c| c.1).max().unwrap_or(0);
+        let floor = 1.max(most / 5);
+        counts
+            .iter()
+            .filter(|c| c.1 >= floor)
+            .map(|c| c.0)
+            .reduce(f32::min)
+    };
+    let margins = [
+        leftmost_common(&continuation[0]),
+        leftmost_common(&continuation[1]),
+    ];
     let mut out: Vec<Paragraph> = Vec::new();
     let mut prev: Option<(&Line, f32, f32)> = None; // line, its page's margin, right edge
     let mut prev_page = 0;
     for page in pages {
-        let body: Vec<&Line> = merged[page.number as usize - 1].iter().collect();
-        let regular = || body.iter().filter(|l| (l.size - body_size).abs() < 0.75);
-        // Justified lines share their right edge: the common x1 among the longest lines
-        // (a masthead or a table may reach further).
-        let widest = regular().map(|l| l.x1).fold(f32::MIN, f32::max);
-        let right = mode(regular().map(|l| l.x1).filter(|x| *x >= 0.85 * widest))
-            .unwrap_or(widest)
-            .max(0.0);
-        // The left margin is where full lines start (page 1's header block sits further
-        // left in short lines); the most common start where too few lines are full.
-        let full: Vec<f32> = regular()
-            .filter(|l| l.x1 >= right - 2.0)
-            .map(|l| l.x0)
-            .collect();
-        let margin = if full.len() >= 2 {
-            full.iter().copied().fold(f32::MAX, f32::min)
-        } else {
-            mode(regular().map(|l| l.x0))
-                .or_else(|| body.iter().map(|l| l.x0).reduce(f32::min))
-                .unwrap_or(0.0)
-        };
+        let k = page.number as usize - 1;
+        let body: Vec<&Line> = merged[k].iter().collect();
+        let right = right_edge(regular_of(k));
+        let parity = page.number as usize % 2;
+        let margin = margins[parity]
+            .or(margins[1 - parity])
+            .or_else(|| mode(regular_of(k).map(|l| l.x0)))
+            .or_else(|| body.iter().map(|l| l.x0).reduce(f32::min))
+            .unwrap_or(0.0);
         let right = right.max(margin + 100.0);
 
         let pitch = mode(
@@ -421,17 +460,23 @@ fn paragraphs(pages: &[Page], body_size: f32) -> Vec<Paragraph> {
             let new_para = match prev {
                 None => true,
                 Some((p, p_margin, p_right)) => {
-                    let indent = l.x0 - margin > 0.5 * l.size;
+                    // A block indented as a whole ("(i)" items set at the label's indent)
+                    // continues where the line above was full and ended no clause.
+                    let ends_clause = p
+                        .spans
+                        .last()
+                        .is_some_and(|s| s.text.trim_end().ends_with(['.', ',', ';', ':']));
+                    let block = same_page
+                        && (l.x0 - p.x0).abs() < 1.0
+                        && p.x1 >= p_right - 2.0
+                        && !ends_clause;
+                    let indent = l.x0 - margin > 0.5 * l.size && !block;
                     let gap = same_page && p.y - l.y > 1.35 * pitch;
                     let size_change = (p.size - l.size).abs() > 0.75;
                     let bold_change = line_bold(p) != line_bold(l);
                     let first_word = first_word_width(l);
                     // Across a page break the last line may be left ragged (a forced break): there a
                     // short line ends a paragraph only when it ends a sentence or clause.
-                    let ends_clause = p
-                        .spans
-                        .last()
-                        .is_some_and(|s| s.text.trim_end().ends_with(['.', ',', ';', ':']));
                     let ended_short = p.x1 + first_word + 0.3 * p.size < p_right
                         && !ends_hyphen(p)
                         && (same_page || ends_clause);
@@ -535,20 +580,163 @@ fn first_word_width(l: &Line) -> f32 {
 
 fn append_line(para: &mut Paragraph, l: &Line) {
     let mut spans = l.spans.clone();
+    let ends_with_marker = para.spans.last().is_some_and(is_marker);
     let joined_by_hyphen = match para.spans.iter_mut().rev().find(|s| !is_marker(s)) {
         Some(last) if last.text.ends_with('\u{ad}') => {
             last.text.pop();
             true
         }
-        Some(last) => {
-            last.text.ends_with(['-', '\u{2010}'])
+        Some(last)
+            if last.text.ends_with(['-', '\u{2010}'])
                 && !last.text.ends_with(" -")
-                && para.spans.last().is_some_and(|s| !is_marker(s))
+                && !ends_with_marker =>
+        {
+            last.hyphen_break = true;
+            true
         }
-        None => false,
+        _ => false,
     };
     if let Some(first) = spans.first_mut() {
         first.space_before = !joined_by_hyphen;
     }
     para.spans.extend(spans);
+}
+
+/// Word endings that never stand alone: after a line-end hyphen they mark a word split by
+/// hyphenation ("organiza-" + "tion"), not a compound.
+const SPLIT_SUFFIXES: &[&str] = &[
+    "tion", "tions", "sion", "sions", "ment", "ments", "ness", "ity", "ities", "ing", "ings",
+    "ance", "ances", "ence", "ences", "ive", "ives", "ally", "ous", "ical", "ised", "ized",
+    "isation", "ization", "izations", "ation", "ations", "ative", "atives", "ible", "ular", "ists",
+    "ism", "isms", "ure", "ures", "ial", "ials", "ency", "ancy", "ient", "ients", "ant", "ants",
+    "ent", "ents", "ed", "es", "ly", "ty", "ties", "ry", "ries", "cy", "cies",
+];
+
+fn word_key(w: &str) -> String {
+    w.chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Decides every line-end hyphen: a soft hyphen was already dropped; a plain hyphen stays
+/// (compounds such as "Non-Self-|Governing" are the rule in UN documents) unless the document
+/// itself shows the joined word elsewhere, or the second half is a bare word ending.
+fn dehyphenate(paragraphs: &mut [Paragraph], footnotes: &[Footnote]) {
+    use std::collections::HashSet;
+    let mut words: HashSet<String> = HashSet::new();
+    let mut compounds: HashSet<String> = HashSet::new();
+    let mut add = |text: &str, skip_first: bool, skip_last: bool| {
+        let tokens: Vec<&str> = text.split_whitespace().collect();
+        for (k, t) in tokens.iter().enumerate() {
+            if (k == 0 && skip_first) || (k + 1 == tokens.len() && skip_last) {
+                continue;
+            }
+            if t.contains('-') {
+                compounds.insert(word_key(t));
+            }
+            for part in t.split(['-', '\u{2010}']) {
+                let w = word_key(part);
+                if !w.is_empty() {
+                    words.insert(w);
+                }
+            }
+        }
+    };
+    for p in paragraphs.iter() {
+        let mut after_break = false;
+        for sp in &p.spans {
+            add(&sp.text, after_break && !sp.space_before, sp.hyphen_break);
+            after_break = sp.hyphen_break;
+        }
+    }
+    for f in footnotes {
+        add(&f.text, false, false);
+    }
+    for p in paragraphs.iter_mut() {
+        for k in 0..p.spans.len().saturating_sub(1) {
+            if !p.spans[k].hyphen_break {
+                continue;
+            }
+            let prefix_raw = p.spans[k]
+                .text
+                .trim_end_matches(['-', '\u{2010}'])
+                .rsplit([' ', '-'])
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let Some(next) = p.spans[k + 1..].iter().find(|s| !is_marker(s)) else {
+                continue;
+            };
+            let suffix_raw = next.text.split([' ', '-']).next().unwrap_or("").to_string();
+            if split_word(&prefix_raw, &suffix_raw, &words, &compounds) {
+                let t = &mut p.spans[k].text;
+                t.pop();
+            }
+            p.spans[k].hyphen_break = false;
+        }
+    }
+}
+
+/// Joins `next` to `acc` as a reader would across a line break: a space, or nothing after a
+/// real hyphen, or the hyphen dropped where it split a word (decided as in [`dehyphenate`]).
+pub fn join_lines(doc: &Document, acc: &mut String, next: &str) {
+    let next = next.trim();
+    if !acc.ends_with(['-', '\u{2010}']) || acc.ends_with(" -") {
+        if !acc.is_empty() {
+            acc.push(' ');
+        }
+        acc.push_str(next);
+        return;
+    }
+    let mut words = std::collections::HashSet::new();
+    let mut compounds = std::collections::HashSet::new();
+    for t in doc
+        .paragraphs
+        .iter()
+        .flat_map(|p| p.spans.iter())
+        .flat_map(|s| s.text.split_whitespace())
+    {
+        if t.contains('-') {
+            compounds.insert(word_key(t));
+        }
+        words.extend(t.split('-').map(word_key).filter(|w| !w.is_empty()));
+    }
+    let prefix = acc
+        .trim_end_matches(['-', '\u{2010}'])
+        .rsplit([' ', '-'])
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let suffix = next.split([' ', '-']).next().unwrap_or("");
+    // The two halves themselves are in the word list; they must not vouch for themselves.
+    words.remove(&word_key(suffix));
+    if split_word(&prefix, suffix, &words, &compounds) {
+        acc.pop();
+    }
+    acc.push_str(next);
+}
+
+fn split_word(
+    prefix: &str,
+    suffix: &str,
+    words: &std::collections::HashSet<String>,
+    compounds: &std::collections::HashSet<String>,
+) -> bool {
+    let (pre, suf) = (word_key(prefix), word_key(suffix));
+    if pre.is_empty()
+        || suf.is_empty()
+        || suffix.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+    {
+        return false;
+    }
+    let joined = format!("{pre}{suf}");
+    if compounds.contains(&joined) {
+        // Seen elsewhere as "pre-suf": a compound.
+        return false;
+    }
+    if words.contains(&joined) {
+        return true;
+    }
+    !words.contains(&suf) && SPLIT_SUFFIXES.contains(&suf.as_str())
 }

@@ -504,8 +504,7 @@ impl<'a> Parser<'a> {
                 if (self.paras[k].src.size - size).abs() > 0.5 {
                     break;
                 }
-                title.push(' ');
-                title.push_str(t);
+                crate::layout::join_lines(self.doc, &mut title, t);
             }
             return Some(title);
         }
@@ -555,8 +554,10 @@ impl<'a> Parser<'a> {
         let unnumbered_operative = if first_numbered.is_none() {
             (start..end).find(|&i| {
                 let t = self.paras[i].text();
+                // Preambular clauses end with a comma; the one operative paragraph ends
+                // with a full stop, or a colon before its sub-items or adopted text.
                 !self.paras[i].is_bold()
-                    && (t.ends_with('.') || Some(i) == inline)
+                    && (t.ends_with('.') || t.ends_with(':') || Some(i) == inline)
                     && !is_formula(&t)
             })
         } else {
