@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repeat="${1:-3}"
 concurrency="${CONCURRENCY:-1}"  # extraction slots per worker
+inline_limit="${INLINE_LIMIT:-8388608}"  # 0 sends every PDF as a claim check into the archive
 corpus="${RESINGEST_CORPUS:-$PWD/../shared/corpus}"
 bin=target/release/resingest
 cargo build --release -q -p resingest-cli
@@ -55,7 +56,7 @@ metric() { # worker metrics port, metric line prefix
 
 fleet() { # number of workers
   local k=$1 i ports=() wp=()
-  "$bin" publish --dir "$tmp/corpus" --repeat "$repeat" 2>/dev/null
+  "$bin" publish --dir "$tmp/corpus" --repeat "$repeat" --inline-limit "$inline_limit" --archive "$tmp/archive" 2>/dev/null
   local broker0; broker0=$(cpu_of "$broker_pid")
   local start; start=$(date +%s.%N)
   for i in $(seq "$k"); do
