@@ -121,6 +121,18 @@ fn label_of(text: &str) -> Option<(Label, usize)> {
             return Some((Label::Item(inner.clone()), skip_ws(inner.len() + 2)));
         }
     }
+    // French and Spanish print "a)" and "i)".
+    let bare: String = chars
+        .iter()
+        .take_while(|c| c.is_ascii_lowercase())
+        .collect();
+    if !bare.is_empty()
+        && bare.len() <= 5
+        && chars.get(bare.len()) == Some(&')')
+        && chars.get(bare.len() + 1) == Some(&' ')
+    {
+        return Some((Label::Item(bare.clone()), skip_ws(bare.len() + 1)));
+    }
     if chars.len() > 3
         && chars[0].is_ascii_lowercase()
         && chars[1] == '.'
@@ -917,5 +929,54 @@ fn language_of(header: &str) -> &'static str {
         "es"
     } else {
         "en"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_in_all_their_forms() {
+        assert_eq!(label_of("12. Decides"), Some((Label::Number(12), 4)));
+        assert_eq!(label_of("(iv) To"), Some((Label::Item("iv".into()), 5)));
+        assert_eq!(label_of("a. To"), Some((Label::Item("a".into()), 3)));
+        assert_eq!(label_of("b) Pour"), Some((Label::Item("b".into()), 3)));
+        assert_eq!(label_of("(a)To"), None);
+        assert_eq!(label_of("1.5 million"), None);
+        assert_eq!(label_of("e.g. this"), None);
+    }
+
+    #[test]
+    fn sequences_and_leads() {
+        assert_eq!(next_letter(Some("h")), "i");
+        assert_eq!(next_roman(Some("iii")), "iv");
+        assert_eq!(next_roman(None), "i");
+        let chars: Vec<(char, bool)> = "Reaffirms once again that"
+            .chars()
+            .enumerate()
+            .map(|(i, c)| (c, i < 20 && c != ' '))
+            .collect();
+        assert_eq!(lead_of(&chars, 0).as_deref(), Some("Reaffirms once again"));
+        let roman: Vec<(char, bool)> = "Decides that".chars().map(|c| (c, false)).collect();
+        assert_eq!(lead_of(&roman, 0), None);
+    }
+
+    #[test]
+    fn annex_headings_and_part_labels() {
+        assert_eq!(annex_heading("Annex II"), Some(("Annex II".into(), None)));
+        assert_eq!(
+            annex_heading("Annex A – Items subject to a no-objection process"),
+            Some((
+                "Annex A".into(),
+                Some("Items subject to a no-objection process".into())
+            ))
+        );
+        assert_eq!(annex_heading("Annexes to the report"), None);
+        assert_eq!(part_label("XIV"), Some("XIV"));
+        assert_eq!(part_label("B"), Some("B"));
+        assert_eq!(part_label("In"), None);
+        assert!(is_meeting_line("69th (resumed) plenary meeting"));
+        assert!(!is_meeting_line("• meeting"));
     }
 }
