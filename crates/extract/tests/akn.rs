@@ -1,36 +1,17 @@
 //! Every text PDF of the corpus becomes Akoma Ntoso that validates against the OASIS AKN 3.0
 //! schema (`shared/reference/schemas/akomantoso30.xsd`, offline, with xmllint).
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::Command;
 
 use resingest_extract::{Format, Limits};
 
-fn shared() -> Option<PathBuf> {
-    let dir = std::env::var_os("RESINGEST_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    if dir.join("corpus/MANIFEST.tsv").exists()
-        && dir.join("reference/schemas/akomantoso30.xsd").exists()
-    {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "shared material not found at {}: set RESINGEST_SHARED or put shared/ beside the repo",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "skipping: shared material not found at {} (CI=true makes this fail)",
-        dir.display()
-    );
-    None
-}
-
 #[test]
 fn every_corpus_document_validates_as_akoma_ntoso() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = common::shared("reference/schemas/akomantoso30.xsd") else {
+        return;
+    };
     let out = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     for sub in ["ga", "sc", "hrc", "drafts"] {

@@ -2,29 +2,11 @@
 //! out 100% exact: every unit (preambular clause, operative paragraph, sub-item), metadata
 //! field, footnote and annex.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use resingest_extract::Limits;
-
-fn shared() -> Option<PathBuf> {
-    let dir = std::env::var_os("RESINGEST_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    if dir.join("gold").exists() && dir.join("corpus/MANIFEST.tsv").exists() {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "shared material not found at {}: set RESINGEST_SHARED or put shared/ beside the repo",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "skipping: shared material not found at {} (CI=true makes this fail)",
-        dir.display()
-    );
-    None
-}
 
 /// symbol -> corpus file, from MANIFEST.tsv.
 fn corpus_file(shared: &Path, symbol: &str) -> Option<PathBuf> {
@@ -39,7 +21,9 @@ fn corpus_file(shared: &Path, symbol: &str) -> Option<PathBuf> {
 
 #[test]
 fn gold_documents_are_exact() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = common::shared("corpus/MANIFEST.tsv") else {
+        return;
+    };
     let mut checked = 0;
     let mut failures = Vec::new();
     for entry in std::fs::read_dir(shared.join("gold")).unwrap().flatten() {

@@ -4,34 +4,17 @@
 //! foot, a paragraph across the first page break, running header, job-number footer, page
 //! numbers) in every font and spacing style real producers use, and must match the gold.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 
 use resingest_extract::{Format, Limits};
 use resingest_typeset::{FontKind, Options, Raise, Spacing};
 
-fn shared() -> Option<PathBuf> {
-    let dir = std::env::var_os("RESINGEST_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    if dir.join("reference/A-RES-71-19.md").exists() {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "shared material not found at {}: set RESINGEST_SHARED or put shared/ beside the repo",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "skipping: shared material not found at {} (CI=true makes this fail)",
-        dir.display()
-    );
-    None
-}
-
 #[test]
 fn typeset_71_19_matches_gold_in_every_style() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = common::shared("reference/A-RES-71-19.md") else {
+        return;
+    };
     let md = std::fs::read_to_string(shared.join("reference/A-RES-71-19.md")).unwrap();
     let gold: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(shared.join("gold/A-RES-71-19.json")).unwrap(),
@@ -78,7 +61,9 @@ fn typeset_71_19_matches_gold_in_every_style() {
 
 #[test]
 fn typeset_text_has_no_furniture_and_lists_footnotes() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = common::shared("reference/A-RES-71-19.md") else {
+        return;
+    };
     let md = std::fs::read_to_string(shared.join("reference/A-RES-71-19.md")).unwrap();
     let pdf = resingest_typeset::un::resolution_from_markdown(&md, &Options::default());
     let text = String::from_utf8(

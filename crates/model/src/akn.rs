@@ -896,26 +896,12 @@ fn is_iso_date(s: &str) -> bool {
 
 /// "21 November 2016" for English, the ISO date for other languages.
 fn long_date(iso: &str, language: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     if language != "en" {
         return iso.to_string();
     }
     let month: usize = iso[5..7].parse().unwrap_or(1);
     let day: u32 = iso[8..10].parse().unwrap_or(1);
-    format!("{day} {} {}", MONTHS[month - 1], &iso[..4])
+    format!("{day} {} {}", crate::MONTHS[month - 1], &iso[..4])
 }
 
 /// "Seventy-first session" for English sessions below 100; `None` otherwise.

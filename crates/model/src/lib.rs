@@ -25,3 +25,19 @@ pub use resolution::{
     Annex, AnnexParagraph, Clause, Footnote, Kind, Paragraph, Part, Provenance, Resolution,
     Subparagraph, SCHEMA_VERSION,
 };
+
+/// English month names as UN documents print them ("7 December 2023"), January first.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];

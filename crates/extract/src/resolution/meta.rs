@@ -31,20 +31,7 @@ pub fn organ_of(symbol: &str) -> &'static str {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use resingest_model::MONTHS;
 
 /// Finds the first "7 December 2023" in `s` and returns it as ISO `2023-12-07`.
 pub fn find_date(s: &str) -> Option<String> {
