@@ -173,7 +173,7 @@ fn hostile_files_get_typed_errors_and_corpus_files_still_extract_from_the_same_p
             "nested content",
             hostile::nested_arrays_in_content(10_000),
             defaults.clone(),
-            Expect::Rejected("no_text_layer"),
+            Expect::Rejected("over_limit"),
         ),
         // lopdf remembers visited /Prev offsets.
         (

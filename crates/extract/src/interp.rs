@@ -236,13 +236,31 @@ impl<'d> Interpreter<'d> {
     ) -> Result<(), ExtractError> {
         let mut lex = Lexer::new(content);
         let mut ops: Vec<Token<'_>> = Vec::with_capacity(16);
+        // Arrays and dictionaries open in the operands; deeper than the limit is a crafted
+        // file, named as such rather than read as a page without text.
+        let mut nesting = 0u32;
         while let Some(tok) = lex.next() {
             let Token::Operator(op) = tok else {
+                match tok {
+                    Token::ArrayOpen | Token::DictOpen => {
+                        nesting += 1;
+                        if nesting > self.budget.max_depth {
+                            return Err(ExtractError::OverLimit {
+                                what: "array and dictionary nesting depth in page content".into(),
+                                actual: nesting as u64,
+                                limit: self.budget.max_depth as u64,
+                            });
+                        }
+                    }
+                    Token::ArrayClose | Token::DictClose => nesting = nesting.saturating_sub(1),
+                    _ => {}
+                }
                 if ops.len() < 4096 {
                     ops.push(tok);
                 }
                 continue;
             };
+            nesting = 0;
             match op {
                 b"BI" => {}
                 b"ID" => lex.skip_inline_image(),
