@@ -6,7 +6,6 @@
 
 mod common;
 
-
 use resingest_extract::{Format, Limits};
 use resingest_typeset::{FontKind, Options, Raise, Spacing};
 
