@@ -207,3 +207,89 @@ fn synthetic_resolutions_read_back() {
         failures.join("\n")
     );
 }
+
+/// The exact reader's text of a small document built block by block: an italic lead that no
+/// lexicon knows, superscript footnote markers, a paragraph broken by a page break with its
+/// footnote in between, running headers and job-number footers, in both font kinds.
+#[test]
+fn exact_text_of_a_built_document() {
+    use resingest_typeset::{Furniture, Masthead, Paragraph, Run, Typesetter};
+    for fonts in [FontKind::Simple, FontKind::Type0] {
+        let opts = Options {
+            fonts,
+            furniture: Some(Furniture {
+                symbol: "A/RES/99/1".into(),
+                short_title: Some("Testing the reader".into()),
+                job_number: "99-12345".into(),
+                release_code: Some("010199".into()),
+                barcode: true,
+            }),
+            ..Options::default()
+        };
+        let mut t = Typesetter::new(opts);
+        t.page_header_block(Masthead {
+            symbol: "A/RES/99/1".into(),
+            organ: "General Assembly".into(),
+            distribution: "General".into(),
+            date: "1 January 2099".into(),
+            emblem: false,
+        });
+        t.paragraph(Paragraph::body(vec![Run::italic("The General Assembly,")]));
+        t.paragraph(Paragraph::body(vec![
+            Run::italic("Frobnicating"),
+            Run::plain(" the widgets of the Organization"),
+            Run::footnote(1),
+            Run::plain(" with due care,"),
+        ]));
+        t.footnote(1, "A/99/100.");
+        t.paragraph(Paragraph::numbered(
+            "1.",
+            vec![
+                Run::italic("Decides"),
+                Run::plain(" to read every word of this paragraph, which runs across a page break"),
+                Run::page_break(),
+                Run::plain(" and continues on the next page with its second footnote"),
+                Run::footnote(2),
+                Run::plain(";"),
+            ],
+        ));
+        t.footnote(2, "Resolution 98/7, annex.");
+        let pdf = t.finish();
+        let text = String::from_utf8(
+            resingest_extract::render(&pdf, Format::Text, &Limits::default()).unwrap(),
+        )
+        .unwrap();
+        let body = text.split_once("---\n").map_or(text.as_str(), |(b, _)| b);
+        let notes = text.split_once("---\n").map_or("", |(_, n)| n);
+        assert!(body.contains("\nThe General Assembly,\nFrobnicating the widgets of the Organization with due care,\n1. Decides to read every word of this paragraph, which runs across a page break and continues on the next page with its second footnote;\n"), "{fonts:?}:\n{text}");
+        assert_eq!(
+            notes, "1 A/99/100.\n2 Resolution 98/7, annex.\n",
+            "{fonts:?}"
+        );
+        for furniture in [
+            "99-12345",
+            "Testing the reader",
+            "*9912345*",
+            "2/2",
+            "010199",
+        ] {
+            assert!(
+                !body.contains(furniture),
+                "{fonts:?}: {furniture:?} in\n{body}"
+            );
+        }
+        let r = resingest_extract::extract_resolution(&pdf, &Limits::default()).unwrap();
+        assert_eq!(
+            r.provenance.pages, 2,
+            "{fonts:?}: the page break gives a second page"
+        );
+        assert_eq!(
+            r.preamble[0].lead.as_deref(),
+            Some("Frobnicating"),
+            "{fonts:?}: an italic lead in no lexicon"
+        );
+        assert_eq!(r.preamble[0].footnote_refs, vec![1]);
+        assert_eq!(r.operative[0].lead.as_deref(), Some("Decides"));
+        assert_eq!(r.operative[0].footnote_refs, vec![2]);
+    }
+}
