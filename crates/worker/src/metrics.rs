@@ -43,6 +43,8 @@ pub struct Metrics {
     pub retries: IntCounterVec,
     /// 1 while connected and consuming.
     pub consuming: IntGauge,
+    /// Resident memory of the worker and its extraction children, read at each scrape.
+    pub resident_memory: IntGauge,
 }
 
 impl Metrics {
@@ -110,8 +112,14 @@ impl Metrics {
             &["what"],
         )
         .expect("valid metric");
+        let resident_memory = IntGauge::new(
+            "resingest_worker_resident_memory_bytes",
+            "Resident memory of the worker and its extraction children",
+        )
+        .expect("valid metric");
         for c in [
-            Box::new(documents.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(resident_memory.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(documents.clone()),
             Box::new(extraction_seconds.clone()),
             Box::new(pages.clone()),
             Box::new(bytes.clone()),
@@ -136,6 +144,7 @@ impl Metrics {
             dead_lettered,
             retries,
             consuming,
+            resident_memory,
         }
     }
 
@@ -150,12 +159,32 @@ impl Metrics {
 
     /// The Prometheus text exposition of every metric.
     pub fn render(&self) -> String {
+        if let Some(bytes) = resident_bytes_with_children() {
+            self.resident_memory.set(bytes as i64);
+        }
         let mut out = Vec::new();
         TextEncoder::new()
             .encode(&self.registry.gather(), &mut out)
             .expect("text encoding cannot fail");
         String::from_utf8(out).expect("text exposition is utf-8")
     }
+}
+
+/// VmRSS of this process plus its direct children (the extraction children, where the memory
+/// of a large PDF goes), from /proc; `None` where there is no /proc.
+fn resident_bytes_with_children() -> Option<u64> {
+    fn vm_rss(pid: &str) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib * 1024)
+    }
+    let mut total = vm_rss("self")?;
+    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
+        let children = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+        total += children.split_whitespace().filter_map(vm_rss).sum::<u64>();
+    }
+    Some(total)
 }
 
 impl Default for Metrics {
