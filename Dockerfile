@@ -2,7 +2,8 @@
 # The one `resingest` binary for every role (fetch, worker, sink, ...), built in three stages:
 # cargo-chef turns the manifests into a recipe so the dependencies are a cached layer that only
 # a Cargo.toml or Cargo.lock change rebuilds; the runtime image is Debian slim, non-root.
-ARG RUST_VERSION=1.85
+# The toolchain the workspace is built and tested with (rust-version is only the floor).
+ARG RUST_VERSION=1.95
 
 FROM rust:${RUST_VERSION}-slim-bookworm AS chef
 RUN cargo install --locked cargo-chef@0.1.71
