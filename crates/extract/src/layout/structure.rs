@@ -362,8 +362,8 @@ fn join_line_text(acc: &mut String, next: &str) {
     acc.push_str(next);
 }
 
-/// Most common value (rounded to a point) of `values`.
-fn mode(values: impl Iterator<Item = f32>) -> Option<f32> {
+/// How often each value occurs, rounded to a point, in order of first appearance.
+fn rounded_counts(values: impl IntoIterator<Item = f32>) -> Vec<(f32, usize)> {
     let mut counts: Vec<(f32, usize)> = Vec::new();
     for v in values {
         let r = v.round();
@@ -372,6 +372,12 @@ fn mode(values: impl Iterator<Item = f32>) -> Option<f32> {
             None => counts.push((r, 1)),
         }
     }
+    counts
+}
+
+/// Most common value (rounded to a point) of `values`.
+fn mode(values: impl Iterator<Item = f32>) -> Option<f32> {
+    let counts = rounded_counts(values);
     counts
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.total_cmp(&a.0)))
@@ -413,14 +419,7 @@ fn paragraphs(pages: &[Page], body_size: f32) -> Vec<Paragraph> {
     // The leftmost start that recurs: blocks set at an indent as a whole ("(i)" items) also
     // continue full lines, further right.
     let leftmost_common = |xs: &[f32]| {
-        let mut counts: Vec<(f32, usize)> = Vec::new();
-        for x in xs {
-            let r = x.round();
-            match counts.iter_mut().find(|(v, _)| *v == r) {
-                Some(e) => e.1 += 1,
-                None => counts.push((r, 1)),
-            }
-        }
+        let counts = rounded_counts(xs.iter().copied());
         let most = counts.iter().map(|c| c.1).max().unwrap_or(0);
         let floor = 1.max(most / 5);
         counts
