@@ -13,6 +13,9 @@
 //! when built with feature `s3`. Errors are typed: [`ArchiveError::is_transient`] tells an
 //! unreachable store (retry later) from a missing or corrupt object (dead-letter the document).
 
+pub mod local;
+pub use local::{pdf_files, ReadDirError};
+
 use std::sync::Arc;
 
 use object_store::path::Path as StorePath;

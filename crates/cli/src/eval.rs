@@ -34,7 +34,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let pdfs = find_pdfs(&args.corpus)
+    let pdfs = resingest_archive::pdf_files(&args.corpus)
         .with_context(|| format!("reading corpus {}", args.corpus.display()))?;
     if pdfs.is_empty() {
         anyhow::bail!("no PDF found under {}", args.corpus.display());
@@ -109,23 +109,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn find_pdfs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d)? {
-            let p = e?.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("pdf")) {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 fn gold_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {

@@ -13,27 +13,10 @@ use crate::{symbol, FetchError, HttpError};
 
 /// Every `*.pdf` under `dir` (recursively), sorted.
 pub fn pdf_files(dir: &Path) -> Result<Vec<PathBuf>, FetchError> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let read = |source| FetchError::Read {
-            path: d.clone(),
-            source,
-        };
-        for entry in std::fs::read_dir(&d).map_err(read)? {
-            let path = entry.map_err(read)?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
-            {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
+    resingest_archive::pdf_files(dir).map_err(|e| FetchError::Read {
+        path: e.path,
+        source: e.source,
+    })
 }
 
 pub async fn poll(f: &Fetcher, dir: &Path) -> Result<Summary, FetchError> {
