@@ -906,40 +906,10 @@ fn long_date(iso: &str, language: &str) -> String {
 
 /// "Seventy-first session" for English sessions below 100; `None` otherwise.
 fn session_words(n: u32, language: &str) -> Option<String> {
-    const ORDINAL: [&str; 20] = [
-        "",
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-    ];
-    const TENS: [&str; 10] = [
-        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
-    if language != "en" || n == 0 || n >= 100 {
+    if language != "en" {
         return None;
     }
-    let (tens, units) = ((n / 10) as usize, (n % 10) as usize);
-    let words = match (tens, units) {
-        (0 | 1, _) => ORDINAL[n as usize].to_string(),
-        (_, 0) => format!("{}ieth", TENS[tens].trim_end_matches('y')),
-        _ => format!("{}-{}", TENS[tens], ORDINAL[units]),
-    };
+    let words = crate::ordinal_words(n)?;
     let mut chars = words.chars();
     let first = chars.next()?.to_ascii_uppercase();
     Some(format!("{first}{} session", chars.as_str()))

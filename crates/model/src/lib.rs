@@ -41,3 +41,54 @@ pub const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
+
+/// English ordinal words as UN documents print session numbers: 71 -> "seventy-first",
+/// 80 -> "eightieth"; `None` outside 1..=99.
+pub fn ordinal_words(n: u32) -> Option<String> {
+    const ORDINAL: [&str; 20] = [
+        "",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    if n == 0 || n >= 100 {
+        return None;
+    }
+    let (tens, units) = ((n / 10) as usize, (n % 10) as usize);
+    Some(match (tens, units) {
+        (0 | 1, _) => ORDINAL[n as usize].to_string(),
+        (_, 0) => format!("{}ieth", TENS[tens].trim_end_matches('y')),
+        _ => format!("{}-{}", TENS[tens], ORDINAL[units]),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ordinal_words_as_sessions_print() {
+        assert_eq!(super::ordinal_words(71).as_deref(), Some("seventy-first"));
+        assert_eq!(super::ordinal_words(80).as_deref(), Some("eightieth"));
+        assert_eq!(super::ordinal_words(12).as_deref(), Some("twelfth"));
+        assert_eq!(super::ordinal_words(0), None);
+        assert_eq!(super::ordinal_words(100), None);
+    }
+}

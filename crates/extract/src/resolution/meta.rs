@@ -52,43 +52,9 @@ pub fn find_date(s: &str) -> Option<String> {
     None
 }
 
-const UNITS: [&str; 10] = [
-    "", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-];
-const TEENS: [&str; 10] = [
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-];
-const TENS: [&str; 10] = [
-    "", "", "twent", "thirt", "fort", "fift", "sixt", "sevent", "eight", "ninet",
-];
-
-/// "Seventy-eighth" -> 78, "Fifty-ninth" -> 59, "Tenth" -> 10.
+/// "Seventy-eighth" -> 78, "Fifty-ninth" -> 59, "Tenth" -> 10: the words the model prints.
 pub fn ordinal_words(s: &str) -> Option<u32> {
-    let s = s.to_lowercase();
-    if let Some(i) = UNITS.iter().position(|u| !u.is_empty() && *u == s) {
-        return Some(i as u32);
-    }
-    if let Some(i) = TEENS.iter().position(|u| *u == s) {
-        return Some(10 + i as u32);
-    }
-    let (tens, unit) = s.split_once('-').unwrap_or((&s, ""));
-    let t = TENS.iter().position(|p| {
-        !p.is_empty() && tens.starts_with(p) && (tens.ends_with('y') || tens.ends_with("ieth"))
-    })?;
-    if unit.is_empty() {
-        return tens.ends_with("ieth").then_some(t as u32 * 10);
-    }
-    let u = UNITS.iter().position(|x| !x.is_empty() && *x == unit)?;
-    Some(t as u32 * 10 + u as u32)
+    (1..100).find(|&n| resingest_model::ordinal_words(n).is_some_and(|w| w.eq_ignore_ascii_case(s)))
 }
 
 /// `Agenda items 68 (a) and 69` -> `["68 (a)", "69"]`.
