@@ -1,7 +1,7 @@
 # resingest: the commands the README names. `make help` lists them.
 CORPUS ?= ../shared/corpus
 
-.PHONY: help build run pipeline up down test bench lint fmt
+.PHONY: help build run pipeline up down test bench chaos fuzz lint fmt
 
 help:
 	@echo "make build   build the resingest binary (release)"
@@ -10,6 +10,9 @@ help:
 	@echo "make up      the fleet in Docker: broker, database, roles, Prometheus, Grafana"
 	@echo "make test    run every test against the local RabbitMQ and PostgreSQL"
 	@echo "make bench   extraction benchmark against pdftotext (bench/extract.sh)"
+	@echo "make chaos   end-to-end and fault-injection scenarios at full size (stops and starts"
+	@echo "             the local PostgreSQL and RabbitMQ); the table goes to target/chaos.md"
+	@echo "make fuzz    the extractor's fuzz target for FUZZ_RUNS executions (default 20000)"
 	@echo "make lint    rustfmt check and clippy -D warnings"
 
 build:
@@ -35,6 +38,14 @@ test:
 
 bench: build
 	bash bench/extract.sh
+
+chaos:
+	cargo build --release -p resingest-cli -p resingest-e2e
+	./target/release/chaos --out target/chaos.md $(CHAOS_ARGS)
+
+fuzz:
+	command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
+	FUZZ_RUNS=$${FUZZ_RUNS:-20000} bash crates/extract/fuzz/run.sh
 
 lint:
 	cargo fmt --all -- --check

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes resingest_extract::render for SECONDS (default 300). Seeds: the hostile files in
+# Fuzzes resingest_extract::render for SECONDS (default 300), or, with FUZZ_RUNS=N set (what
+# `make fuzz` does), for exactly N executions in one process, failing on the first crash. Seeds: the hostile files in
 # seeds/ (ours, committed) plus a few shared corpus PDFs copied at run time into a scratch
 # folder (third-party files never enter the repository). New inputs go to the scratch folder;
 # crashes land in artifacts/render_text/: turn each into a regression test in
@@ -23,6 +24,13 @@ else
   echo "fuzz: no corpus at $corpus; seeding with the hostile files only" >&2
 fi
 cd "$here"
+if [ -n "${FUZZ_RUNS:-}" ]; then
+  # A fixed budget: the same number of executions every time, a crash fails the run and
+  # leaves its input in artifacts/render_text/.
+  RUSTC_BOOTSTRAP=1 cargo fuzz run render_text "$scratch" seeds/render_text -- \
+    -runs="$FUZZ_RUNS" -seed=1 -max_len=1048576 -timeout=5 -rss_limit_mb=2048 -print_final_stats=1
+  exit
+fi
 # Fork mode keeps going after a crash, timeout or OOM, so one bounded run collects them all.
 RUSTC_BOOTSTRAP=1 cargo fuzz run render_text "$scratch" seeds/render_text -- \
   -max_total_time="$seconds" -max_len=1048576 -timeout=5 -rss_limit_mb=2048 \

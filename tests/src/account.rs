@@ -1,0 +1,274 @@
+//! Counting at the end of a scenario, from the outside: the fetcher's ledger and the sink's
+//! tables in PostgreSQL, the dead-letter queues read message by message, the work queues'
+//! depths from `rabbitmqctl`. Nothing here trusts a process's own metrics.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
+
+use resingest_worker::dlq::{self, DeadQueue};
+
+use crate::inputs::{Door, Expect, Inputs};
+
+/// Runs one SQL statement with psql; rows of `|`-separated columns, or the error text.
+pub fn psql(url: &str, sql: &str) -> Result<Vec<Vec<String>>, String> {
+    let out = Command::new("psql")
+        .args([
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            url,
+            "-c",
+            sql,
+        ])
+        .output()
+        .map_err(|e| format!("running psql: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split('|').map(str::to_owned).collect())
+        .collect())
+}
+
+/// One number from psql (`SELECT count(*) ...`).
+pub fn psql_count(url: &str, sql: &str) -> Result<i64, String> {
+    let rows = psql(url, sql)?;
+    rows.first()
+        .and_then(|r| r.first())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| format!("{sql}: no number in {rows:?}"))
+}
+
+/// `(ready, unacked)` per queue of `vhost`; an error while the broker is down.
+pub fn queue_depths(vhost: &str) -> Result<BTreeMap<String, (u64, u64)>, String> {
+    let out = Command::new("rabbitmqctl")
+        .args([
+            "-q",
+            "--no-table-headers",
+            "list_queues",
+            "-p",
+            vhost,
+            "name",
+            "messages_ready",
+            "messages_unacknowledged",
+        ])
+        .output()
+        .map_err(|e| format!("running rabbitmqctl: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
+    }
+    let mut depths = BTreeMap::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if let [name, ready, unacked] = cols[..] {
+            let n = |s: &str| s.trim().parse::<u64>().map_err(|e| format!("{line}: {e}"));
+            depths.insert(name.to_owned(), (n(ready)?, n(unacked)?));
+        }
+    }
+    Ok(depths)
+}
+
+/// Stored + dead-lettered so far, for progress and the drain condition: rows in `documents`
+/// and messages in both dead-letter queues. Errors while a service is down.
+pub fn progress(database_url: &str, vhost: &str) -> Result<(u64, u64, bool), String> {
+    let stored = psql_count(database_url, "SELECT count(*) FROM documents")? as u64;
+    let depths = queue_depths(vhost)?;
+    let get = |q: &str| depths.get(q).copied().unwrap_or((0, 0));
+    use resingest_model::topology as t;
+    let dead = get(t::DOCUMENTS_DEAD).0 + get(t::EXTRACTED_DEAD).0;
+    let (d, e) = (get(t::DOCUMENTS), get(t::EXTRACTED));
+    let work_empty = d == (0, 0) && e == (0, 0);
+    Ok((stored, dead, work_empty))
+}
+
+/// What a scenario ended with.
+#[derive(Debug, Clone, Default)]
+pub struct Counts {
+    /// Documents that reached the queue: the fetcher's ledger plus what `publish` sent.
+    pub published: usize,
+    pub stored: usize,
+    pub dead: usize,
+    /// Refused by the fetcher at the door, with a reason in its ledger.
+    pub rejected: usize,
+    /// Published but neither stored nor dead-lettered.
+    pub lost: Vec<String>,
+    /// Stored twice (a second version of the same bytes), dead-lettered twice, or both
+    /// stored and dead-lettered.
+    pub duplicates: Vec<String>,
+    /// An outcome other than the one the input deserves (with what happened).
+    pub unexpected: Vec<String>,
+    /// Messages left in a work queue (`queue: ready/unacked`).
+    pub left_in_queues: Vec<String>,
+    /// Dead letters whose reason a person could not read.
+    pub unreadable: Vec<String>,
+}
+
+impl Counts {
+    pub fn clean(&self) -> bool {
+        self.lost.is_empty()
+            && self.duplicates.is_empty()
+            && self.unexpected.is_empty()
+            && self.left_in_queues.is_empty()
+            && self.unreadable.is_empty()
+            && self.stored + self.dead == self.published
+    }
+}
+
+/// Counts everything for `inputs` once the pipeline has drained.
+pub fn account(inputs: &Inputs, vhost: &str, amqp_url: &str, database_url: &str) -> Counts {
+    let mut c = Counts::default();
+    let q = |sql: &str| psql(database_url, sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+
+    // Published: the fetcher's ledger (sha256 of what it confirmed) plus `publish`'s inputs.
+    let mut published: BTreeSet<String> = BTreeSet::new();
+    if inputs.inputs.iter().any(|i| i.door == Door::Fetcher) {
+        for r in q("SELECT sha256 FROM fetch_ledger WHERE status = 'published'") {
+            published.insert(r[0].clone());
+        }
+        c.rejected = q(
+            "SELECT count(*) FROM fetch_ledger WHERE status = 'rejected' \
+                        AND last_error IS NOT NULL AND last_error <> ''",
+        )[0][0]
+            .parse()
+            .unwrap();
+    }
+    let through_publish: BTreeSet<String> = inputs
+        .published()
+        .filter(|i| i.door == Door::Publish)
+        .map(|i| i.sha256.clone())
+        .collect();
+    c.published = published.len() + through_publish.len();
+    published.extend(through_publish);
+
+    // Stored: one `documents` row per sha256 (its primary key) with a resolution row for it,
+    // current or replaced. A replaced version carrying the same bytes as the current one is a
+    // document stored twice; the inputs have distinct symbols, so no other history is expected.
+    let stored: BTreeSet<String> = q("SELECT d.sha256 FROM documents d WHERE EXISTS \
+          (SELECT 1 FROM resolutions r WHERE r.sha256 = d.sha256) \
+          OR EXISTS (SELECT 1 FROM resolution_history h WHERE h.sha256 = d.sha256)")
+    .into_iter()
+    .map(|r| r[0].clone())
+    .collect();
+    c.stored = stored.len();
+    for r in q(
+        "SELECT symbol || ' ' || language || ' v' || version || ' ' || sha256 \
+                FROM resolution_history",
+    ) {
+        c.duplicates.push(format!("stored twice: {}", r[0]));
+    }
+    for r in q("SELECT sha256, count(*) FROM resolutions GROUP BY sha256 HAVING count(*) > 1") {
+        c.duplicates.push(format!(
+            "{} is the current version of {} symbols",
+            r[0], r[1]
+        ));
+    }
+
+    // Dead letters, read one by one (and left in place).
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut dead: BTreeMap<String, String> = BTreeMap::new();
+    for queue in [DeadQueue::Documents, DeadQueue::Extracted] {
+        let letters = runtime
+            .block_on(dlq::list(
+                amqp_url,
+                resingest_model::topology::DEFAULT_DELIVERY_LIMIT,
+                queue,
+            ))
+            .unwrap_or_else(|e| panic!("reading {}: {e}", queue.dead()));
+        for l in letters {
+            if l.error.trim().is_empty() || l.kind == "unknown" {
+                c.unreadable.push(format!("{} {:?}", l.sha256, l));
+            }
+            if stored.contains(&l.sha256) {
+                c.duplicates
+                    .push(format!("{} both stored and dead-lettered", l.sha256));
+            }
+            if dead.insert(l.sha256.clone(), l.kind.clone()).is_some() {
+                c.duplicates
+                    .push(format!("{} dead-lettered twice", l.sha256));
+            }
+        }
+    }
+    c.dead = dead.len();
+
+    for sha in &published {
+        if !stored.contains(sha) && !dead.contains_key(sha) {
+            c.lost.push(name_of(inputs, sha));
+        }
+    }
+    for sha in stored.iter().chain(dead.keys()) {
+        if !published.contains(sha) {
+            c.unexpected
+                .push(format!("{sha}: came out but was never published"));
+        }
+    }
+    for i in &inputs.inputs {
+        let got = if stored.contains(&i.sha256) {
+            Some(Expect::Stored)
+        } else {
+            dead.get(&i.sha256).map(|k| Expect::Dead(leak(k)))
+        };
+        match (&i.expect, &got) {
+            (Expect::Rejected, _) => {}
+            (want, Some(got)) if want == got => {}
+            (_, None) => {} // lost, counted above (if it was published at all)
+            (want, Some(got)) => c
+                .unexpected
+                .push(format!("{}: expected {want:?}, got {got:?}", i.name)),
+        }
+        if i.expect == Expect::Rejected {
+            let url_like = format!("%/{}", i.name);
+            let rows = q(&format!(
+                "SELECT status, coalesce(last_error, '') FROM fetch_ledger WHERE url LIKE '{}'",
+                url_like.replace('\'', "''")
+            ));
+            match rows.first() {
+                Some(r) if r[0] == "rejected" && !r[1].is_empty() => {}
+                other => c.unexpected.push(format!(
+                    "{}: expected rejected by the fetcher, ledger has {other:?}",
+                    i.name
+                )),
+            }
+        }
+    }
+    let rejected_expected = inputs
+        .inputs
+        .iter()
+        .filter(|i| i.expect == Expect::Rejected)
+        .count();
+    if c.rejected != rejected_expected {
+        c.unexpected.push(format!(
+            "the fetcher rejected {} documents, expected {rejected_expected}",
+            c.rejected
+        ));
+    }
+
+    for (queue, (ready, unacked)) in queue_depths(vhost).unwrap_or_default() {
+        if !queue.ends_with(".dead") && (ready, unacked) != (0, 0) {
+            c.left_in_queues
+                .push(format!("{queue}: {ready} ready / {unacked} unacked"));
+        }
+    }
+    c
+}
+
+fn name_of(inputs: &Inputs, sha: &str) -> String {
+    inputs
+        .inputs
+        .iter()
+        .find(|i| i.sha256 == sha)
+        .map(|i| format!("{} ({sha})", i.name))
+        .unwrap_or_else(|| sha.to_owned())
+}
+
+/// Kinds are a small fixed set; interning them keeps `Expect` comparable.
+fn leak(kind: &str) -> &'static str {
+    Box::leak(kind.to_owned().into_boxed_str())
+}

@@ -1,0 +1,447 @@
+//! One scenario: build the inputs, start the processes in a private vhost and database, feed
+//! them, inject the fault while work remains, wait until every queue has drained, stop
+//! everything with SIGTERM, and count.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use resingest_amqp::testing::TestVhost;
+
+use crate::account::{self, Counts};
+use crate::faults::{self, Fault};
+use crate::fleet::{self, Env, Proc};
+use crate::inputs::{Door, Inputs, Mix};
+
+/// `make chaos` sizes, or the reduced ones CI runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    Full,
+    Reduced,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: &'static str,
+    pub fault: Fault,
+    pub mix: Mix,
+    pub workers: usize,
+    /// Publish everything before any consumer starts (a backlog), instead of feeding the
+    /// running fleet through a watching fetcher.
+    pub backlog: bool,
+}
+
+impl Scenario {
+    /// Every scenario, in the order of the README's table.
+    pub fn all(size: Size) -> Vec<Scenario> {
+        let full = size == Size::Full;
+        // Full: the whole corpus plus synthetic resolutions, over 500 documents in all.
+        let mix = Mix {
+            corpus: if full { None } else { Some(12) },
+            synthetic: if full { 330 } else { 24 },
+            hostile: false,
+        };
+        let outage = Duration::from_secs(if full { 5 } else { 3 });
+        let s = |name, fault| Scenario {
+            name,
+            fault,
+            mix,
+            workers: 2,
+            backlog: false,
+        };
+        vec![
+            Scenario {
+                mix: Mix {
+                    hostile: true,
+                    ..mix
+                },
+                ..s("end-to-end", Fault::None)
+            },
+            Scenario {
+                mix: Mix {
+                    corpus: Some(if full { 40 } else { 6 }),
+                    synthetic: if full { 40 } else { 6 },
+                    hostile: true,
+                },
+                ..s("hostile inputs", Fault::None)
+            },
+            Scenario {
+                workers: 3,
+                ..s(
+                    "worker SIGKILL every 3 s",
+                    Fault::KillWorkers {
+                        every: Duration::from_secs(3),
+                    },
+                )
+            },
+            s("worker SIGTERM", Fault::TermWorker),
+            s("sink restarted", Fault::RestartSink),
+            s("PostgreSQL restarted", Fault::RestartPostgres { outage }),
+            s("RabbitMQ restarted", Fault::RestartRabbitmq { outage }),
+            Scenario {
+                mix: Mix {
+                    corpus: None,
+                    synthetic: if full { 4_830 } else { 200 },
+                    hostile: false,
+                },
+                backlog: true,
+                ..s("load: backlog drained", Fault::None)
+            },
+        ]
+    }
+
+    pub fn named(name: &str, size: Size) -> Scenario {
+        Scenario::all(size)
+            .into_iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no scenario {name:?}"))
+    }
+}
+
+/// What a scenario measured.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub name: &'static str,
+    pub inputs: usize,
+    pub counts: Counts,
+    pub faults: usize,
+    /// Per fault: from the fault's end (process killed, server back) to the next document
+    /// stored or dead-lettered.
+    pub recovery: Vec<Duration>,
+    /// From the first consumer start (backlog) or the first publish to the last outcome.
+    pub seconds: f64,
+    /// Stored-at minus published-at, seconds: p50, p95, p99.
+    pub latency: Option<(f64, f64, f64)>,
+    /// (process, peak RSS MiB, largest child's peak RSS MiB).
+    pub peak_rss: Vec<(String, f64, f64)>,
+    /// Anything else wrong: a process that died or exited non-zero, a worker not healthy.
+    pub problems: Vec<String>,
+    /// Where logs were kept when something went wrong.
+    pub kept_logs: Option<std::path::PathBuf>,
+}
+
+impl Outcome {
+    pub fn throughput(&self) -> f64 {
+        self.counts.published as f64 / self.seconds.max(1e-9)
+    }
+
+    pub fn clean(&self) -> bool {
+        self.counts.clean() && self.problems.is_empty()
+    }
+
+    pub fn max_recovery(&self) -> Option<Duration> {
+        self.recovery.iter().max().copied()
+    }
+
+    /// Panics with everything a reader needs when the scenario is not clean.
+    pub fn assert_clean(&self) {
+        assert!(
+            self.clean(),
+            "{}: {:#?}\nproblems: {:#?}\nlogs kept in {:?}",
+            self.name,
+            self.counts,
+            self.problems,
+            self.kept_logs
+        );
+    }
+}
+
+/// Runs `scenario` against the broker and database on loopback.
+pub fn run(scenario: &Scenario) -> Outcome {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let slug: String = scenario
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let vhost = TestVhost::create(&format!("e2e-{}", slug.replace('_', "-")));
+    let db_name = format!(
+        "resingest_e2e_{}_{}_{}",
+        &slug[..slug.len().min(20)],
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let pg_base = std::env::var("RESINGEST_TEST_PG_BASE")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let database_url = format!("{pg_base}/{db_name}");
+    let tmp = tempfile::Builder::new()
+        .prefix("resingest-e2e-")
+        .tempdir()
+        .unwrap();
+    let inputs = Inputs::build(&tmp.path().join("in"), scenario.mix);
+    let logs = tmp.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let env = Env {
+        bin: fleet::resingest_bin(),
+        amqp_url: vhost.url.clone(),
+        database_url: database_url.clone(),
+        archive: tmp.path().join("archive"),
+        logs,
+        concurrency: 1,
+    };
+    let _restore = faults::Restore(scenario.fault);
+
+    let mut outcome = Outcome {
+        name: scenario.name,
+        inputs: inputs.inputs.len(),
+        counts: Counts::default(),
+        faults: 0,
+        recovery: Vec::new(),
+        seconds: 0.0,
+        latency: None,
+        peak_rss: Vec::new(),
+        problems: Vec::new(),
+        kept_logs: None,
+    };
+    let expected = inputs.published().count() as u64;
+    let mut fetcher_peak = (0u64, 0u64);
+
+    let mut sink;
+    let mut workers: Vec<Proc>;
+    let mut fetcher = None;
+    let start;
+    if scenario.backlog {
+        // Everything on the queue first; the fetcher exits once it has published it all.
+        let mut f = env.fetcher(&inputs.fetch_dir, false);
+        let status = loop {
+            let rss = f.peak_rss_kib();
+            fetcher_peak = (fetcher_peak.0.max(rss.0), 0);
+            if let Ok(Some(s)) = f.child.try_wait() {
+                break s;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        f.exit = Some(status);
+        if !status.success() {
+            outcome
+                .problems
+                .push(format!("fetch --once exited {status}:\n{}", f.log_tail(20)));
+        }
+        publish_hostile(&env, &inputs, &mut outcome);
+        start = Instant::now();
+        sink = env.sink();
+        workers = (0..scenario.workers).map(|i| env.worker(i)).collect();
+    } else {
+        sink = env.sink();
+        workers = (0..scenario.workers).map(|i| env.worker(i)).collect();
+        fleet::wait_healthy(&mut sink, Duration::from_secs(60));
+        for w in &mut workers {
+            fleet::wait_healthy(w, Duration::from_secs(60));
+        }
+        start = Instant::now();
+        fetcher = Some(env.fetcher(&inputs.fetch_dir, true));
+        publish_hostile(&env, &inputs, &mut outcome);
+    }
+
+    // Watch progress; inject the fault once a tenth of the work is done.
+    let trigger = (expected / 10).max(1);
+    let mut done_at = start;
+    let mut last = (0u64, Instant::now());
+    let mut pending_recovery: Option<Instant> = None;
+    let mut next_kill: Option<Instant> = None;
+    let mut fault_done = scenario.fault == Fault::None;
+    let stall = Duration::from_secs(180);
+    let mut spawned = scenario.workers;
+    loop {
+        let now = Instant::now();
+        let (out, drained) = match account::progress(&database_url, &vhost.name) {
+            Ok((stored, dead, empty)) => (stored + dead, stored + dead >= expected && empty),
+            Err(_) => (last.0, false),
+        };
+        if out != last.0 {
+            last = (out, now);
+            done_at = now;
+            if let Some(t) = pending_recovery.take() {
+                outcome.recovery.push(now - t);
+            }
+        }
+        if drained {
+            if outcome.faults == 0 && scenario.fault != Fault::None {
+                outcome
+                    .problems
+                    .push("drained before the fault could be injected: too few documents".into());
+            }
+            break;
+        }
+        if now - last.1 > stall && pending_recovery.is_none() {
+            outcome.problems.push(format!(
+                "no progress for {stall:?} at {out} of {expected} documents"
+            ));
+            break;
+        }
+        if out >= trigger && !fault_done {
+            match scenario.fault {
+                Fault::None => {}
+                Fault::KillWorkers { every } => {
+                    if next_kill.is_none_or(|t| now >= t) && out < expected {
+                        let k = outcome.faults % workers.len();
+                        workers[k].kill();
+                        outcome.faults += 1;
+                        workers[k] = env.worker(spawned);
+                        spawned += 1;
+                        pending_recovery = Some(Instant::now());
+                        next_kill = Some(now + every);
+                    }
+                    if out >= expected {
+                        fault_done = true;
+                    }
+                }
+                Fault::TermWorker => {
+                    let (status, took) = workers[0].terminate(Duration::from_secs(30));
+                    match status {
+                        Some(s) if s.success() => {}
+                        other => outcome.problems.push(format!(
+                            "worker-0 after SIGTERM: {other:?} in {took:?}:\n{}",
+                            workers[0].log_tail(20)
+                        )),
+                    }
+                    outcome.faults += 1;
+                    pending_recovery = Some(Instant::now());
+                    workers[0] = env.worker(spawned);
+                    spawned += 1;
+                    fault_done = true;
+                }
+                Fault::RestartSink => {
+                    sink.kill();
+                    outcome.faults += 1;
+                    sink = env.sink();
+                    pending_recovery = Some(Instant::now());
+                    fault_done = true;
+                }
+                Fault::RestartPostgres { outage } => {
+                    faults::stop_postgres();
+                    std::thread::sleep(outage);
+                    faults::start_postgres();
+                    outcome.faults += 1;
+                    pending_recovery = Some(Instant::now());
+                    fault_done = true;
+                }
+                Fault::RestartRabbitmq { outage } => {
+                    faults::stop_rabbitmq();
+                    std::thread::sleep(outage);
+                    faults::start_rabbitmq();
+                    outcome.faults += 1;
+                    pending_recovery = Some(Instant::now());
+                    fault_done = true;
+                }
+            }
+        }
+        // An unplanned death is a finding, not something to wait out.
+        for w in workers.iter_mut().chain([&mut sink]) {
+            if w.exit.is_none() {
+                if let Ok(Some(s)) = w.child.try_wait() {
+                    w.exit = Some(s);
+                    outcome
+                        .problems
+                        .push(format!("{} died: {s}\n{}", w.role, w.log_tail(20)));
+                }
+            }
+        }
+        if !outcome.problems.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    outcome.seconds = (done_at - start).as_secs_f64();
+
+    // The fleet is whole again: every worker consuming and the sink healthy, within a minute
+    // (after a broker restart they may still be in their reconnect backoff when the work ends).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    for p in workers.iter_mut().chain([&mut sink]) {
+        while !matches!(p.http_get("/healthz"), Some((200, _))) {
+            if Instant::now() > deadline || !p.alive() {
+                outcome.problems.push(format!(
+                    "{} not healthy a minute after the work drained:\n{}",
+                    p.role,
+                    p.log_tail(20)
+                ));
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    outcome.peak_rss = std::iter::once(("fetcher".to_string(), fetcher_peak))
+        .filter(|_| fetcher.is_none())
+        .chain(
+            fetcher
+                .iter()
+                .map(|f| ("fetcher".to_string(), f.peak_rss_kib())),
+        )
+        .chain([("sink".to_string(), sink.peak_rss_kib())])
+        .chain(
+            workers
+                .iter()
+                .map(|w| ("worker".to_string(), w.peak_rss_kib())),
+        )
+        .map(|(r, (own, child))| (r, own as f64 / 1024.0, child as f64 / 1024.0))
+        .collect();
+
+    // Everyone leaves by SIGTERM, and says so with exit 0.
+    let procs = fetcher
+        .iter_mut()
+        .chain(workers.iter_mut())
+        .chain([&mut sink]);
+    for p in procs {
+        let (status, took) = p.terminate(Duration::from_secs(30));
+        if !status.is_some_and(|s| s.success()) {
+            outcome.problems.push(format!(
+                "{} after SIGTERM: {status:?} in {took:?}\n{}",
+                p.role,
+                p.log_tail(20)
+            ));
+        }
+    }
+
+    outcome.counts = account::account(&inputs, &vhost.name, &vhost.url, &database_url);
+    outcome.latency = latency(&database_url);
+    if !outcome.clean() {
+        outcome.kept_logs = Some(tmp.keep());
+    }
+    drop_database(&pg_base, &db_name);
+    outcome
+}
+
+fn publish_hostile(env: &Env, inputs: &Inputs, outcome: &mut Outcome) {
+    if inputs.any_published_through(Door::Publish) {
+        let status = env.publish(&inputs.publish_dir);
+        if !status.success() {
+            outcome
+                .problems
+                .push(format!("resingest publish exited {status}"));
+        }
+    }
+}
+
+/// p50/p95/p99 of stored-at minus the fetcher's published-at.
+fn latency(database_url: &str) -> Option<(f64, f64, f64)> {
+    let rows = account::psql(
+        database_url,
+        "SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP \
+         (ORDER BY extract(epoch FROM r.stored_at - l.published_at)) \
+         FROM resolutions r JOIN fetch_ledger l ON l.sha256 = r.sha256 \
+         WHERE l.published_at IS NOT NULL",
+    )
+    .ok()?;
+    let v = rows.first()?.first()?;
+    let nums: Vec<f64> = v
+        .trim_matches(|c| c == '{' || c == '}')
+        .split(',')
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    match nums[..] {
+        [a, b, c] => Some((a, b, c)),
+        _ => None,
+    }
+}
+
+fn drop_database(pg_base: &str, name: &str) {
+    let _ = account::psql(
+        &format!("{pg_base}/postgres"),
+        &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+    );
+}

@@ -1,0 +1,59 @@
+//! The reduced end-to-end scenarios CI runs: each starts the real fetcher, workers and sink in
+//! its own vhost and database, so these run beside other tests. `make chaos` runs the same
+//! scenarios at full size. The ones that stop PostgreSQL or RabbitMQ are in restarts.rs.
+
+use resingest_e2e::{scenario, Scenario, Size};
+
+fn run(name: &str) -> scenario::Outcome {
+    let o = scenario::run(&Scenario::named(name, Size::Reduced));
+    eprint!(
+        "{}{}",
+        resingest_e2e::report::row(&o),
+        resingest_e2e::report::details(&o)
+    );
+    o.assert_clean();
+    o
+}
+
+#[test]
+fn end_to_end_every_document_stored_once_or_dead_lettered() {
+    let o = run("end-to-end");
+    assert!(o.counts.stored > 0 && o.counts.dead > 0, "{:?}", o.counts);
+    assert!(o.counts.rejected == 2, "{:?}", o.counts);
+}
+
+#[test]
+fn hostile_inputs_are_dead_lettered_with_their_kinds() {
+    let o = run("hostile inputs");
+    let hostile = resingest_e2e::inputs::hostile(&resingest_e2e::inputs::corpus_dir());
+    // Every hostile file plus the corpus scan (the reduced mix always has it); the kind of
+    // each is checked per document by account(), and every worker was healthy at the end.
+    assert_eq!(o.counts.dead, hostile.len() + 1, "{:?}", o.counts);
+}
+
+#[test]
+fn worker_sigkill_every_few_seconds_loses_and_doubles_nothing() {
+    let o = run("worker SIGKILL every 3 s");
+    assert!(o.faults >= 1);
+}
+
+#[test]
+fn worker_sigterm_drains_and_loses_nothing() {
+    run("worker SIGTERM");
+}
+
+#[test]
+fn sink_killed_and_restarted_loses_and_doubles_nothing() {
+    run("sink restarted");
+}
+
+#[test]
+fn backlog_drains_with_latency_and_memory_reported() {
+    let o = run("load: backlog drained");
+    assert!(o.latency.is_some(), "no latency measured");
+    assert!(
+        o.peak_rss.iter().all(|(_, own, _)| *own > 0.0),
+        "{:?}",
+        o.peak_rss
+    );
+}
