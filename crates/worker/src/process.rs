@@ -46,19 +46,21 @@ pub(crate) struct Shared {
     pub abandon: CancellationToken,
 }
 
-/// Handles one delivery to its end; `_permit` bounds how many run at once.
+/// Handles one delivery to its end. `permit` is an extraction slot: it is given back as soon
+/// as the child has answered, so the next document extracts while this one's result waits for
+/// its publisher confirm and its ack (the broker's prefetch bounds how many wait).
 pub(crate) async fn handle(
     shared: Arc<Shared>,
     channel: Channel,
     delivery: Delivery,
-    _permit: OwnedSemaphorePermit,
+    permit: OwnedSemaphorePermit,
 ) {
     let metrics = &shared.metrics;
     metrics.in_flight.inc();
     if delivery.redelivered {
         metrics.redeliveries.inc();
     }
-    let end = process(&shared, &channel, delivery).await;
+    let end = process(&shared, &channel, delivery, permit).await;
     metrics.count(end);
     metrics.in_flight.dec();
 }
@@ -98,7 +100,12 @@ struct Extracted {
     seconds: f64,
 }
 
-async fn process(shared: &Shared, channel: &Channel, mut delivery: Delivery) -> &'static str {
+async fn process(
+    shared: &Shared,
+    channel: &Channel,
+    mut delivery: Delivery,
+    slot: OwnedSemaphorePermit,
+) -> &'static str {
     let envelope = document::envelope_of(&delivery.properties);
     let body = Arc::new(std::mem::take(&mut delivery.data));
     let pdf = match document::body_of(&delivery.properties, &body) {
@@ -137,11 +144,13 @@ async fn process(shared: &Shared, channel: &Channel, mut delivery: Delivery) -> 
                 }
             }
             Err(failure) => {
+                drop(slot);
                 return conclude_failure(shared, channel, &delivery, &body, &envelope, failure)
-                    .await
+                    .await;
             }
         }
     };
+    drop(slot);
 
     let metrics = &shared.metrics;
     metrics.extraction_seconds.observe(extracted.seconds);
