@@ -73,15 +73,18 @@ pub fn stop_postgres() {
     pg_ctl("stop");
 }
 
+fn postgres_ready() -> bool {
+    Command::new("pg_isready")
+        .args(["-q", "-h", "127.0.0.1", "-p", "5432"])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 /// Starts PostgreSQL and waits until it accepts connections.
 pub fn start_postgres() {
     pg_ctl("start");
     for _ in 0..300 {
-        let ok = Command::new("pg_isready")
-            .args(["-q", "-h", "127.0.0.1", "-p", "5432"])
-            .status()
-            .is_ok_and(|s| s.success());
-        if ok {
+        if postgres_ready() {
             return;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -106,7 +109,7 @@ pub struct Restore(pub Fault);
 impl Drop for Restore {
     fn drop(&mut self) {
         match self.0 {
-            Fault::RestartPostgres { .. } => {
+            Fault::RestartPostgres { .. } if !postgres_ready() => {
                 let _ = std::panic::catch_unwind(start_postgres);
             }
             Fault::RestartRabbitmq { .. } => {

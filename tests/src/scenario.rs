@@ -10,7 +10,7 @@ use resingest_amqp::testing::TestVhost;
 use crate::account::{self, Counts};
 use crate::faults::{self, Fault};
 use crate::fleet::{self, Env, Proc};
-use crate::inputs::{Door, Inputs, Mix};
+use crate::inputs::{Door, Expect, Inputs, Mix};
 
 /// `make chaos` sizes, or the reduced ones CI runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,10 @@ impl Scenario {
             hostile: false,
         };
         let outage = Duration::from_secs(if full { 5 } else { 3 });
+        let longer = Mix {
+            synthetic: if full { 330 } else { 240 },
+            ..mix
+        };
         let s = |name, fault| Scenario {
             name,
             fault,
@@ -66,17 +70,29 @@ impl Scenario {
             },
             Scenario {
                 workers: 3,
+                // Longer than the others, so the kills keep coming through most of the run.
+                mix: Mix {
+                    synthetic: if full { 830 } else { 40 },
+                    ..mix
+                },
                 ..s(
-                    "worker SIGKILL every 3 s",
+                    "worker SIGKILL every 2 s",
                     Fault::KillWorkers {
-                        every: Duration::from_secs(3),
+                        every: Duration::from_secs(2),
                     },
                 )
             },
             s("worker SIGTERM", Fault::TermWorker),
             s("sink restarted", Fault::RestartSink),
-            s("PostgreSQL restarted", Fault::RestartPostgres { outage }),
-            s("RabbitMQ restarted", Fault::RestartRabbitmq { outage }),
+            // Stopping a server takes a second or two: enough work to still be under way.
+            Scenario {
+                mix: longer,
+                ..s("PostgreSQL restarted", Fault::RestartPostgres { outage })
+            },
+            Scenario {
+                mix: longer,
+                ..s("RabbitMQ restarted", Fault::RestartRabbitmq { outage })
+            },
             Scenario {
                 mix: Mix {
                     corpus: None,
@@ -104,8 +120,9 @@ pub struct Outcome {
     pub inputs: usize,
     pub counts: Counts,
     pub faults: usize,
-    /// Per fault: from the fault's end (process killed, server back) to the next document
-    /// stored or dead-lettered.
+    /// Per fault: from its end (process killed, server being started again) to the next resolution
+    /// the sink stored (its `stored_at`, PostgreSQL's clock on this same machine); none for a
+    /// fault after which nothing was left to store.
     pub recovery: Vec<Duration>,
     /// From the first consumer start (backlog) or the first publish to the last outcome.
     pub seconds: f64,
@@ -238,56 +255,45 @@ pub fn run(scenario: &Scenario) -> Outcome {
         publish_hostile(&env, &inputs, &mut outcome);
     }
 
-    // Watch progress; inject the fault once a tenth of the work is done.
-    let trigger = (expected / 10).max(1);
+    // Watch progress; inject the fault once a twentieth of the work is stored. The database is
+    // asked every 100 ms (cheap); the broker, whose CLI takes the better part of a second, every
+    // 2 s and whenever everything that should be stored is.
+    let start_wall = std::time::SystemTime::now() - start.elapsed();
+    let expected_stored = inputs
+        .inputs
+        .iter()
+        .filter(|i| i.expect == Expect::Stored)
+        .count() as u64;
+    let trigger = (expected_stored / 20).max(1);
     let mut done_at = start;
     let mut last = (0u64, Instant::now());
-    let mut pending_recovery: Option<Instant> = None;
+    let mut fault_ends: Vec<std::time::SystemTime> = Vec::new();
     let mut next_kill: Option<Instant> = None;
     let mut fault_done = scenario.fault == Fault::None;
     let stall = Duration::from_secs(180);
     let mut spawned = scenario.workers;
+    let mut stored = 0u64;
+    let mut dead = 0u64;
+    let mut broker_looked = Instant::now() - Duration::from_secs(60);
     loop {
         let now = Instant::now();
-        let (out, drained) = match account::progress(&database_url, &vhost.name) {
-            Ok((stored, dead, empty)) => (stored + dead, stored + dead >= expected && empty),
-            Err(_) => (last.0, false),
-        };
-        if out != last.0 {
-            last = (out, now);
-            done_at = now;
-            if let Some(t) = pending_recovery.take() {
-                outcome.recovery.push(now - t);
-            }
+        if let Ok(n) = account::psql_count(&database_url, "SELECT count(*) FROM documents") {
+            stored = n as u64;
         }
-        if drained {
-            if outcome.faults == 0 && scenario.fault != Fault::None {
-                outcome
-                    .problems
-                    .push("drained before the fault could be injected: too few documents".into());
-            }
-            break;
-        }
-        if now - last.1 > stall && pending_recovery.is_none() {
-            outcome.problems.push(format!(
-                "no progress for {stall:?} at {out} of {expected} documents"
-            ));
-            break;
-        }
-        if out >= trigger && !fault_done {
+        if stored >= trigger && !fault_done {
             match scenario.fault {
                 Fault::None => {}
                 Fault::KillWorkers { every } => {
-                    if next_kill.is_none_or(|t| now >= t) && out < expected {
+                    if next_kill.is_none_or(|t| now >= t) && stored < expected_stored {
                         let k = outcome.faults % workers.len();
                         workers[k].kill();
                         outcome.faults += 1;
                         workers[k] = env.worker(spawned);
                         spawned += 1;
-                        pending_recovery = Some(Instant::now());
+                        fault_ends.push(std::time::SystemTime::now());
                         next_kill = Some(now + every);
                     }
-                    if out >= expected {
+                    if stored >= expected_stored {
                         fault_done = true;
                     }
                 }
@@ -301,7 +307,7 @@ pub fn run(scenario: &Scenario) -> Outcome {
                         )),
                     }
                     outcome.faults += 1;
-                    pending_recovery = Some(Instant::now());
+                    fault_ends.push(std::time::SystemTime::now());
                     workers[0] = env.worker(spawned);
                     spawned += 1;
                     fault_done = true;
@@ -310,26 +316,53 @@ pub fn run(scenario: &Scenario) -> Outcome {
                     sink.kill();
                     outcome.faults += 1;
                     sink = env.sink();
-                    pending_recovery = Some(Instant::now());
+                    fault_ends.push(std::time::SystemTime::now());
                     fault_done = true;
                 }
                 Fault::RestartPostgres { outage } => {
                     faults::stop_postgres();
                     std::thread::sleep(outage);
+                    fault_ends.push(std::time::SystemTime::now());
                     faults::start_postgres();
                     outcome.faults += 1;
-                    pending_recovery = Some(Instant::now());
                     fault_done = true;
                 }
                 Fault::RestartRabbitmq { outage } => {
                     faults::stop_rabbitmq();
                     std::thread::sleep(outage);
+                    fault_ends.push(std::time::SystemTime::now());
                     faults::start_rabbitmq();
                     outcome.faults += 1;
-                    pending_recovery = Some(Instant::now());
                     fault_done = true;
                 }
             }
+        }
+        let mut drained = false;
+        if stored >= expected_stored || now - broker_looked > Duration::from_secs(2) {
+            if let Ok((s, d, empty)) = account::progress(&database_url, &vhost.name) {
+                (stored, dead) = (s, d);
+                drained = s + d >= expected && empty;
+            }
+            broker_looked = Instant::now();
+        }
+        let out = stored + dead;
+        if out != last.0 {
+            last = (out, now);
+            done_at = now;
+        }
+        if drained {
+            if outcome.faults == 0 && scenario.fault != Fault::None {
+                outcome
+                    .problems
+                    .push("drained before the fault could be injected: too few documents".into());
+            }
+            break;
+        }
+        if now - last.1 > stall {
+            outcome.problems.push(format!(
+                "no progress for {stall:?} at {out} of {expected} documents"
+            ));
+            break;
         }
         // An unplanned death is a finding, not something to wait out.
         for w in workers.iter_mut().chain([&mut sink]) {
@@ -347,7 +380,10 @@ pub fn run(scenario: &Scenario) -> Outcome {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    outcome.seconds = (done_at - start).as_secs_f64();
+    outcome.seconds = last_stored_at(&database_url)
+        .and_then(|t| t.duration_since(start_wall).ok())
+        .unwrap_or(done_at - start)
+        .as_secs_f64();
 
     // The fleet is whole again: every worker consuming and the sink healthy, within a minute
     // (after a broker restart they may still be in their reconnect backoff when the work ends).
@@ -399,6 +435,15 @@ pub fn run(scenario: &Scenario) -> Outcome {
 
     outcome.counts = account::account(&inputs, &vhost.name, &vhost.url, &database_url);
     outcome.latency = latency(&database_url);
+    outcome.recovery = fault_ends
+        .iter()
+        .filter_map(|t| recovery_after(&database_url, *t))
+        .collect();
+    if scenario.fault != Fault::None && outcome.recovery.is_empty() {
+        outcome
+            .problems
+            .push("nothing was stored after the fault: it came too late to test anything".into());
+    }
     if !outcome.clean() {
         outcome.kept_logs = Some(tmp.keep());
     }
@@ -415,6 +460,32 @@ fn publish_hostile(env: &Env, inputs: &Inputs, outcome: &mut Outcome) {
                 .push(format!("resingest publish exited {status}"));
         }
     }
+}
+
+/// When the last resolution was stored.
+fn last_stored_at(database_url: &str) -> Option<std::time::SystemTime> {
+    let rows = account::psql(
+        database_url,
+        "SELECT extract(epoch FROM max(stored_at)) FROM resolutions",
+    )
+    .ok()?;
+    let secs: f64 = rows.first()?.first()?.parse().ok()?;
+    Some(std::time::UNIX_EPOCH + Duration::from_secs_f64(secs))
+}
+
+/// From `t` to the first resolution stored after it.
+fn recovery_after(database_url: &str, t: std::time::SystemTime) -> Option<Duration> {
+    let epoch = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs_f64();
+    let rows = account::psql(
+        database_url,
+        &format!(
+            "SELECT extract(epoch FROM min(stored_at)) - {epoch} FROM resolutions \
+             WHERE stored_at > to_timestamp({epoch})"
+        ),
+    )
+    .ok()?;
+    let secs: f64 = rows.first()?.first()?.parse().ok()?;
+    Some(Duration::from_secs_f64(secs.max(0.0)))
 }
 
 /// p50/p95/p99 of stored-at minus the fetcher's published-at.

@@ -33,7 +33,7 @@ fn hostile_inputs_are_dead_lettered_with_their_kinds() {
 
 #[test]
 fn worker_sigkill_every_few_seconds_loses_and_doubles_nothing() {
-    let o = run("worker SIGKILL every 3 s");
+    let o = run("worker SIGKILL every 2 s");
     assert!(o.faults >= 1);
 }
 
