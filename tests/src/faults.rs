@@ -27,16 +27,6 @@ pub enum Fault {
     },
 }
 
-impl Fault {
-    /// True for faults that stop a server every test on the machine shares.
-    pub fn stops_shared_service(self) -> bool {
-        matches!(
-            self,
-            Fault::RestartPostgres { .. } | Fault::RestartRabbitmq { .. }
-        )
-    }
-}
-
 fn run(program: &str, args: &[&str]) {
     let out = Command::new(program)
         .args(args)

@@ -240,25 +240,22 @@ impl Env {
     }
 }
 
-/// Waits until `url` answers 200 on `/healthz`, or panics after `timeout`.
-pub fn wait_healthy(p: &mut Proc, timeout: Duration) {
+/// Waits until `p` answers 200 on `/healthz`; the reason, with the log's tail, if it exits or
+/// `timeout` passes first.
+pub fn wait_healthy(p: &mut Proc, timeout: Duration) -> Result<(), String> {
     let deadline = Instant::now() + timeout;
-    loop {
-        if matches!(p.http_get("/healthz"), Some((200, _))) {
-            return;
+    while !matches!(p.http_get("/healthz"), Some((200, _))) {
+        if !p.alive() {
+            return Err(format!("{} exited:\n{}", p.role, p.log_tail(30)));
         }
-        assert!(
-            p.alive(),
-            "{} exited while starting:\n{}",
-            p.role,
-            p.log_tail(30)
-        );
-        assert!(
-            Instant::now() < deadline,
-            "{} not healthy within {timeout:?}:\n{}",
-            p.role,
-            p.log_tail(30)
-        );
+        if Instant::now() > deadline {
+            return Err(format!(
+                "{} not healthy within {timeout:?}:\n{}",
+                p.role,
+                p.log_tail(30)
+            ));
+        }
         std::thread::sleep(Duration::from_millis(50));
     }
+    Ok(())
 }

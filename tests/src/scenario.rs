@@ -246,9 +246,10 @@ pub fn run(scenario: &Scenario) -> Outcome {
     } else {
         sink = env.sink();
         workers = (0..scenario.workers).map(|i| env.worker(i)).collect();
-        fleet::wait_healthy(&mut sink, Duration::from_secs(60));
-        for w in &mut workers {
-            fleet::wait_healthy(w, Duration::from_secs(60));
+        for p in workers.iter_mut().chain([&mut sink]) {
+            if let Err(e) = fleet::wait_healthy(p, Duration::from_secs(60)) {
+                panic!("{e}");
+            }
         }
         start = Instant::now();
         fetcher = Some(env.fetcher(&inputs.fetch_dir, true));
@@ -339,9 +340,9 @@ pub fn run(scenario: &Scenario) -> Outcome {
         }
         let mut drained = false;
         if stored >= expected_stored || now - broker_looked > Duration::from_secs(2) {
-            if let Ok((s, d, empty)) = account::progress(&database_url, &vhost.name) {
-                (stored, dead) = (s, d);
-                drained = s + d >= expected && empty;
+            if let Ok((d, empty)) = account::broker_progress(&vhost.name) {
+                dead = d;
+                drained = stored + d >= expected && empty;
             }
             broker_looked = Instant::now();
         }
@@ -389,16 +390,9 @@ pub fn run(scenario: &Scenario) -> Outcome {
     // (after a broker restart they may still be in their reconnect backoff when the work ends).
     let deadline = Instant::now() + Duration::from_secs(60);
     for p in workers.iter_mut().chain([&mut sink]) {
-        while !matches!(p.http_get("/healthz"), Some((200, _))) {
-            if Instant::now() > deadline || !p.alive() {
-                outcome.problems.push(format!(
-                    "{} not healthy a minute after the work drained:\n{}",
-                    p.role,
-                    p.log_tail(20)
-                ));
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
+        let left = deadline.saturating_duration_since(Instant::now());
+        if let Err(e) = fleet::wait_healthy(p, left) {
+            outcome.problems.push(e);
         }
     }
     outcome.peak_rss = std::iter::once(("fetcher".to_string(), fetcher_peak))
