@@ -82,8 +82,15 @@ impl Scenario {
                     },
                 )
             },
-            s("worker SIGTERM", Fault::TermWorker),
-            s("sink restarted", Fault::RestartSink),
+            // A SIGTERM drain or a sink restart also takes a moment: enough work to outlast it.
+            Scenario {
+                mix: longer,
+                ..s("worker SIGTERM", Fault::TermWorker)
+            },
+            Scenario {
+                mix: longer,
+                ..s("sink restarted", Fault::RestartSink)
+            },
             // Stopping a server takes a second or two: enough work to still be under way.
             Scenario {
                 mix: longer,
