@@ -7,7 +7,7 @@ use std::process::Command;
 
 use resingest_worker::dlq::{self, DeadQueue};
 
-use crate::inputs::{Door, Expect, Inputs};
+use crate::inputs::{Door, Expect, Input, Inputs};
 
 /// Runs one SQL statement with psql; rows of `|`-separated columns, or the error text.
 pub fn psql(url: &str, sql: &str) -> Result<Vec<Vec<String>>, String> {
@@ -78,11 +78,81 @@ pub fn queue_depths(vhost: &str) -> Result<BTreeMap<String, (u64, u64)>, String>
 /// broker is down.
 pub fn broker_progress(vhost: &str) -> Result<(u64, bool), String> {
     let depths = queue_depths(vhost)?;
-    let get = |q: &str| depths.get(q).copied().unwrap_or((0, 0));
     use resingest_model::topology as t;
-    let dead = get(t::DOCUMENTS_DEAD).0 + get(t::EXTRACTED_DEAD).0;
-    let work_empty = get(t::DOCUMENTS) == (0, 0) && get(t::EXTRACTED) == (0, 0);
+    let dead = depth_of(&depths, t::DOCUMENTS_DEAD)?.0 + depth_of(&depths, t::EXTRACTED_DEAD)?.0;
+    let work_empty =
+        depth_of(&depths, t::DOCUMENTS)? == (0, 0) && depth_of(&depths, t::EXTRACTED)? == (0, 0);
     Ok((dead, work_empty))
+}
+
+/// The depth of `queue`; a queue the broker does not list is an error, never an empty queue
+/// (a topology declared in the wrong vhost must not look drained).
+fn depth_of(depths: &BTreeMap<String, (u64, u64)>, queue: &str) -> Result<(u64, u64), String> {
+    depths.get(queue).copied().ok_or_else(|| {
+        format!(
+            "queue {queue} not found (the broker lists {:?})",
+            depths.keys()
+        )
+    })
+}
+
+/// Problems with the work queues at the end: one left non-empty, missing, or depths that could
+/// not be read at all (a failing `rabbitmqctl` is not an empty broker).
+pub fn leftovers(depths: Result<BTreeMap<String, (u64, u64)>, String>) -> Vec<String> {
+    let depths = match depths {
+        Ok(d) => d,
+        Err(e) => return vec![format!("could not read queue depths: {e}")],
+    };
+    use resingest_model::topology as t;
+    let mut left = Vec::new();
+    for queue in [t::DOCUMENTS, t::EXTRACTED] {
+        if let Err(e) = depth_of(&depths, queue) {
+            left.push(e);
+        }
+    }
+    for (queue, (ready, unacked)) in depths {
+        if !queue.ends_with(".dead") && (ready, unacked) != (0, 0) {
+            left.push(format!("{queue}: {ready} ready / {unacked} unacked"));
+        }
+    }
+    left
+}
+
+/// Each input's outcome against what it deserves. An input that deserved to be stored or
+/// dead-lettered and came out neither way is a finding here too, published or not: the fetcher
+/// silently dropping it must not pass. What the fetcher must refuse is judged by its ledger
+/// (the same bytes may also come through `publish` and be dead-lettered there).
+pub fn judge(
+    inputs: &[Input],
+    stored: &BTreeSet<String>,
+    dead: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let mut unexpected = Vec::new();
+    for i in inputs {
+        let got = match (stored.contains(&i.sha256), dead.get(&i.sha256)) {
+            (true, _) => Some("stored".to_owned()),
+            (false, Some(kind)) => Some(format!("dead-lettered as {kind}")),
+            (false, None) => None,
+        };
+        let as_expected = match (&i.expect, &got) {
+            (Expect::Rejected, _) => true,
+            (_, None) => false,
+            (Expect::Stored, Some(_)) => stored.contains(&i.sha256),
+            (Expect::Dead(want), Some(_)) => {
+                !stored.contains(&i.sha256) && dead.get(&i.sha256).is_some_and(|k| k == want)
+            }
+        };
+        if !as_expected {
+            unexpected.push(format!(
+                "{}: expected {:?}, got {}",
+                i.name,
+                i.expect,
+                got.as_deref()
+                    .unwrap_or("nothing (neither stored nor dead-lettered)")
+            ));
+        }
+    }
+    unexpected
 }
 
 /// What a scenario ended with.
@@ -208,25 +278,8 @@ pub fn account(inputs: &Inputs, vhost: &str, amqp_url: &str, database_url: &str)
                 .push(format!("{sha}: came out but was never published"));
         }
     }
+    c.unexpected.extend(judge(&inputs.inputs, &stored, &dead));
     for i in &inputs.inputs {
-        let got = match (stored.contains(&i.sha256), dead.get(&i.sha256)) {
-            (true, _) => Some("stored".to_owned()),
-            (false, Some(kind)) => Some(format!("dead-lettered as {kind}")),
-            (false, None) => None, // lost, counted above (if it was published at all)
-        };
-        let as_expected = match (&i.expect, &got) {
-            (Expect::Rejected, _) | (_, None) => true,
-            (Expect::Stored, Some(_)) => stored.contains(&i.sha256),
-            (Expect::Dead(want), Some(_)) => dead.get(&i.sha256).is_some_and(|k| k == want),
-        };
-        if !as_expected {
-            c.unexpected.push(format!(
-                "{}: expected {:?}, got {}",
-                i.name,
-                i.expect,
-                got.unwrap_or_default()
-            ));
-        }
         if i.expect == Expect::Rejected {
             let url_like = format!("%/{}", i.name);
             let rows = q(&format!(
@@ -254,12 +307,7 @@ pub fn account(inputs: &Inputs, vhost: &str, amqp_url: &str, database_url: &str)
         ));
     }
 
-    for (queue, (ready, unacked)) in queue_depths(vhost).unwrap_or_default() {
-        if !queue.ends_with(".dead") && (ready, unacked) != (0, 0) {
-            c.left_in_queues
-                .push(format!("{queue}: {ready} ready / {unacked} unacked"));
-        }
-    }
+    c.left_in_queues = leftovers(queue_depths(vhost));
     c
 }
 
@@ -270,4 +318,89 @@ fn name_of(inputs: &Inputs, sha: &str) -> String {
         .find(|i| i.sha256 == sha)
         .map(|i| format!("{} ({sha})", i.name))
         .unwrap_or_else(|| sha.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use resingest_model::topology as t;
+
+    fn input(name: &str, expect: Expect) -> Input {
+        Input {
+            name: name.into(),
+            sha256: format!("sha-{name}"),
+            door: Door::Fetcher,
+            expect,
+        }
+    }
+
+    #[test]
+    fn an_input_that_never_came_out_is_unexpected_whatever_it_deserved() {
+        let inputs = [
+            input("good.pdf", Expect::Stored),
+            input("bomb.pdf", Expect::Dead("over_limit")),
+        ];
+        let found = judge(&inputs, &BTreeSet::new(), &BTreeMap::new());
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].starts_with("good.pdf: expected Stored, got nothing"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_kind_or_stored_instead_of_dead_is_unexpected() {
+        let inputs = [
+            input("good.pdf", Expect::Stored),
+            input("bomb.pdf", Expect::Dead("over_limit")),
+            input("scan.pdf", Expect::Dead("no_text_layer")),
+        ];
+        let stored: BTreeSet<String> = ["sha-good.pdf", "sha-scan.pdf"].map(String::from).into();
+        let dead: BTreeMap<String, String> =
+            [("sha-bomb.pdf".to_string(), "corrupt".to_string())].into();
+        let found = judge(&inputs, &stored, &dead);
+        assert_eq!(
+            found,
+            [
+                "bomb.pdf: expected Dead(\"over_limit\"), got dead-lettered as corrupt",
+                "scan.pdf: expected Dead(\"no_text_layer\"), got stored",
+            ]
+        );
+        let right: BTreeMap<String, String> =
+            [("sha-bomb.pdf".to_string(), "over_limit".to_string())].into();
+        let only_good: BTreeSet<String> = ["sha-good.pdf".to_string()].into();
+        assert_eq!(
+            judge(&inputs[..2], &only_good, &right),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn unreadable_or_missing_queues_are_leftovers_not_an_empty_broker() {
+        assert_eq!(
+            leftovers(Err("rabbitmqctl: nodedown".into())),
+            ["could not read queue depths: rabbitmqctl: nodedown"]
+        );
+        let only_dead: BTreeMap<String, (u64, u64)> =
+            [(t::DOCUMENTS_DEAD.to_string(), (3, 0))].into();
+        let left = leftovers(Ok(only_dead));
+        assert_eq!(left.len(), 2, "{left:?}");
+        assert!(
+            left[0].contains(t::DOCUMENTS) && left[0].contains("not found"),
+            "{left:?}"
+        );
+        let drained: BTreeMap<String, (u64, u64)> = [
+            (t::DOCUMENTS.to_string(), (0, 0)),
+            (t::EXTRACTED.to_string(), (0, 0)),
+            (t::DOCUMENTS_DEAD.to_string(), (3, 0)),
+        ]
+        .into();
+        assert_eq!(leftovers(Ok(drained.clone())), Vec::<String>::new());
+        let mut busy = drained;
+        busy.insert(t::EXTRACTED.to_string(), (1, 2));
+        assert_eq!(
+            leftovers(Ok(busy)),
+            [format!("{}: 1 ready / 2 unacked", t::EXTRACTED)]
+        );
+    }
 }

@@ -188,7 +188,9 @@ impl Env {
         let port = free_port();
         let (mut cmd, log) = self.command(role, log_name, port);
         if http {
-            cmd.env("RESINGEST_HTTP_ADDR", format!("127.0.0.1:{port}"));
+            // The sink: its API on `port` (with /healthz); /metrics on a port of its own.
+            cmd.env("RESINGEST_HTTP_ADDR", format!("127.0.0.1:{port}"))
+                .env("RESINGEST_METRICS_ADDR", "127.0.0.1:0");
         }
         cmd.args(args);
         let child = cmd

@@ -71,8 +71,9 @@ impl Scenario {
             Scenario {
                 workers: 3,
                 // Longer than the others, so the kills keep coming through most of the run.
+                // Reduced: still enough for several kills, 2 s apart, before the queue drains.
                 mix: Mix {
-                    synthetic: if full { 830 } else { 40 },
+                    synthetic: if full { 830 } else { 200 },
                     ..mix
                 },
                 ..s(

@@ -1,8 +1,11 @@
 //! The reduced fuzz run CI can afford (`make fuzz` is the real one, with libFuzzer): a fixed,
 //! seeded set of mutations of a synthetic resolution and of the hostile files, each rendered in
 //! the real `resingest extract-child` behind the sandbox. Every input must come back as text
-//! or a typed error; a panic in our code is a finding and fails the test, leaving the input in
-//! `target/fuzz-smoke/` to become a regression case. The pool must still render the clean seed
+//! or a typed extractor error. Anything else is a finding and fails the test, leaving the input
+//! in `target/fuzz-smoke/` to become a regression case: a panic, a child that crashed (segfault,
+//! abort, stack overflow), timed out, ran out of memory or CPU, or broke the protocol. The
+//! extractor's own limits bound every input far below the child's, so none of those is an
+//! acceptable answer to a document. The pool must still render the clean seed
 //! exactly as this process does at the end.
 
 use std::collections::BTreeMap;
@@ -106,8 +109,55 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
     data
 }
 
+/// The outcome's label, and whether it is a finding: only text or the extractor's own typed
+/// rejection are answers; every other way a job ends means the extractor misbehaved.
+fn outcome(result: Result<Vec<u8>, IsolatedError>) -> (&'static str, bool) {
+    match result {
+        Ok(_) => ("ok", false),
+        Err(IsolatedError::Extract(e)) => (e.kind(), false),
+        Err(e) => (e.kind(), true),
+    }
+}
+
 #[test]
-fn mutated_pdfs_get_text_or_a_typed_error_never_a_panic() {
+fn only_text_or_a_typed_extractor_error_are_answers() {
+    use resingest_extract::ExtractError;
+    assert_eq!(outcome(Ok(Vec::new())), ("ok", false));
+    assert_eq!(
+        outcome(Err(IsolatedError::Extract(ExtractError::Encrypted))),
+        ("encrypted", false)
+    );
+    for (death, kind) in [
+        (
+            IsolatedError::Crashed {
+                signal: Some(11), // SIGSEGV
+                status: None,
+                stderr: String::new(),
+            },
+            "crashed",
+        ),
+        (IsolatedError::TimedOut { after_ms: 10_000 }, "timed_out"),
+        (
+            IsolatedError::OverMemory {
+                limit_bytes: 1 << 30,
+            },
+            "over_memory",
+        ),
+        (IsolatedError::OverCpu { limit_seconds: 5 }, "over_cpu"),
+        (
+            IsolatedError::Panicked {
+                message: "x".into(),
+            },
+            "panicked",
+        ),
+        (IsolatedError::Protocol { detail: "x".into() }, "protocol"),
+    ] {
+        assert_eq!(outcome(Err(death)), (kind, true));
+    }
+}
+
+#[test]
+fn mutated_pdfs_get_text_or_a_typed_extractor_error_never_a_crash_or_a_timeout() {
     let pool = Pool::new(PoolConfig {
         program: BIN.into(),
         args: vec![resingest_sandbox::CHILD_SUBCOMMAND.into()],
@@ -145,12 +195,9 @@ fn mutated_pdfs_get_text_or_a_typed_error_never_a_panic() {
     for i in 0..EXECUTIONS {
         let seed = &seeds[rng.below(seeds.len())];
         let input = mutate(&mut rng, seed);
-        let kind = match pool.render(&input, Format::Text, &limits) {
-            Ok(_) => "ok",
-            Err(e) => e.kind(),
-        };
+        let (kind, finding) = outcome(pool.render(&input, Format::Text, &limits));
         *kinds.entry(kind).or_default() += 1;
-        if matches!(kind, "panicked" | "protocol") {
+        if finding {
             std::fs::create_dir_all(&out_dir).unwrap();
             let path = out_dir.join(format!("input-{i}.pdf"));
             std::fs::write(&path, &input).unwrap();
@@ -160,7 +207,9 @@ fn mutated_pdfs_get_text_or_a_typed_error_never_a_panic() {
     eprintln!("{EXECUTIONS} mutated inputs: {kinds:?}");
     assert!(
         findings.is_empty(),
-        "panics in our code on {} inputs, saved as {findings:?}; outcomes {kinds:?}",
+        "{} inputs did not come back as text or a typed extractor error (a panic, crash, \
+         abort, stack overflow, timeout, memory or CPU overrun, or broken protocol), saved as \
+         {findings:?}; outcomes {kinds:?}",
         findings.len()
     );
     // The mutations reached past the parser: some still render, some are rejected.

@@ -25,10 +25,35 @@ struct Args {
     /// Also write the table (markdown) here
     #[arg(long)]
     out: Option<std::path::PathBuf>,
+    /// Run nothing: put the table of --from (a previous --out) into this README, verbatim,
+    /// between its chaos.md markers
+    #[arg(long, requires = "from")]
+    readme: Option<std::path::PathBuf>,
+    /// With --readme: the table to put in
+    #[arg(long)]
+    from: Option<std::path::PathBuf>,
+}
+
+/// `--readme`: README.md's table rewritten from `from`.
+fn rewrite_readme(readme: &std::path::Path, from: &std::path::Path) -> Result<(), String> {
+    let read = |p: &std::path::Path| {
+        std::fs::read_to_string(p).map_err(|e| format!("reading {}: {e}", p.display()))
+    };
+    let spliced = report::splice_readme(&read(readme)?, &read(from)?)?;
+    std::fs::write(readme, spliced).map_err(|e| format!("writing {}: {e}", readme.display()))
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let (Some(readme), Some(from)) = (&args.readme, &args.from) {
+        return match rewrite_readme(readme, from) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("chaos: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let size = if args.reduced {
         Size::Reduced
     } else {

@@ -1,0 +1,78 @@
+//! The CI entry points: `.ci/preflight` stops `make test` when a tool or the corpus is missing
+//! (a skipped test passes green, so a skip must never be silent), unless `ALLOW_SKIP=1`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// The workspace root, from this file's own crate (not a library built elsewhere).
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// `.ci/preflight` with nothing on PATH and an empty shared folder: every tool and every piece
+/// of shared material is missing.
+fn preflight(allow_skip: bool, args: &[&str]) -> Output {
+    let empty = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new("/bin/bash");
+    cmd.arg(root().join(".ci/preflight"))
+        .args(args)
+        .env("PATH", empty.path())
+        .env("RESINGEST_SHARED", empty.path())
+        .env_remove("RESINGEST_CORPUS")
+        .env_remove("ALLOW_SKIP");
+    if allow_skip {
+        cmd.env("ALLOW_SKIP", "1");
+    }
+    cmd.output().expect("running .ci/preflight with bash")
+}
+
+#[test]
+fn preflight_fails_on_a_missing_tool_or_corpus_unless_allow_skip() {
+    let out = preflight(false, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for tool in [
+        "pdftotext",
+        "xmllint",
+        "promtool",
+        "prometheus",
+        "psql",
+        "rabbitmqctl",
+    ] {
+        assert!(
+            stderr.contains(&format!("MISSING: {tool} (")),
+            "{tool}: {stderr}"
+        );
+    }
+    assert!(stderr.contains("corpus/MANIFEST.tsv"), "{stderr}");
+    assert!(stderr.contains("ALLOW_SKIP=1 make test"), "{stderr}");
+
+    let allowed = preflight(true, &[]);
+    let stderr = String::from_utf8_lossy(&allowed.stderr);
+    assert_eq!(allowed.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("MISSING: pdftotext") && stderr.contains("PASS WITHOUT TESTING ANYTHING"),
+        "the summary must stay loud when skips are allowed: {stderr}"
+    );
+    // After the tests, the summary again, whatever the verdict.
+    let after = preflight(false, &["--after"]);
+    assert_eq!(after.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&after.stderr).contains("MISSING: xmllint"));
+}
+
+#[test]
+fn make_test_runs_the_preflight_and_the_tests_as_ci_does() {
+    let makefile = std::fs::read_to_string(root().join("Makefile")).expect("the Makefile");
+    let recipe: String = makefile
+        .split("\ntest:\n")
+        .nth(1)
+        .expect("a test target")
+        .lines()
+        .take_while(|l| l.starts_with('\t'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let preflight = recipe.find("bash .ci/preflight\n").expect(&recipe);
+    let tests = recipe.find("CI=true cargo nextest run").expect(&recipe);
+    assert!(preflight < tests, "{recipe}");
+    assert!(recipe.contains("ALLOW_SKIP"), "{recipe}");
+}
