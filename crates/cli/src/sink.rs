@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use resingest_sink::{Config, DEFAULT_AMQP_URL, DEFAULT_DATABASE_URL, DEFAULT_HTTP_ADDR};
+use resingest_sink::{
+    Config, DEFAULT_AMQP_URL, DEFAULT_DATABASE_URL, DEFAULT_HTTP_ADDR, DEFAULT_METRICS_ADDR,
+};
 use tokio_util::sync::CancellationToken;
 
 #[derive(clap::Args)]
@@ -19,6 +21,15 @@ pub struct Args {
     /// Address of the read API (port 0 picks a free port, logged at start)
     #[arg(long, env = "RESINGEST_HTTP_ADDR", default_value = DEFAULT_HTTP_ADDR)]
     http_addr: SocketAddr,
+    /// Address of /metrics and /healthz, apart from the API (port 0 picks a free port)
+    #[arg(long, env = "RESINGEST_METRICS_ADDR", default_value = DEFAULT_METRICS_ADDR)]
+    metrics_addr: SocketAddr,
+    /// Read API requests handled at once; more are answered 503 with Retry-After
+    #[arg(long, env = "RESINGEST_API_MAX_IN_FLIGHT", default_value_t = Config::default().api_max_in_flight)]
+    api_max_in_flight: usize,
+    /// Longest a read API query may run, in milliseconds (PostgreSQL statement_timeout)
+    #[arg(long, env = "RESINGEST_API_STATEMENT_TIMEOUT_MS", default_value_t = Config::default().api_statement_timeout.as_millis() as u64)]
+    api_statement_timeout_ms: u64,
     /// Unacknowledged deliveries held at most
     #[arg(long, env = "RESINGEST_PREFETCH", default_value_t = Config::default().prefetch)]
     prefetch: u16,
@@ -41,6 +52,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         amqp_url: args.amqp_url,
         database_url: args.database_url,
         http_addr: args.http_addr,
+        metrics_addr: args.metrics_addr,
+        api_max_in_flight: args.api_max_in_flight,
+        api_statement_timeout: Duration::from_millis(args.api_statement_timeout_ms),
         prefetch: args.prefetch,
         batch_max: args.batch_max,
         batch_latency: Duration::from_millis(args.batch_latency_ms),

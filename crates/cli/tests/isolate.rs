@@ -405,3 +405,35 @@ fn an_extractor_rejection_does_not_cost_a_child() {
     );
     assert_eq!(pool.idle_pids(), vec![pid]);
 }
+
+#[test]
+fn an_isolated_child_of_the_real_binary_inherits_none_of_its_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("probe.pdf");
+    std::fs::write(&file, b"%PDF-1.7\n%%EOF\n").unwrap();
+    // The worker's kind of secret: broker and database credentials in the environment.
+    let out = Command::new(BIN)
+        .args(["extract", "--format", "text", "--isolate"])
+        .arg(&file)
+        .env(
+            "RESINGEST_AMQP_URL",
+            "amqp://guest:s3cret@127.0.0.1:5672/%2f",
+        )
+        .env(
+            "RESINGEST_DATABASE_URL",
+            "postgres://postgres:s3cret@127.0.0.1/x",
+        )
+        .env(FAILPOINT_ENV, "env")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // The child's answer (its environment, from the `env` failpoint) is the file's text.
+    let seen = String::from_utf8_lossy(&out.stdout);
+    let names: Vec<&str> = seen
+        .lines()
+        .filter_map(|l| l.split_once('=').map(|(k, _)| k))
+        .collect();
+    assert_eq!(names, [FAILPOINT_ENV], "the child saw:\n{seen}");
+    assert!(!seen.contains("s3cret"), "{seen}");
+}

@@ -437,7 +437,9 @@ fn prometheus_sees_every_dashboard_and_alert_metric_and_fires_the_dead_letter_al
     };
     let mut procs = vec![Process::spawn(
         "sink",
-        role(&["sink"]).env("RESINGEST_HTTP_ADDR", format!("127.0.0.1:{sink_port}")),
+        role(&["sink"])
+            .env("RESINGEST_HTTP_ADDR", "127.0.0.1:0")
+            .env("RESINGEST_METRICS_ADDR", format!("127.0.0.1:{sink_port}")),
         &logs,
     )];
     for (name, port) in [("worker1", worker1_port), ("worker2", worker2_port)] {

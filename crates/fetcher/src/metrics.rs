@@ -147,9 +147,8 @@ pub(crate) async fn serve(
             }
         }),
     );
-    if let Err(error) = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await
+    if let Err(error) =
+        resingest_http::serve(listener, app, resingest_http::Timeouts::default(), shutdown).await
     {
         tracing::warn!(%error, "metrics server stopped");
     }

@@ -2,8 +2,9 @@
 //! responses to stdout, until stdin closes (the supervisor went away).
 //!
 //! The child owns three things the supervisor cannot do from outside: moving stray prints off
-//! the protocol pipe, arming the per-job CPU limit, and the test failpoint. It must never
-//! decide what a failure means; it just dies, and the supervisor names the death.
+//! the protocol pipe, arming the per-job CPU limit, and (with the `failpoints` feature, never in
+//! a release build) the test failpoint. It must never decide what a failure means; it just
+//! dies, and the supervisor names the death.
 
 use std::fs::File;
 use std::io::{self, BufReader, Write};
@@ -15,13 +16,18 @@ use resingest_extract::{ExtractError, Format, Limits};
 use crate::protocol::{self, Outcome, Request, Response};
 
 /// Environment variable that makes a child misbehave on demand, read only here (in the child),
-/// so tests can prove the supervisor rather than the parser.
+/// so tests can prove the supervisor rather than the parser. Compiled in only with the
+/// `failpoints` feature: tests and the e2e builds turn it on, `cargo build --release` does not.
 ///
 /// Value: `ACTION` or `ACTION:MARKER`. With a marker the action fires only for inputs that
 /// contain the marker's bytes, so one document of a batch can be made hostile. Actions:
 /// `crash` (SIGSEGV), `abort` (SIGABRT), `stack` (stack overflow), `oom` (allocate without
 /// bound), `hang` (sleep forever), `spin` (burn CPU forever), `panic`, `exit` (status 3),
-/// `garbage` (write non-protocol bytes to stdout).
+/// `garbage` (write non-protocol bytes to stdout). Two report what the sandbox let through,
+/// as the job's output instead of the handler's: `env` (the child's environment, one
+/// `NAME=value` a line) and `connect` (opens a TCP connection to the address the input holds,
+/// e.g. `127.0.0.1:5672`, and answers `connected` or `cannot connect: <error>`).
+#[cfg(feature = "failpoints")]
 pub const FAILPOINT_ENV: &str = "RESINGEST_CHILD_FAILPOINT";
 
 /// Largest request body the child reads; the supervisor enforces the real limit first.
@@ -32,6 +38,7 @@ pub fn serve<H>(mut handler: H) -> io::Result<()>
 where
     H: FnMut(&[u8], Format, &Limits) -> Result<Vec<u8>, ExtractError>,
 {
+    #[cfg(feature = "failpoints")]
     let failpoint = Failpoint::from_env();
     let mut output = take_stdout()?;
     let mut input = BufReader::with_capacity(1 << 16, io::stdin().lock());
@@ -41,8 +48,12 @@ where
             arm_cpu_limit(seconds)?;
         }
         let result = panic::catch_unwind(AssertUnwindSafe(|| {
-            if let Some(failpoint) = &failpoint {
-                failpoint.fire_on(&pdf, &mut output);
+            #[cfg(feature = "failpoints")]
+            if let Some(report) = failpoint
+                .as_ref()
+                .and_then(|f| f.fire_on(&pdf, &mut output))
+            {
+                return Ok(report);
             }
             handler(&pdf, request.format, &request.limits)
         }));
@@ -110,6 +121,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
+#[cfg(feature = "failpoints")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Action {
     Crash,
@@ -121,14 +133,18 @@ enum Action {
     Panic,
     Exit,
     Garbage,
+    Env,
+    Connect,
 }
 
+#[cfg(feature = "failpoints")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Failpoint {
     action: Action,
     marker: Option<Vec<u8>>,
 }
 
+#[cfg(feature = "failpoints")]
 impl Failpoint {
     fn from_env() -> Option<Failpoint> {
         let value = std::env::var(FAILPOINT_ENV).ok()?;
@@ -154,6 +170,8 @@ impl Failpoint {
             "panic" => Action::Panic,
             "exit" => Action::Exit,
             "garbage" => Action::Garbage,
+            "env" => Action::Env,
+            "connect" => Action::Connect,
             _ => return None,
         };
         Some(Failpoint { action, marker })
@@ -168,17 +186,42 @@ impl Failpoint {
         }
     }
 
-    fn fire_on(&self, input: &[u8], output: &mut File) {
+    /// Fires on a matching input: most actions never return; `env` and `connect` return the
+    /// report that replaces the job's output.
+    fn fire_on(&self, input: &[u8], output: &mut File) -> Option<Vec<u8>> {
         if !self.matches(input) {
-            return;
+            return None;
         }
         eprintln!("resingest child: failpoint {:?} fired", self.action);
         match self.action {
-            // SAFETY: deliberately not safe: the point is a real SIGSEGV.
-            Action::Crash => unsafe { std::ptr::null_mut::<u64>().write_volatile(1) },
+            Action::Env => {
+                let lines: Vec<String> = std::env::vars_os()
+                    .map(|(k, v)| format!("{}={}\n", k.to_string_lossy(), v.to_string_lossy()))
+                    .collect();
+                Some(lines.concat().into_bytes())
+            }
+            Action::Connect => {
+                let addr = String::from_utf8_lossy(input).trim().to_owned();
+                let result = addr
+                    .parse::<std::net::SocketAddr>()
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
+                    .and_then(|a| {
+                        std::net::TcpStream::connect_timeout(&a, std::time::Duration::from_secs(2))
+                    });
+                Some(match result {
+                    Ok(_) => b"connected".to_vec(),
+                    Err(e) => format!("cannot connect: {e}").into_bytes(),
+                })
+            }
+            Action::Crash => {
+                // SAFETY: deliberately not safe: the point is a real SIGSEGV.
+                unsafe { std::ptr::null_mut::<u64>().write_volatile(1) };
+                None
+            }
             Action::Abort => std::process::abort(),
             Action::Stack => {
                 std::hint::black_box(recurse(std::hint::black_box(u64::MAX)));
+                None
             }
             Action::Oom => {
                 // Reserved, not touched: address space runs out at once, without the page
@@ -212,6 +255,7 @@ impl Failpoint {
 }
 
 /// Recursion the optimiser cannot turn into a loop, for the `stack` failpoint.
+#[cfg(feature = "failpoints")]
 #[inline(never)]
 fn recurse(depth: u64) -> u64 {
     let frame = std::hint::black_box([depth; 64]);
@@ -221,7 +265,7 @@ fn recurse(depth: u64) -> u64 {
     recurse(depth - 1).wrapping_add(frame[1])
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "failpoints"))]
 mod tests {
     use super::*;
 

@@ -6,12 +6,14 @@
 //! 1. [`Pool::render`] checks a child out of the [`pool`] (spawning or replacing one if
 //!    needed). Children are long-lived copies of a program given in [`PoolConfig`] (in
 //!    production the `resingest` binary itself with the hidden [`CHILD_SUBCOMMAND`]), started
-//!    with an address-space limit and no core dumps.
+//!    with an address-space limit, no core dumps, an empty environment plus what
+//!    [`PoolConfig::env`] gives, and no network (`netless.rs`: a seccomp filter, and a network
+//!    namespace where permitted).
 //! 2. The request (job id, format, extraction limits, CPU budget, PDF bytes) goes to the
 //!    child's stdin as one length-prefixed frame of the [`protocol`]; the supervisor waits for
 //!    the response frame on stdout under a wall-clock deadline, draining stderr meanwhile.
-//! 3. In the child, [`child::serve`] reads the frame, arms the per-job CPU limit and the test
-//!    [`child::FAILPOINT_ENV`], calls the handler (`resingest_extract::render`) and writes
+//! 3. In the child, [`child::serve`] reads the frame, arms the per-job CPU limit and (feature
+//!    `failpoints`, for tests only) the test failpoint, calls the handler (`resingest_extract::render`) and writes
 //!    `Ok(bytes)` or `Err(ExtractError)` back.
 //! 4. If the child died instead, the supervisor reaps it and names the cause from its exit
 //!    status and stderr: [`IsolatedError::OverMemory`], [`IsolatedError::OverCpu`],
@@ -25,6 +27,7 @@
 pub mod child;
 mod error;
 pub mod hostile;
+mod netless;
 mod pool;
 pub mod protocol;
 

@@ -56,7 +56,8 @@ pub struct PoolConfig {
     /// The child program; it must run [`crate::child::serve`].
     pub program: PathBuf,
     pub args: Vec<OsString>,
-    /// Extra environment for the children only (the failpoint in tests).
+    /// The children's whole environment: they start with an empty one (nothing of the
+    /// caller's, broker credentials included, reaches a parser of hostile input) plus this.
     pub env: Vec<(OsString, OsString)>,
     /// Number of children, and so of jobs running at once.
     pub workers: usize,
@@ -66,11 +67,20 @@ pub struct PoolConfig {
 impl PoolConfig {
     /// Children that are this very executable run with [`crate::CHILD_SUBCOMMAND`]: how the
     /// `resingest` CLI and worker isolate themselves.
+    /// With the `failpoints` feature the caller's [`crate::child::FAILPOINT_ENV`] is passed on,
+    /// so a test can make the children of a real `resingest` process misbehave.
     pub fn current_exe(workers: usize, limits: IsolationLimits) -> io::Result<PoolConfig> {
+        #[cfg(feature = "failpoints")]
+        let env = std::env::var_os(crate::child::FAILPOINT_ENV)
+            .map(|v| (crate::child::FAILPOINT_ENV.into(), v))
+            .into_iter()
+            .collect();
+        #[cfg(not(feature = "failpoints"))]
+        let env = Vec::new();
         Ok(PoolConfig {
             program: std::env::current_exe()?,
             args: vec![crate::CHILD_SUBCOMMAND.into()],
-            env: Vec::new(),
+            env,
             workers,
             limits,
         })
@@ -234,11 +244,13 @@ impl Pool {
         let mut command = Command::new(&cfg.program);
         command
             .args(&cfg.args)
+            .env_clear()
             .envs(cfg.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        // SAFETY: only async-signal-safe setrlimit calls between fork and exec.
+        // SAFETY: only async-signal-safe calls (setrlimit, unshare, prctl) between fork and
+        // exec, on stack data.
         unsafe {
             command.pre_exec(move || {
                 // A crashing child must not spend seconds writing a core of gigabytes.
@@ -246,7 +258,7 @@ impl Pool {
                 if let Some(bytes) = memory {
                     set_rlimit(libc::RLIMIT_AS, bytes)?;
                 }
-                Ok(())
+                crate::netless::no_network()
             });
         }
         let spawn_error = |e: io::Error| IsolatedError::Spawn {

@@ -67,6 +67,7 @@ async fn main() {
         amqp_url: vhost.url.clone(),
         database_url: db.url.clone(),
         http_addr: "127.0.0.1:0".parse().unwrap(),
+        metrics_addr: "127.0.0.1:0".parse().unwrap(),
         batch_max,
         ..Config::default()
     };

@@ -1,5 +1,11 @@
 //! The read API (axum). Read-only: it never writes to the database.
 //!
+//! Bounded: every query has a cost bound (pages of at most [`MAX_LIMIT`] rows, search pages no
+//! deeper than [`MAX_SEARCH_OFFSET`]), every statement PostgreSQL's `statement_timeout` (set on
+//! the API's own pool), and at most `api_max_in_flight` requests run at once; one more is a
+//! 503 with `Retry-After`, answered without touching the database. Input the database would
+//! reject (a NUL byte, say) is a 400, never a 503.
+//!
 //! Symbols in paths: a symbol is written as it is, its slashes being path separators and its
 //! parentheses left bare: `/v1/resolutions/A/RES/71/19`, `/v1/resolutions/S/RES/2769(2025)`,
 //! `/v1/resolutions/S/RES/2769(2025)/cited-by`. Percent-encoded forms (`A%2FRES%2F71%2F19`,
@@ -10,39 +16,79 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Value};
 use sqlx::{PgPool, Row};
+use tokio::sync::Semaphore;
 
 use crate::decode::is_symbol;
 use crate::metrics::Metrics;
 
 const MAX_LIMIT: i64 = 100;
+/// Deepest search page: ranking sorts every match, so a deep offset costs as much as reading
+/// all of them. Deeper is a 400 until search pages by keyset like the lists.
+pub const MAX_SEARCH_OFFSET: i64 = 1_000;
+/// Seconds a client is told to wait when the API is saturated or the database unavailable.
+const RETRY_AFTER_SECONDS: u64 = 1;
 const AKN: &str = "application/akn+xml";
 
 #[derive(Clone)]
 pub(crate) struct AppState {
+    /// The API's own pool (not the consumer's), with a statement timeout.
     pub pool: PgPool,
     pub metrics: Arc<Metrics>,
+    in_flight: Arc<Semaphore>,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, metrics: Arc<Metrics>, max_in_flight: usize) -> AppState {
+        AppState {
+            pool,
+            metrics,
+            in_flight: Arc::new(Semaphore::new(max_in_flight.max(1))),
+        }
+    }
 }
 
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/resolutions", get(list))
         .route("/v1/resolutions/{*symbol}", get(resolution_or_cited_by))
         .route("/v1/search", get(search))
+        .route_layer(middleware::from_fn_with_state(state.clone(), bounded))
+        .route("/healthz", get(healthz))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "no such route: see /v1/openapi.json")
         })
         .with_state(state)
+}
+
+/// `/metrics` and `/healthz` on the metrics address, apart from the API clients reach.
+pub(crate) fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .route("/healthz", get(healthz))
+        .with_state(state)
+}
+
+/// At most `api_max_in_flight` requests at once; one more is refused at once, not queued.
+async fn bounded(State(s): State<AppState>, request: Request, next: Next) -> Response {
+    match s.in_flight.clone().try_acquire_owned() {
+        Ok(_permit) => next.run(request).await,
+        Err(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many requests in progress; retry after a second",
+        )
+        .retry_after(RETRY_AFTER_SECONDS)
+        .into_response(),
+    }
 }
 
 /// A JSON error body `{"error": "..."}` with its status.
@@ -50,6 +96,7 @@ pub(crate) fn router(state: AppState) -> Router {
 pub(crate) struct ApiError {
     status: StatusCode,
     message: String,
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -57,27 +104,65 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            retry_after: None,
         }
     }
 
     fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, message)
     }
+
+    fn retry_after(self, seconds: u64) -> ApiError {
+        ApiError {
+            retry_after: Some(seconds),
+            ..self
+        }
+    }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(json!({ "error": self.message }))).into_response()
+        let mut response = (self.status, Json(json!({ "error": self.message }))).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> ApiError {
-        tracing::warn!(%error, "read api query failed");
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "database unavailable; retry later",
-        )
+        let code = match &error {
+            sqlx::Error::Database(e) => e.code().map(|c| c.into_owned()),
+            _ => None,
+        };
+        match code.as_deref() {
+            // Class 22, data exception: the input, not the database (parameters are checked
+            // before a query runs; this is the net under those checks).
+            Some(c) if c.starts_with("22") => {
+                tracing::info!(%error, "read api input rejected by the database");
+                ApiError::bad_request(format!("invalid input: {error}"))
+            }
+            // 57014, query_canceled: the statement timeout.
+            Some("57014") => {
+                tracing::warn!(%error, "read api query hit the statement timeout");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the query took longer than the statement timeout; narrow it or retry later",
+                )
+                .retry_after(RETRY_AFTER_SECONDS)
+            }
+            _ => {
+                tracing::warn!(%error, "read api query failed");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database unavailable; retry later",
+                )
+                .retry_after(RETRY_AFTER_SECONDS)
+            }
+        }
     }
 }
 
@@ -323,17 +408,24 @@ async fn search(State(s): State<AppState>, Query(p): Params) -> Result<Json<Valu
     let lang = language(p.get("lang").map(String::as_str).unwrap_or("en"))?;
     let limit = limit(&p, 20)?;
     let offset: i64 = parse_opt(&p, "offset", "a number of hits to skip")?.unwrap_or(0);
-    if offset < 0 {
-        return Err(ApiError::bad_request("offset must not be negative"));
+    if !(0..=MAX_SEARCH_OFFSET).contains(&offset) {
+        return Err(ApiError::bad_request(format!(
+            "offset {offset} is out of range: expected 0 to {MAX_SEARCH_OFFSET}; \
+             for matches deeper than that, narrow q"
+        )));
     }
     let rows = sqlx::query(
-        // ts_headline is costly: PostgreSQL evaluates it only for the rows that survive LIMIT.
-        "SELECT r.symbol, r.language, r.title, c.path, c.kind, c.lead, ts_rank_cd(c.tsv, query) AS rank,
-                ts_headline(c.ts_config, c.text, query, 'MaxFragments=1, MaxWords=30, MinWords=10') AS snippet
-         FROM clauses c JOIN resolutions r ON r.id = c.resolution_id,
-              websearch_to_tsquery($1::regconfig, $2) AS query
-         WHERE c.tsv @@ query AND r.language = $5
-         ORDER BY rank DESC, r.symbol, c.ord LIMIT $3 OFFSET $4",
+        // ts_headline is costly and a projection under LIMIT/OFFSET is computed for the skipped
+        // rows too: the inner query ranks and pages, the outer one makes snippets for the page.
+        "SELECT p.symbol, p.language, p.title, p.path, p.kind, p.lead, p.rank,
+                ts_headline(p.ts_config, p.text, p.query, 'MaxFragments=1, MaxWords=30, MinWords=10') AS snippet
+         FROM (SELECT r.symbol, r.language, r.title, c.path, c.kind, c.lead, c.ord, c.ts_config,
+                      c.text, query, ts_rank_cd(c.tsv, query) AS rank
+               FROM clauses c JOIN resolutions r ON r.id = c.resolution_id,
+                    websearch_to_tsquery($1::regconfig, $2) AS query
+               WHERE c.tsv @@ query AND r.language = $5
+               ORDER BY rank DESC, r.symbol, c.ord LIMIT $3 OFFSET $4) p
+         ORDER BY p.rank DESC, p.symbol, p.ord",
     )
     .bind(crate::flatten::ts_config(lang))
     .bind(q)
@@ -360,7 +452,15 @@ async fn search(State(s): State<AppState>, Query(p): Params) -> Result<Json<Valu
     Ok(Json(json!({ "query": q, "language": lang, "hits": hits })))
 }
 
+/// Every handler's first check: only `known` parameters, and no NUL byte in any name or value
+/// (PostgreSQL text cannot hold one; passed on, it would fail the query, not the request).
 fn reject_unknown(p: &HashMap<String, String>, known: &[&str]) -> Result<(), ApiError> {
+    if let Some((k, _)) = p.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+        return Err(ApiError::bad_request(format!(
+            "parameter `{}` holds a NUL byte (%00), which no parameter may contain",
+            k.replace('\0', "%00")
+        )));
+    }
     match p.keys().find(|k| !known.contains(&k.as_str())) {
         Some(k) => Err(ApiError::bad_request(format!(
             "unknown parameter `{k}`; this endpoint takes {}",

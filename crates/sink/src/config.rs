@@ -6,6 +6,9 @@ use std::time::Duration;
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/resingest";
 pub const DEFAULT_AMQP_URL: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
 pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8080";
+/// `/metrics` has its own address, loopback by default: the API port is published to clients,
+/// the metrics are for the scraper. (Before, `/metrics` was served on the API port.)
+pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9190";
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -15,6 +18,11 @@ pub struct Config {
     pub database_url: String,
     /// Where the read API listens; port 0 picks a free port ([`crate::Running::http_addr`]).
     pub http_addr: SocketAddr,
+    /// Where `/metrics` and `/healthz` listen; port 0 picks a free port
+    /// ([`crate::Running::metrics_addr`]).
+    pub metrics_addr: SocketAddr,
+    /// Header-read (and keep-alive idle) timeout and shutdown grace of both HTTP servers.
+    pub http_timeouts: resingest_http::Timeouts,
     /// Unacknowledged deliveries held at most; also bounds what a database outage holds back.
     pub prefetch: u16,
     /// Most resolutions stored in one transaction.
@@ -25,8 +33,17 @@ pub struct Config {
     pub delivery_limit: u32,
     /// How long a publish (dead letter, event) waits for the broker's confirm.
     pub publish_timeout: Duration,
-    /// Database connections, shared by the consumer and the read API.
+    /// Database connections of the consumer.
     pub db_max_connections: u32,
+    /// Database connections of the read API, a pool of its own: readers can never take the
+    /// connections the consumer needs to store.
+    pub api_db_max_connections: u32,
+    /// Longest a read API statement may run (PostgreSQL's `statement_timeout` on the API's
+    /// connections); past it the request is a 503.
+    pub api_statement_timeout: Duration,
+    /// Read API requests handled at once; beyond it a request is answered 503 with
+    /// `Retry-After` at once instead of queueing.
+    pub api_max_in_flight: usize,
 }
 
 impl Default for Config {
@@ -35,12 +52,17 @@ impl Default for Config {
             amqp_url: DEFAULT_AMQP_URL.into(),
             database_url: DEFAULT_DATABASE_URL.into(),
             http_addr: DEFAULT_HTTP_ADDR.parse().expect("valid default address"),
+            metrics_addr: DEFAULT_METRICS_ADDR.parse().expect("valid default address"),
+            http_timeouts: resingest_http::Timeouts::default(),
             prefetch: 512,
             batch_max: 200,
             batch_latency: Duration::from_millis(50),
             delivery_limit: resingest_model::topology::DEFAULT_DELIVERY_LIMIT,
             publish_timeout: Duration::from_secs(10),
             db_max_connections: 8,
+            api_db_max_connections: 4,
+            api_statement_timeout: Duration::from_secs(5),
+            api_max_in_flight: 32,
         }
     }
 }

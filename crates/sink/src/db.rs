@@ -30,6 +30,28 @@ pub async fn open(url: &str, max_connections: u32) -> Result<PgPool, SinkError> 
     Ok(pool)
 }
 
+/// The read API's own pool: connected lazily (the consumer's [`open`] has created and migrated
+/// the database), every statement bounded by `statement_timeout` on the server side.
+pub fn api_pool(
+    url: &str,
+    max_connections: u32,
+    statement_timeout: Duration,
+) -> Result<PgPool, SinkError> {
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|e| SinkError::DatabaseUrl {
+            url: url.into(),
+            reason: e.to_string(),
+        })?
+        .options([(
+            "statement_timeout",
+            statement_timeout.as_millis().max(1).to_string(),
+        )]);
+    Ok(PgPoolOptions::new()
+        .max_connections(max_connections.max(1))
+        .acquire_timeout(Duration::from_secs(2))
+        .connect_lazy_with(options))
+}
+
 async fn create_if_missing(options: &PgConnectOptions) -> Result<(), SinkError> {
     let Some(name) = options.get_database().map(str::to_owned) else {
         return Ok(());

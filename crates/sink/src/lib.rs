@@ -12,7 +12,10 @@
 //!    resolution into clause rows with their paths (`3.b.ii`).
 //! 3. Only after COMMIT does the consumer ack; then it publishes the outbox. A database outage
 //!    holds the batch unacked and retries with backoff; nothing is lost.
-//! 4. [`api`] serves `/v1/...` from the same tables, described by [`openapi`].
+//! 4. [`api`] serves `/v1/...` from the same tables, described by [`openapi`], on a database
+//!    pool of its own with a statement timeout and a bound on requests in flight; `/metrics`
+//!    (and `/healthz`) are served on a separate address, loopback by default. Both servers
+//!    run on `resingest_http` (header-read timeout, shutdown that closes idle connections).
 //!
 //! [`db`] creates the database if missing and runs the embedded migrations (shared with the
 //! fetcher's ledger, `migrations/` at the workspace root). [`metrics`] holds every
@@ -35,7 +38,9 @@ use std::sync::Arc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-pub use config::{Config, DEFAULT_AMQP_URL, DEFAULT_DATABASE_URL, DEFAULT_HTTP_ADDR};
+pub use config::{
+    Config, DEFAULT_AMQP_URL, DEFAULT_DATABASE_URL, DEFAULT_HTTP_ADDR, DEFAULT_METRICS_ADDR,
+};
 pub use error::SinkError;
 pub use metrics::Metrics;
 
@@ -43,6 +48,8 @@ pub use metrics::Metrics;
 pub struct Running {
     /// Where the read API listens (the real port when the config asked for port 0).
     pub http_addr: SocketAddr,
+    /// Where `/metrics` and `/healthz` listen.
+    pub metrics_addr: SocketAddr,
     pub metrics: Arc<Metrics>,
     consumer: JoinHandle<Result<(), SinkError>>,
     http: JoinHandle<Result<(), SinkError>>,
@@ -76,24 +83,27 @@ pub async fn start(config: Config, shutdown: CancellationToken) -> Result<Runnin
     let pool = open_db_with_retry(&config, &shutdown).await?;
     let metrics = Arc::new(Metrics::new());
     metrics.database_up.set(1);
-    let listener = tokio::net::TcpListener::bind(config.http_addr)
-        .await
-        .map_err(|source| SinkError::Bind {
-            addr: config.http_addr,
-            source,
-        })?;
-    let http_addr = listener.local_addr().map_err(SinkError::Http)?;
-    tracing::info!(%http_addr, "read api listening");
-    let app = api::router(api::AppState {
-        pool: pool.clone(),
-        metrics: metrics.clone(),
-    });
+    let (listener, http_addr) = bind(config.http_addr).await?;
+    let (metrics_listener, metrics_addr) = bind(config.metrics_addr).await?;
+    tracing::info!(%http_addr, %metrics_addr, "read api and metrics listening");
+    let state = api::AppState::new(
+        db::api_pool(
+            &config.database_url,
+            config.api_db_max_connections,
+            config.api_statement_timeout,
+        )?,
+        metrics.clone(),
+        config.api_max_in_flight,
+    );
+    let (app, metrics_app) = (api::router(state.clone()), api::metrics_router(state));
+    let timeouts = config.http_timeouts;
     let http_shutdown = shutdown.clone();
     let http = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(http_shutdown.cancelled_owned())
-            .await
-            .map_err(SinkError::Http)
+        let (api, metrics) = tokio::join!(
+            resingest_http::serve(listener, app, timeouts, http_shutdown.clone()),
+            resingest_http::serve(metrics_listener, metrics_app, timeouts, http_shutdown),
+        );
+        api.and(metrics).map_err(SinkError::Http)
     });
     let consumer = consumer::Consumer {
         config,
@@ -104,11 +114,20 @@ pub async fn start(config: Config, shutdown: CancellationToken) -> Result<Runnin
     let consumer = tokio::spawn(consumer.run());
     Ok(Running {
         http_addr,
+        metrics_addr,
         metrics,
         consumer,
         http,
         shutdown,
     })
+}
+
+async fn bind(addr: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr), SinkError> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| SinkError::Bind { addr, source })?;
+    let local = listener.local_addr().map_err(SinkError::Http)?;
+    Ok((listener, local))
 }
 
 /// Runs the sink until `shutdown` is cancelled; in-flight batches finish or stay unacked.

@@ -56,12 +56,11 @@ pub fn document() -> Value {
                     { "name": "q", "in": "query", "required": true, "description": "Web-style query: words, \"phrases\", or, -not", "schema": { "type": "string", "maxLength": 500 } },
                     lang,
                     param("limit", "Hits per page", json!({ "type": "integer", "minimum": 1, "maximum": 100, "default": 20 })),
-                    param("offset", "Hits to skip", json!({ "type": "integer", "minimum": 0, "default": 0 })),
+                    param("offset", "Hits to skip (deeper is a 400: narrow q)", json!({ "type": "integer", "minimum": 0, "maximum": crate::api::MAX_SEARCH_OFFSET, "default": 0 })),
                 ],
                 "responses": { "200": { "description": "hits", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SearchResult" } } } }, "400": error }
             }},
             "/healthz": { "get": { "summary": "200 while the database answers, 503 otherwise", "responses": { "200": { "description": "healthy" }, "503": { "description": "database unavailable" } } } },
-            "/metrics": { "get": { "summary": "Prometheus metrics (resingest_sink_*)", "responses": { "200": { "description": "text exposition", "content": { "text/plain": {} } } } } },
             "/v1/openapi.json": { "get": { "summary": "This document", "responses": { "200": { "description": "OpenAPI 3.1" } } } }
         },
         "components": { "schemas": {

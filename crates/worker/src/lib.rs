@@ -87,8 +87,7 @@ pub async fn start(config: Config, shutdown: CancellationToken) -> Result<Runnin
     let app = http::router(metrics.clone());
     let stop = http_stop.clone();
     let http = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(stop.cancelled_owned())
+        resingest_http::serve(listener, app, resingest_http::Timeouts::default(), stop)
             .await
             .map_err(WorkerError::Http)
     });

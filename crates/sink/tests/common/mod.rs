@@ -92,6 +92,7 @@ pub struct TestSink {
     pub db: TestDb,
     pub running: Option<Running>,
     pub http: SocketAddr,
+    pub metrics_addr: SocketAddr,
     pub shutdown: CancellationToken,
     pub publisher: Session,
 }
@@ -108,6 +109,7 @@ impl TestSink {
             amqp_url: vhost.url.clone(),
             database_url: db.url.clone(),
             http_addr: "127.0.0.1:0".parse().unwrap(),
+            metrics_addr: "127.0.0.1:0".parse().unwrap(),
             batch_latency: Duration::from_millis(20),
             ..Config::default()
         };
@@ -116,7 +118,7 @@ impl TestSink {
         let running = resingest_sink::start(config, shutdown.clone())
             .await
             .expect("sink starts");
-        let http = running.http_addr;
+        let (http, metrics_addr) = (running.http_addr, running.metrics_addr);
         let publisher = Session::open(&SessionConfig {
             url: vhost.url.clone(),
             prefetch: 0,
@@ -129,6 +131,7 @@ impl TestSink {
             db,
             running: Some(running),
             http,
+            metrics_addr,
             shutdown,
             publisher,
         }
@@ -286,6 +289,16 @@ pub async fn wait_until(timeout: Duration, what: &str, mut cond: impl FnMut() ->
 
 /// A plain HTTP/1.1 GET; returns status and body.
 pub async fn http_get(addr: SocketAddr, path: &str, accept: Option<&str>) -> (u16, String) {
+    let (status, _, body) = http_get_with_head(addr, path, accept).await;
+    (status, body)
+}
+
+/// A plain HTTP/1.1 GET; returns status, the response head (lowercased) and body.
+pub async fn http_get_with_head(
+    addr: SocketAddr,
+    path: &str,
+    accept: Option<&str>,
+) -> (u16, String, String) {
     let path = path.to_owned();
     let accept = accept.map(str::to_owned);
     tokio::task::spawn_blocking(move || {
@@ -312,7 +325,7 @@ pub async fn http_get(addr: SocketAddr, path: &str, accept: Option<&str>) -> (u1
         } else {
             body.to_vec()
         };
-        (status, String::from_utf8(body).expect("utf-8 body"))
+        (status, head, String::from_utf8(body).expect("utf-8 body"))
     })
     .await
     .unwrap()
