@@ -39,6 +39,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/resolutions", get(list))
         .route("/v1/resolutions/{*symbol}", get(resolution_or_cited_by))
         .route("/v1/search", get(search))
+        .merge(crate::web::routes())
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "no such route: see /v1/openapi.json")
         })

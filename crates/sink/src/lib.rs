@@ -12,7 +12,8 @@
 //!    resolution into clause rows with their paths (`3.b.ii`).
 //! 3. Only after COMMIT does the consumer ack; then it publishes the outbox. A database outage
 //!    holds the batch unacked and retries with backoff; nothing is lost.
-//! 4. [`api`] serves `/v1/...` from the same tables, described by [`openapi`].
+//! 4. [`api`] serves `/v1/...` from the same tables, described by [`openapi`]; `web` serves
+//!    the reader's HTML pages (`/`, `/resolutions/{symbol}`) from them too.
 //!
 //! [`db`] creates the database if missing and runs the embedded migrations (shared with the
 //! fetcher's ledger, `migrations/` at the workspace root). [`metrics`] holds every
@@ -28,6 +29,7 @@ pub mod flatten;
 pub mod metrics;
 pub mod openapi;
 pub mod store;
+mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
