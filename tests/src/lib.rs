@@ -10,6 +10,7 @@
 //! [`inputs`] builds the documents (corpus PDFs, synthetic resolutions from the typesetter,
 //! hostile files), [`fleet`] runs the processes, [`faults`] breaks things on schedule,
 //! [`account`] counts, and [`scenario`] ties them together for the tests and `make chaos`.
+//! [`webdriver`] drives Chromium for the browser test of the sink's web pages (`tests/web.rs`).
 
 pub mod account;
 pub mod faults;
@@ -17,5 +18,6 @@ pub mod fleet;
 pub mod inputs;
 pub mod report;
 pub mod scenario;
+pub mod webdriver;
 
 pub use scenario::{Outcome, Scenario, Size};

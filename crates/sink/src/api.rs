@@ -62,6 +62,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/resolutions", get(list))
         .route("/v1/resolutions/{*symbol}", get(resolution_or_cited_by))
         .route("/v1/search", get(search))
+        .merge(crate::web::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), bounded))
         .route("/healthz", get(healthz))
         .fallback(|| async {

@@ -16,6 +16,8 @@
 //!    pool of its own with a statement timeout and a bound on requests in flight; `/metrics`
 //!    (and `/healthz`) are served on a separate address, loopback by default. Both servers
 //!    run on `resingest_http` (header-read timeout, shutdown that closes idle connections).
+//!    [`web`] serves the reader's HTML pages (`/`, `/resolutions/{symbol}`) from the same
+//!    tables, under the same bounds.
 //!
 //! [`db`] creates the database if missing and runs the embedded migrations (shared with the
 //! fetcher's ledger, `migrations/` at the workspace root). [`metrics`] holds every
@@ -31,6 +33,7 @@ pub mod flatten;
 pub mod metrics;
 pub mod openapi;
 pub mod store;
+mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -1,0 +1,298 @@
+//! The reader's web pages, served beside the JSON API from the same tables: `/` lists the
+//! newest resolutions (filters: organ, session, adoption dates) and searches the clauses with
+//! highlighted snippets; `/resolutions/{symbol}` shows one resolution as a reader expects it,
+//! with its footnotes, what it cites and what cites it; `/resolutions/{symbol}/akn` is its
+//! Akoma Ntoso (what `/v1/resolutions/{symbol}` answers to `Accept: application/akn+xml`, for a
+//! link a browser can follow).
+//!
+//! Server-rendered HTML ([`page`], maud templates), no JavaScript, the stylesheet compiled into
+//! the binary. Like the API this module only reads; [`query`] holds its SQL.
+//!
+//! The sink has no access to the PDF archive, so a page names its source PDF's sha256 and
+//! links no PDF.
+
+mod page;
+mod query;
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono::NaiveDate;
+
+use crate::api::AppState;
+use crate::decode::is_symbol;
+use query::Filters;
+
+const STYLE_PATH: &str = "/assets/style.css";
+const STYLE: &str = include_str!("style.css");
+/// Rows a page of the list or of the search shows.
+const PAGE_SIZE: i64 = 25;
+/// Pages past this are refused: deep offsets cost the database more than a reader gains.
+const MAX_PAGE: i64 = 400;
+
+/// The pages' routes, merged into the API's router.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/resolutions", get(|| async { Redirect::permanent("/") }))
+        .route("/resolutions/{*symbol}", get(resolution_or_akn))
+        .route(STYLE_PATH, get(style))
+}
+
+/// Why a page could not be shown; each renders as an HTML page with its status.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum PageError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("no resolution {symbol} in language {lang} is stored here; search for it from the home page")]
+    NotFound { symbol: String, lang: String },
+    #[error("the database is unavailable; retry in a moment")]
+    Database(#[from] sqlx::Error),
+    #[error("the stored resolution {symbol} cannot be read back: {reason}")]
+    Unreadable { symbol: String, reason: String },
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, heading) = match &self {
+            PageError::BadRequest(_) => {
+                (StatusCode::BAD_REQUEST, "That request cannot be answered")
+            }
+            PageError::NotFound { .. } => (StatusCode::NOT_FOUND, "Not found"),
+            PageError::Database(error) => {
+                tracing::warn!(%error, "web page query failed");
+                (StatusCode::SERVICE_UNAVAILABLE, "Temporarily unavailable")
+            }
+            PageError::Unreadable { symbol, reason } => {
+                tracing::error!(%symbol, %reason, "stored body does not read back as a resolution");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "This resolution cannot be shown",
+                )
+            }
+        };
+        (status, page::error(heading, &self.to_string())).into_response()
+    }
+}
+
+type Params = Query<HashMap<String, String>>;
+
+async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLE,
+    )
+        .into_response()
+}
+
+/// `/?q=&organ=&session=&from=&to=&page=`: a form's blank fields are "any". A filter that
+/// does not parse is shown above the form with the list unfiltered by it, status 400.
+async fn home(State(s): State<AppState>, Query(p): Params) -> Result<Response, PageError> {
+    let (filters, page, problem) = match parse_filters(&p) {
+        Ok((f, page)) => (f, page, None),
+        Err(problem) => (
+            Filters {
+                lang: "en".into(),
+                ..Filters::default()
+            },
+            1,
+            Some(problem),
+        ),
+    };
+    let organs = query::organs(&s.pool).await?;
+    let offset = (page - 1) * PAGE_SIZE;
+    let (results, more) = match &filters.q {
+        Some(q) => {
+            let mut hits = query::search(&s.pool, &filters, q, PAGE_SIZE + 1, offset).await?;
+            let more = hits.len() as i64 > PAGE_SIZE;
+            hits.truncate(PAGE_SIZE as usize);
+            (page::Results::Hits(hits), more)
+        }
+        None => {
+            let mut rows = query::newest(&s.pool, &filters, PAGE_SIZE + 1, offset).await?;
+            let more = rows.len() as i64 > PAGE_SIZE;
+            rows.truncate(PAGE_SIZE as usize);
+            (page::Results::Newest(rows), more)
+        }
+    };
+    let status = if problem.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let html = page::home(&page::Home {
+        filters: &filters,
+        organs: &organs,
+        results,
+        page,
+        more,
+        problem,
+    });
+    Ok((status, html).into_response())
+}
+
+/// The filters and the page number, or what the reader must correct.
+fn parse_filters(p: &HashMap<String, String>) -> Result<(Filters, i64), String> {
+    const KNOWN: [&str; 7] = ["q", "organ", "session", "from", "to", "lang", "page"];
+    if let Some(k) = p.keys().find(|k| !KNOWN.contains(&k.as_str())) {
+        return Err(format!(
+            "unknown parameter `{k}`; the page takes {}",
+            KNOWN.join(", ")
+        ));
+    }
+    let given = |name: &str| p.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let date = |name: &str, label: &str| {
+        given(name)
+            .map(|v| {
+                NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                    .map_err(|_| format!("{label} `{v}` is not a date: write it as 2025-01-31"))
+            })
+            .transpose()
+    };
+    let q = given("q").map(str::to_owned);
+    if q.as_ref().is_some_and(|q| q.len() > 500) {
+        return Err("the search words are longer than 500 bytes: shorten them".into());
+    }
+    let session = given("session")
+        .map(|v| match v.parse::<i32>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(format!("session `{v}` is not a session number such as 78")),
+        })
+        .transpose()?;
+    let adopted_from = date("from", "adopted from")?;
+    let adopted_to = date("to", "adopted until")?;
+    if let (Some(a), Some(b)) = (adopted_from, adopted_to) {
+        if a > b {
+            return Err(format!(
+                "adopted from {a} is after adopted until {b}: swap them"
+            ));
+        }
+    }
+    let lang = checked_language(given("lang").unwrap_or("en"))?;
+    let page = match given("page").map(str::parse::<i64>) {
+        None => 1,
+        Some(Ok(n @ 1..=MAX_PAGE)) => n,
+        Some(_) => return Err(format!("page must be a number from 1 to {MAX_PAGE}")),
+    };
+    let filters = Filters {
+        organ: given("organ").map(str::to_owned),
+        session,
+        adopted_from,
+        adopted_to,
+        q,
+        lang: lang.to_owned(),
+    };
+    Ok((filters, page))
+}
+
+fn checked_language(lang: &str) -> Result<&str, String> {
+    if (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase()) {
+        Ok(lang)
+    } else {
+        Err(format!(
+            "language `{lang}` is not an ISO 639-1 code such as en"
+        ))
+    }
+}
+
+/// `/resolutions/{symbol}` and `/resolutions/{symbol}/akn` (no canonical symbol ends in
+/// `/akn`, so the suffix is unambiguous).
+async fn resolution_or_akn(
+    State(s): State<AppState>,
+    Path(path): Path<String>,
+    Query(p): Params,
+) -> Result<Response, PageError> {
+    if let Some(k) = p.keys().find(|k| k.as_str() != "lang") {
+        return Err(PageError::BadRequest(format!(
+            "unknown parameter `{k}`; a resolution's page takes only lang"
+        )));
+    }
+    let lang = checked_language(p.get("lang").map(String::as_str).unwrap_or("en"))
+        .map_err(PageError::BadRequest)?;
+    let (symbol, akn) = match path.strip_suffix("/akn") {
+        Some(symbol) => (symbol, true),
+        None => (path.as_str(), false),
+    };
+    if !is_symbol(symbol) {
+        return Err(PageError::BadRequest(format!(
+            "`{symbol}` is not a symbol: write it as in /resolutions/A/RES/71/19 or /resolutions/S/RES/2769(2025)"
+        )));
+    }
+    let shown = query::resolution(&s.pool, symbol, lang)
+        .await?
+        .ok_or_else(|| PageError::NotFound {
+            symbol: symbol.to_owned(),
+            lang: lang.to_owned(),
+        })?;
+    let r: resingest_model::Resolution =
+        serde_json::from_str(&shown.body).map_err(|e| PageError::Unreadable {
+            symbol: symbol.to_owned(),
+            reason: e.to_string(),
+        })?;
+    if akn {
+        return Ok((
+            [(header::CONTENT_TYPE, "application/akn+xml")],
+            resingest_model::to_akn(&r),
+        )
+            .into_response());
+    }
+    let html = page::resolution(&page::Page {
+        r: &r,
+        cited_by: &shown.cited_by,
+        stored_references: &shown.stored_references,
+    });
+    Ok(html.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn blank_form_fields_mean_any_and_bad_ones_say_what_to_write() {
+        let (f, page) = parse_filters(&params(&[
+            ("q", " "),
+            ("organ", ""),
+            ("session", ""),
+            ("from", ""),
+        ]))
+        .unwrap();
+        assert_eq!(
+            f,
+            Filters {
+                lang: "en".into(),
+                ..Filters::default()
+            }
+        );
+        assert_eq!(page, 1);
+        let (f, _) = parse_filters(&params(&[("session", "78"), ("from", "2024-01-01")])).unwrap();
+        assert_eq!(f.session, Some(78));
+        assert_eq!(f.adopted_from, NaiveDate::from_ymd_opt(2024, 1, 1));
+        for (k, v, says) in [
+            ("session", "x", "session `x`"),
+            ("from", "31/01/2025", "2025-01-31"),
+            ("page", "0", "page must be"),
+            ("colour", "red", "unknown parameter `colour`"),
+        ] {
+            let e = parse_filters(&params(&[(k, v)])).unwrap_err();
+            assert!(e.contains(says), "{k}={v}: {e}");
+        }
+        let e =
+            parse_filters(&params(&[("from", "2025-02-01"), ("to", "2025-01-01")])).unwrap_err();
+        assert!(e.contains("swap"), "{e}");
+    }
+}

@@ -1,0 +1,428 @@
+//! The reader's web pages in a real browser: Debian's Chromium driven over W3C WebDriver
+//! against a real sink whose PostgreSQL was filled by the pipeline (`resingest publish` of
+//! corpus PDFs, a real worker extracting them, the sink storing them). Every expectation comes
+//! from the stored resolutions as the JSON API returns them, not from this file.
+//!
+//! The screenshot goes to `docs/web.png` (the README shows it; it is not compared).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use resingest_amqp::testing::TestVhost;
+use resingest_e2e::account::{broker_progress, psql, psql_count};
+use resingest_e2e::fleet::{self, wait_healthy, Env, Proc};
+use resingest_e2e::inputs::corpus_dir;
+use resingest_e2e::webdriver::{self, Browser};
+use resingest_model::Resolution;
+use serde_json::{json, Value};
+
+/// Real resolutions that cite one another (80/239 cites 79/255 and 80/243) beside two of
+/// other organs and sessions; which of them the test opens is decided from their stored data.
+const FILES: [&str; 5] = [
+    "ga/A_RES_80_239-EN.pdf",
+    "ga/A_RES_79_255-EN.pdf",
+    "ga/A_RES_80_243-EN.pdf",
+    "ga/A_RES_78_101-EN.pdf",
+    "sc/S_RES_2769_2025-EN.pdf",
+];
+
+/// The pipeline's processes on their own vhost and database, removed at the end.
+struct Pipeline {
+    _vhost: TestVhost,
+    vhost_name: String,
+    database_url: String,
+    db_name: String,
+    sink: Proc,
+    worker: Proc,
+    env: Env,
+    tmp: tempfile::TempDir,
+}
+
+impl Pipeline {
+    fn start(corpus: &Path) -> Pipeline {
+        let vhost = TestVhost::create("e2e-web");
+        let db_name = format!("resingest_e2e_web_{}", std::process::id());
+        let pg_base = std::env::var("RESINGEST_TEST_PG_BASE")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let tmp = tempfile::Builder::new()
+            .prefix("resingest-e2e-web-")
+            .tempdir()
+            .unwrap();
+        let inputs = tmp.path().join("in");
+        let logs = tmp.path().join("logs");
+        std::fs::create_dir_all(&inputs).unwrap();
+        std::fs::create_dir_all(&logs).unwrap();
+        for file in FILES {
+            let src = corpus.join(file);
+            assert!(
+                src.is_file(),
+                "{} is missing from the corpus",
+                src.display()
+            );
+            let name = Path::new(file).file_name().unwrap();
+            std::os::unix::fs::symlink(&src, inputs.join(name)).unwrap();
+        }
+        let env = Env {
+            bin: fleet::resingest_bin(),
+            amqp_url: vhost.url.clone(),
+            database_url: format!("{pg_base}/{db_name}"),
+            archive: tmp.path().join("archive"),
+            logs,
+            concurrency: 1,
+        };
+        let mut sink = env.sink();
+        wait_healthy(&mut sink, Duration::from_secs(60)).unwrap_or_else(|e| panic!("{e}"));
+        let worker = env.worker(0);
+        Pipeline {
+            vhost_name: vhost.name.clone(),
+            _vhost: vhost,
+            database_url: env.database_url.clone(),
+            db_name,
+            sink,
+            worker,
+            env,
+            tmp,
+        }
+    }
+
+    /// Publishes the files and waits until the sink has stored every one.
+    fn fill(&mut self) {
+        let status = self.env.publish(&self.tmp.path().join("in"));
+        assert!(status.success(), "resingest publish: {status}");
+        let deadline = Instant::now() + Duration::from_secs(300);
+        loop {
+            let stored =
+                psql_count(&self.database_url, "SELECT count(*) FROM resolutions").unwrap_or(0);
+            if stored == FILES.len() as i64 {
+                return;
+            }
+            let dead = broker_progress(&self.vhost_name)
+                .map(|(d, _)| d)
+                .unwrap_or(0);
+            let alive = self.sink.alive() && self.worker.alive();
+            if dead > 0 || !alive || Instant::now() > deadline {
+                panic!(
+                    "{stored} of {} stored, {dead} dead-lettered, processes alive: {alive}\nworker:\n{}\nsink:\n{}",
+                    FILES.len(),
+                    self.worker.log_tail(30),
+                    self.sink.log_tail(30)
+                );
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.sink.port)
+    }
+
+    /// A JSON answer of the sink's API.
+    fn api(&self, path: &str) -> Value {
+        let (status, body) = self
+            .sink
+            .http_get(path)
+            .unwrap_or_else(|| panic!("GET {path}: sink unreachable"));
+        assert_eq!(status, 200, "GET {path}: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
+    }
+}
+
+impl Drop for Pipeline {
+    fn drop(&mut self) {
+        self.worker.terminate(Duration::from_secs(20));
+        self.sink.terminate(Duration::from_secs(20));
+        let pg_base = self.database_url.rsplit_once('/').unwrap().0;
+        let _ = psql(
+            &format!("{pg_base}/postgres"),
+            &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.db_name),
+        );
+    }
+}
+
+/// What the test looks for in one stored resolution: an italic preambular lead, a sub-item,
+/// a footnote marker, and a stored resolution it cites.
+struct Subject {
+    r: Resolution,
+    /// (element id, lead) of a preambular paragraph with a lead.
+    lead: (String, String),
+    /// (sub-item id, its paragraph's id, the sub-item's text).
+    sub: (String, String, String),
+    /// (id of a clause with a marker, footnote number, footnote text).
+    note: (String, u32, String),
+    cited: String,
+}
+
+fn subject(r: Resolution, stored: &BTreeSet<String>) -> Result<Subject, String> {
+    let sym = &r.symbol;
+    let lead = r
+        .preamble
+        .iter()
+        .find_map(|c| Some((format!("c-p{}", c.index), c.lead.clone()?)))
+        .ok_or(format!("{sym}: no preambular lead"))?;
+    let sub = r
+        .operative
+        .iter()
+        .find_map(|p| {
+            let s = p.subparagraphs.first()?;
+            Some((
+                format!("c-{}.{}", p.number, s.label),
+                format!("c-{}", p.number),
+                s.text.clone(),
+            ))
+        })
+        .ok_or(format!("{sym}: no sub-item"))?;
+    let marked = r
+        .preamble
+        .iter()
+        .map(|c| (format!("c-p{}", c.index), &c.footnote_refs))
+        .chain(
+            r.operative
+                .iter()
+                .map(|p| (format!("c-{}", p.number), &p.footnote_refs)),
+        )
+        .find_map(|(id, refs)| Some((id, *refs.first()?)))
+        .ok_or(format!("{sym}: no footnote marker in a paragraph"))?;
+    let note_text = r
+        .footnotes
+        .iter()
+        .find(|f| f.number == marked.1)
+        .map(|f| f.text.clone())
+        .ok_or(format!("{sym}: footnote {} has no text", marked.1))?;
+    let cited = r
+        .references
+        .iter()
+        .find(|s| stored.contains(*s) && *s != sym)
+        .cloned()
+        .ok_or(format!("{sym}: cites no stored resolution"))?;
+    Ok(Subject {
+        lead,
+        sub,
+        note: (marked.0, marked.1, note_text),
+        cited,
+        r,
+    })
+}
+
+/// `[id="..."]`: ids hold dots (`c-3.b`), which `#` selectors would need escaped.
+fn by_id(id: &str) -> String {
+    format!("[id=\"{id}\"]")
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn a_reader_lists_searches_and_follows_notes_and_citations_in_a_real_browser() {
+    let ci = std::env::var("CI").as_deref() == Ok("true");
+    let (chromium, chromedriver) = match webdriver::browser() {
+        Ok(found) => found,
+        Err(e) if !ci => {
+            eprintln!("skipped: {e}");
+            return;
+        }
+        Err(e) => panic!("{e}; CI needs them (.ci/run installs them)"),
+    };
+    let started = Instant::now();
+    let corpus = corpus_dir();
+    let mut p = Pipeline::start(&corpus);
+    p.fill();
+    let filled = started.elapsed();
+
+    // What is stored, as the JSON API tells it.
+    let listed = p.api("/v1/resolutions?limit=100");
+    let stored: BTreeSet<String> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["symbol"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(stored.len(), FILES.len(), "{listed}");
+    let mut reasons = Vec::new();
+    let mut found = None;
+    for symbol in &stored {
+        let r: Resolution =
+            serde_json::from_value(p.api(&format!("/v1/resolutions/{symbol}"))).unwrap();
+        match subject(r, &stored) {
+            Ok(s) => {
+                found = Some(s);
+                break;
+            }
+            Err(e) => reasons.push(e),
+        }
+    }
+    let s = found.unwrap_or_else(|| panic!("no stored resolution to look at: {reasons:?}"));
+    let sym = s.r.symbol.clone();
+
+    let logs = p.tmp.path().join("logs");
+    let b = Browser::start(
+        &chromium,
+        &chromedriver,
+        &logs.join("chromedriver.log"),
+        (1200, 1400),
+    );
+    let base = p.base();
+
+    // The list: every stored resolution, one h1, landmarks, a skip link, no script.
+    b.goto(&format!("{base}/"));
+    assert_eq!(b.find_all("h1").len(), 1, "one h1 on the list");
+    for landmark in ["header", "nav", "main#main", "footer", "form[role=search]"] {
+        assert_eq!(b.find_all(landmark).len(), 1, "landmark {landmark}");
+    }
+    let skip = b.find("body > a.skip");
+    assert_eq!(b.attribute(&skip, "href").as_deref(), Some("#main"));
+    assert_eq!(
+        b.css(&skip, "position"),
+        "absolute",
+        "the stylesheet is served and applied"
+    );
+    assert!(b.find_all("script").is_empty(), "the pages need no script");
+    for field in b.find_all("form input, form select") {
+        let id = b
+            .attribute(&field, "id")
+            .expect("every form field has an id");
+        assert_eq!(
+            b.find_all(&format!("label[for=\"{id}\"]")).len(),
+            1,
+            "a label for #{id}"
+        );
+    }
+    let shown: BTreeSet<String> = b
+        .find_all("ol.listing > li > a")
+        .iter()
+        .map(|a| b.text(a))
+        .collect();
+    assert_eq!(shown, stored, "the list shows what is stored");
+
+    // Filter by organ through the form: only that organ's resolutions remain.
+    let organ = s.r.organ.clone();
+    let option = b.find(&format!("select#organ option[value=\"{organ}\"]"));
+    b.click(&option);
+    b.click(&b.find("form button[type=submit]"));
+    b.wait_url("the organ filter", |u| u.contains("organ="));
+    let of_organ: BTreeSet<String> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["organ"] == json!(organ))
+        .map(|i| i["symbol"].as_str().unwrap().to_owned())
+        .collect();
+    let shown: BTreeSet<String> = b
+        .find_all("ol.listing > li > a")
+        .iter()
+        .map(|a| b.text(a))
+        .collect();
+    assert_eq!(shown, of_organ, "filtered by organ {organ}: {}", b.url());
+
+    // Search for the sub-item's three longest words: its resolution is a hit, the words marked.
+    let mut words: Vec<&str> = s
+        .sub
+        .2
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 5)
+        .collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    words.dedup();
+    words.truncate(3);
+    assert!(
+        !words.is_empty(),
+        "sub-item {} has no words to search",
+        s.sub.0
+    );
+    b.goto(&format!("{base}/"));
+    let q = b.find("input#q");
+    b.type_into(&q, &words.join(" "));
+    b.click(&b.find("form button[type=submit]"));
+    b.wait_url("the search in the URL", |u| u.contains("q="));
+    let marks: Vec<String> = b
+        .find_all("ol.hits mark")
+        .iter()
+        .map(|m| b.text(m).to_lowercase())
+        .collect();
+    assert!(
+        words.iter().any(|w| marks.contains(&w.to_lowercase())),
+        "searched {words:?}, marked {marks:?}"
+    );
+    let hit = b
+        .find_all("ol.hits > li > a")
+        .into_iter()
+        .find(|a| b.text(a).starts_with(&format!("{sym},")))
+        .unwrap_or_else(|| panic!("no hit in {sym} for {words:?}"));
+    b.click(&hit);
+    let clause = format!("{base}/resolutions/{sym}#c-");
+    b.wait_url("the hit's clause", |u| u.starts_with(&clause));
+    assert_eq!(b.find_all("h1").len(), 1, "one h1 on a resolution");
+    assert_eq!(b.text(&b.find("h1 .symbol")), sym);
+    assert!(b.find_all("script").is_empty(), "the pages need no script");
+
+    // The preambular lead is in italics.
+    let (lead_id, lead) = &s.lead;
+    let em = b.find(&format!("{} em", by_id(lead_id)));
+    assert_eq!(collapse(&b.text(&em)), collapse(lead));
+    assert_eq!(b.css(&em, "font-style"), "italic");
+
+    // The sub-item sits in its paragraph's list, indented from it.
+    let (sub_id, para_id, _) = &s.sub;
+    let sub = b.find(&by_id(sub_id));
+    assert_eq!(b.tag(&sub), "li");
+    let parent = b.script(
+        "return arguments[0].parentElement.closest('li').id",
+        vec![Browser::arg(&sub)],
+    );
+    assert_eq!(parent, json!(para_id), "{sub_id} is nested under {para_id}");
+    let para = b.find(&by_id(para_id));
+    assert!(
+        b.rect(&sub).0 > b.rect(&para).0,
+        "{sub_id} is indented from {para_id}"
+    );
+
+    // The screenshot, from the top of the page.
+    b.goto(&format!("{base}/resolutions/{sym}"));
+    let png = b.screenshot();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+    let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/web.png");
+    std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
+    std::fs::write(&shot, &png).unwrap();
+
+    // A footnote marker lands on its note, and the note leads back.
+    let (marked_id, n, note_text) = &s.note;
+    let marker = b.find(&format!("{} a[href=\"#fn-{n}\"]", by_id(marked_id)));
+    let marker_id = b
+        .attribute(&marker, "id")
+        .expect("a marker has an id to come back to");
+    b.click(&marker);
+    assert!(b.url().ends_with(&format!("#fn-{n}")), "{}", b.url());
+    let target = b.script(
+        "const t = document.querySelector(':target'); return t && t.id",
+        vec![],
+    );
+    assert_eq!(target, json!(format!("fn-{n}")));
+    let note = b.find(&by_id(&format!("fn-{n}")));
+    let want: String = collapse(note_text).chars().take(60).collect();
+    assert!(
+        collapse(&b.text(&note)).contains(&want),
+        "note {n} shows its text: {want}"
+    );
+    b.click(&b.find_in(&note, "a.back")[0]);
+    assert!(b.url().ends_with(&format!("#{marker_id}")), "{}", b.url());
+
+    // The cited resolution lists this one under "Cited by", and the link opens it.
+    b.goto(&format!("{base}/resolutions/{}", s.cited));
+    let back = b
+        .find_all("ul.cited-by a")
+        .into_iter()
+        .find(|a| b.text(a) == sym)
+        .unwrap_or_else(|| panic!("{} is not shown as cited by {sym}", s.cited));
+    b.click(&back);
+    let citing = format!("{base}/resolutions/{sym}");
+    b.wait_url("the citing resolution", |u| u == citing);
+    assert_eq!(b.text(&b.find("h1 .symbol")), sym);
+
+    eprintln!(
+        "browser test: pipeline filled in {:.1} s, whole test {:.1} s, screenshot {}",
+        filled.as_secs_f64(),
+        started.elapsed().as_secs_f64(),
+        shot.display()
+    );
+}
