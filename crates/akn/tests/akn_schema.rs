@@ -405,9 +405,39 @@ fn edge_cases_render_valid_akn() {
 
     cases.push(("french", french()));
 
+    cases.push(("preamble list and operative tail", listed_and_resolving()));
+
     for (name, r) in &cases {
         assert_valid(&shared, name, &to_akn(r));
     }
+}
+
+/// A preambular paragraph printing lettered items, and a preamble ending in "Resolves that:".
+fn listed_and_resolving() -> Resolution {
+    let mut r = base("A/RES/80/9", "General Assembly");
+    r.preamble[0].lead = Some("Convinced".into());
+    r.preamble[0].text =
+        "Convinced that it contributes to: (a) Peace, (b) Disarmament, and (c) Security,".into();
+    r.preamble.push(Clause {
+        index: 2,
+        lead: Some("Resolves".into()),
+        text: "Resolves that:".into(),
+        footnote_refs: vec![],
+    });
+    r
+}
+
+#[test]
+fn a_preamble_list_and_an_operative_tail_are_marked_up_as_the_un_does() {
+    let xml = squash(&to_akn(&listed_and_resolving()));
+    assert!(
+        xml.contains("<container eId=\"container_2\" name=\"Convinced\"><blockList><listIntroduction><i>Convinced</i> that it contributes to:</listIntroduction><item><num>(a)</num><p>Peace,</p></item><item><num>(b)</num><p>Disarmament, and</p></item><item><num>(c)</num><p>Security,<authorialNote"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("</preamble><mainBody><paragraph eId=\"para_0\"><content eId=\"para_0__content\"><p><i>Resolves</i> that:</p></content></paragraph><paragraph eId=\"para_1\"><num>1.</num>"),
+        "{xml}"
+    );
 }
 
 /// A French resolution: the contract's fields, the text in French.
