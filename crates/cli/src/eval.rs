@@ -1,13 +1,13 @@
 //! `resingest eval`: score extraction against gold structures, or check a corpus without
-//! gold for structural soundness.
+//! gold for structural soundness, or compare our Akoma Ntoso with the UN's own markup.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use anyhow::Context;
-use resingest_eval::{compare, structural_check, Summary};
-use resingest_extract::Limits;
+use resingest_eval::{akn_structure, compare, compare_akn, structural_check, Summary};
+use resingest_extract::{Format, Limits};
 use resingest_model::Kind;
 
 #[derive(clap::Args)]
@@ -16,7 +16,9 @@ use resingest_model::Kind;
 `overall: N/M units exact (P%)`. Without it: a structural check of every PDF under --corpus \
 (operative numbers 1..N, sub-item labels in sequence, leads on preambular clauses, no page \
 furniture in clauses, nothing of the body lost against pdftotext) and the share of valid \
-documents. Exit 1 when the share is below --min."
+documents. With --akn-structure: per UN markup file, our FRBR Work and Expression IRIs and \
+structural elements against the UN's, with the first divergence, then the counts. Exit 1 when \
+the share (exact units, valid documents, equal structures) is below --min."
 )]
 pub struct Args {
     /// Folder of gold JSON files (`A-RES-78-101.json`); PDFs are found in --corpus by symbol
@@ -31,6 +33,13 @@ pub struct Args {
     /// Print each problem of each invalid document (structural mode)
     #[arg(long)]
     verbose: bool,
+    /// Folder of the UN's own Akoma Ntoso (`shared/reference/un-akn`): compare ours with it
+    #[arg(long, value_name = "DIR", conflicts_with = "gold")]
+    akn_structure: Option<PathBuf>,
+    /// With --akn-structure: read ours from this folder (`<pdf stem>.xml`, as `extract --format
+    /// akn --out` names them) instead of extracting the PDFs
+    #[arg(long, value_name = "DIR", requires = "akn_structure")]
+    akn_ours: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -39,11 +48,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if pdfs.is_empty() {
         anyhow::bail!("no PDF found under {}", args.corpus.display());
     }
+    if let Some(un) = &args.akn_structure {
+        let share = akn_against_un(un, args.akn_ours.as_deref(), &symbols(&args.corpus, &pdfs))?;
+        return Ok(below_min(share, args.min));
+    }
     let mut summary = Summary::default();
     let share = match &args.gold {
         Some(gold) => {
             let by_symbol = symbols(&args.corpus, &pdfs);
-            for file in gold_files(gold)? {
+            for file in sorted_files(gold, "json")? {
                 let value: serde_json::Value =
                     serde_json::from_str(&std::fs::read_to_string(&file)?)
                         .with_context(|| format!("parsing {}", file.display()))?;
@@ -102,21 +115,78 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     println!("{summary}");
-    if let Some(min) = args.min {
-        if share < min {
-            eprintln!("resingest: {share:.1}% is below --min {min}");
-            return Ok(ExitCode::from(1));
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(below_min(share, args.min))
 }
 
-fn gold_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+fn below_min(share: f64, min: Option<f64>) -> ExitCode {
+    match min {
+        Some(min) if share < min => {
+            eprintln!("resingest: {share:.1}% is below --min {min}");
+            ExitCode::from(1)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// `--akn-structure`: every UN markup file in `un` against our rendering of the same symbol's
+/// PDF (or the file of that PDF's stem in `ours`); returns the share of equal structures.
+fn akn_against_un(
+    un: &Path,
+    ours: Option<&Path>,
+    by_symbol: &HashMap<String, PathBuf>,
+) -> anyhow::Result<f64> {
+    let files = sorted_files(un, "xml")?;
+    let (mut docs, mut work, mut expression, mut structure) = (0, 0, 0, 0);
+    for file in &files {
+        let theirs = akn_structure(&std::fs::read_to_string(file)?)
+            .with_context(|| format!("reading {}", file.display()))?;
+        let Some(symbol) = theirs.symbol.clone() else {
+            println!("{}: names no symbol, not compared", file.display());
+            continue;
+        };
+        let Some(pdf) = by_symbol.get(&symbol) else {
+            println!("{symbol}: no PDF in the corpus, not compared");
+            continue;
+        };
+        let xml = match ours {
+            Some(dir) => {
+                let stem = pdf.file_stem().unwrap_or_default().to_string_lossy();
+                let path = dir.join(format!("{stem}.xml"));
+                std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading {}", path.display()))?
+            }
+            None => {
+                let bytes = resingest_extract::render(
+                    &std::fs::read(pdf)?,
+                    Format::Akn,
+                    &Limits::default(),
+                )
+                .with_context(|| format!("extracting {}", pdf.display()))?;
+                String::from_utf8(bytes).context("our akoma ntoso is utf-8")?
+            }
+        };
+        let ours = akn_structure(&xml).with_context(|| format!("reading ours for {symbol}"))?;
+        let c = compare_akn(&ours, &theirs);
+        docs += 1;
+        work += usize::from(c.work_equal);
+        expression += usize::from(c.expression_equal);
+        structure += usize::from(c.structure_equal());
+        println!("{symbol}: {}", c.describe(&ours, &theirs));
+    }
+    let share = 100.0 * structure as f64 / docs.max(1) as f64;
+    println!("work IRIs equal: {work}/{docs}");
+    println!("expression IRIs equal: {expression}/{docs}");
+    println!("structure equal: {structure}/{docs} ({share:.1}%)");
+    Ok(share)
+}
+
+/// The files of `dir` named `*.{ext}`, sorted.
+fn sorted_files(dir: &Path, ext: &str) -> anyhow::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading gold folder {}", dir.display()))?
+        .with_context(|| format!("reading folder {}", dir.display()))?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
         .collect();
     files.sort();
     Ok(files)

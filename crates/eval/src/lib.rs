@@ -9,17 +9,23 @@
 //!   (numbering gaps, missing leads, page furniture in clauses, text of pdftotext's output
 //!   missing from the clauses).
 //!
+//! - against the UN's own Akoma Ntoso of the same document: [`akn_structure`] reads the FRBR
+//!   IRIs and the sequence of structural elements of either markup, [`compare_akn`] finds the
+//!   first divergence.
+//!
 //! [`Summary`] adds up many documents for the closing lines.
 //!
 //! This crate reads nothing from disk and runs no program: the caller loads gold files and
 //! runs pdftotext, so the checks stay testable on hand-built documents.
 
+pub mod akn_structure;
 pub mod compare;
 pub mod normalize;
 pub mod structural;
 pub mod summary;
 mod units;
 
+pub use akn_structure::{akn_structure, compare_akn, AknComparison, AknStructure};
 pub use compare::{compare, compare_values, DocReport};
 pub use normalize::normalize;
 pub use structural::{structural_check, Problem};

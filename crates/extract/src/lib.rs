@@ -128,6 +128,6 @@ pub fn render(pdf: &[u8], format: Format, limits: &Limits) -> Result<Vec<u8>, Ex
             v.push(b'\n');
             v
         }
-        Format::Akn => resingest_model::akn::to_akn(&resolution_of(&doc, pdf)).into_bytes(),
+        Format::Akn => resingest_akn::to_akn(&resolution_of(&doc, pdf)).into_bytes(),
     })
 }

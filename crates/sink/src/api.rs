@@ -298,7 +298,7 @@ async fn resolution(
                 tracing::error!(%symbol, error = %e, "stored body does not read back as a resolution");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "stored resolution is unreadable")
             })?;
-            (AKN, resingest_model::to_akn(&r))
+            (AKN, resingest_akn::to_akn(&r))
         }
     };
     Ok((

@@ -6,9 +6,9 @@
 //! decided what is a resolution (not a report like A/59/119), and this module must not decide
 //! it again differently.
 
-use super::uri::{cited_work, split_resolution_symbol};
+use crate::uri::{cited_document, split_resolution_symbol};
 
-/// One printed citation: byte range in the text and the URI it points at.
+/// One printed citation: byte range in the text and the URL it links.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Citation {
     pub start: usize,
@@ -16,7 +16,7 @@ pub(crate) struct Citation {
     pub href: String,
 }
 
-/// A printed form and every canonical symbol (with its actor) that prints that way.
+/// A printed form and every canonical symbol (with its organ's short name) that prints that way.
 struct Form {
     printed: String,
     targets: Vec<(&'static str, String)>,
@@ -25,11 +25,14 @@ struct Form {
 /// The citation finder for one document, built once from its `references`.
 pub(crate) struct Citations {
     forms: Vec<Form>,
-    doc_actor: String,
+    doc_organ: String,
+    language: String,
 }
 
 impl Citations {
-    pub(crate) fn new(references: &[String], doc_actor: &str) -> Self {
+    /// `doc_organ` is the short name of the document's own organ (`ga`), `language` its ISO
+    /// 639-1 code, for the links.
+    pub(crate) fn new(references: &[String], doc_organ: &str, language: &str) -> Self {
         let mut forms: Vec<Form> = Vec::new();
         for canonical in references {
             let Some((actor, rest)) = split_resolution_symbol(canonical) else {
@@ -47,7 +50,8 @@ impl Citations {
         }
         Citations {
             forms,
-            doc_actor: doc_actor.to_string(),
+            doc_organ: doc_organ.to_string(),
+            language: language.to_string(),
         }
     }
 
@@ -71,10 +75,9 @@ impl Citations {
                 continue;
             }
             let canonical = self.pick(&text[..start], &form.targets);
-            if let Some(href) = cited_work(canonical) {
-                out.push(Citation { start, end, href });
-                last_end = end;
-            }
+            let href = cited_document(canonical, &self.language);
+            out.push(Citation { start, end, href });
+            last_end = end;
         }
         out
     }
@@ -91,16 +94,16 @@ impl Citations {
         }
         let window = &before[window_start..];
         let named = [
-            ("Human Rights Council", "un-hrc"),
-            ("Security Council", "un-sc"),
-            ("Economic and Social Council", "un-ecosoc"),
-            ("General Assembly", "un-ga"),
+            ("Human Rights Council", "hrc"),
+            ("Security Council", "sc"),
+            ("Economic and Social Council", "ecosoc"),
+            ("General Assembly", "ga"),
         ]
         .iter()
         .filter_map(|(name, actor)| window.rfind(name).map(|at| (at, *actor)))
         .max_by_key(|(at, _)| *at)
         .map(|(_, actor)| actor);
-        let wanted = named.unwrap_or(self.doc_actor.as_str());
+        let wanted = named.unwrap_or(self.doc_organ.as_str());
         targets
             .iter()
             .find(|(actor, _)| *actor == wanted)
@@ -176,7 +179,8 @@ mod tests {
                 "S/RES/2178(2014)",
                 "A/RES/217A(III)",
             ]),
-            "un-ga",
+            "ga",
+            "en",
         );
         let text = "Recalling its resolutions 51/1 and 1514 (XV), Security Council \
                     resolution 2178 (2014) and resolution 217 A (III),";
@@ -185,12 +189,12 @@ mod tests {
             got.iter().map(|(p, _)| *p).collect::<Vec<_>>(),
             ["51/1", "1514 (XV)", "2178 (2014)", "217 A (III)"]
         );
-        assert_eq!(got[3].1, "/akn/un/statement/deliberation/un-ga/217A-III");
+        assert_eq!(got[3].1, "https://undocs.org/en/A/RES/217A(III)");
     }
 
     #[test]
     fn ignores_numbers_inside_other_symbols() {
-        let c = Citations::new(&refs(&["A/RES/78/23", "A/RES/51/1"]), "un-ga");
+        let c = Citations::new(&refs(&["A/RES/78/23", "A/RES/51/1"]), "ga", "en");
         assert!(c
             .find("the report (A/78/23) and resolutions 51/10 and 151/1")
             .is_empty());
@@ -198,21 +202,21 @@ mod tests {
 
     #[test]
     fn prefers_the_longer_lettered_form() {
-        let c = Citations::new(&refs(&["A/RES/66/240", "A/RES/66/240A"]), "un-ga");
+        let c = Citations::new(&refs(&["A/RES/66/240", "A/RES/66/240A"]), "ga", "en");
         let got = printed("resolution 66/240 A of 24 December", &c);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].0, "66/240 A");
-        assert!(got[0].1.ends_with("/66-240A"));
+        assert!(got[0].1.ends_with("/A/RES/66/240A"));
     }
 
     #[test]
     fn organ_named_before_decides_between_alike_forms() {
-        let c = Citations::new(&refs(&["A/RES/33/11", "A/HRC/RES/33/11"]), "un-ga");
+        let c = Citations::new(&refs(&["A/RES/33/11", "A/HRC/RES/33/11"]), "ga", "en");
         let got = printed(
             "Human Rights Council resolution 33/11 and its own resolution 33/11",
             &c,
         );
-        assert!(got[0].1.contains("/un-hrc/"), "{got:?}");
+        assert!(got[0].1.contains("/A/HRC/RES/"), "{got:?}");
         // The second is still within 80 bytes of the Council's name, which is the documented
         // limit of the heuristic; far from it the document's own organ wins.
         let far = format!(
@@ -220,6 +224,6 @@ mod tests {
             " x".repeat(50)
         );
         let got = printed(&far, &c);
-        assert!(got[1].1.contains("/un-ga/"), "{got:?}");
+        assert!(got[1].1.ends_with("/en/A/RES/33/11"), "{got:?}");
     }
 }

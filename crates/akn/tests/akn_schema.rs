@@ -1,31 +1,31 @@
 //! Every rendering validates against the Akoma Ntoso 3.0 schema: the gold files in
 //! `shared/gold` and hand-built edge cases, each checked with `xmllint --schema`.
 
+use resingest_akn::to_akn_marked_up_on;
 use resingest_model::{
-    to_akn, Annex, AnnexParagraph, Clause, Footnote, Kind, Paragraph, Part, Provenance, Resolution,
+    Annex, AnnexParagraph, Clause, Footnote, Kind, Paragraph, Part, Provenance, Resolution,
     Subparagraph, SCHEMA_VERSION,
 };
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-/// `shared/` from `$RESINGEST_SHARED` or beside the repository; `None` (test skipped) when
-/// absent outside CI, a panic in CI where a missing folder must not pass silently.
+/// `xml` without the line breaks and indentation between elements, for checks of nesting.
+fn squash(xml: &str) -> String {
+    xml.lines().map(str::trim_start).collect()
+}
+
+/// A fixed markup date, so the renderings under test do not change with the day.
+fn to_akn(r: &Resolution) -> String {
+    to_akn_marked_up_on(r, "2026-12-01")
+}
+
+#[path = "../../extract/tests/common/mod.rs"]
+mod common;
+
+/// `shared/` when it holds the AKN schema (see `common::shared`).
 fn shared() -> Option<PathBuf> {
-    let dir = std::env::var_os("RESINGEST_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    if dir.join("reference/schemas/akomantoso30.xsd").is_file() {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "shared folder not found at {}: set RESINGEST_SHARED to the folder holding gold/ and reference/",
-            dir.display()
-        );
-    }
-    eprintln!("skipping: shared folder not found at {}", dir.display());
-    None
+    common::shared("reference/schemas/akomantoso30.xsd")
 }
 
 /// Validates `xml` with xmllint against the AKN schema; panics with xmllint's report.
@@ -92,7 +92,7 @@ fn gold_renderings_keep_every_clause_footnote_and_citation() {
     for (name, r) in gold_files(&shared) {
         let xml = to_akn(&r);
         assert_eq!(
-            xml.matches("<container eId=\"preamble__container_").count(),
+            xml.matches("<container eId=\"container_").count(),
             r.preamble.len(),
             "{name}"
         );
@@ -111,19 +111,11 @@ fn gold_renderings_keep_every_clause_footnote_and_citation() {
             r.annexes.len(),
             "{name}"
         );
-        // Every listed citation is marked at least once (they are printed in clauses, annexes
+        // Every listed citation is linked at least once (they are printed in clauses, annexes
         // or footnotes of these documents).
         for symbol in &r.references {
-            let number = symbol
-                .rsplit_once("RES/")
-                .map(|(_, n)| n)
-                .unwrap()
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                .collect::<String>();
-            let number = number.trim_end_matches('-');
             assert!(
-                xml.contains(&format!("/{number}\">")),
+                xml.contains(&format!("<ref href=\"https://undocs.org/en/{symbol}\">")),
                 "{name}: no <ref> for {symbol}"
             );
         }
@@ -138,18 +130,33 @@ fn a_gold_rendering_has_the_documented_identifiers() {
         .find(|(n, _)| n == "A-RES-78-101.json")
         .expect("A-RES-78-101.json in gold");
     let xml = to_akn(&r);
+    let work = "/akn/un/statement/deliberation/unga/2023-12-07/78-101/";
     for needle in [
-        "<FRBRthis value=\"/akn/un/statement/deliberation/un-ga/2023-12-07/78-101/!main\"/>",
-        "<FRBRuri value=\"/akn/un/statement/deliberation/un-ga/2023-12-07/78-101/eng@\"/>",
-        "<FRBRalias value=\"A/RES/78/101\" name=\"symbol\"/>",
-        "<docNumber>78/101</docNumber>",
-        "<session value=\"78\">Seventy-eighth session</session>",
-        "<i>Recalling</i> its resolution <ref href=\"/akn/un/statement/deliberation/un-ga/1514-XV\">1514 (XV)</ref>",
-        "Colonial Countries and Peoples for 2023,<authorialNote eId=\"authorialNote_1\" marker=\"1\" placement=\"bottom\"><p>Official Records",
-        "<event refersTo=\"#meeting\">45th plenary meeting</event> <docDate date=\"2023-12-07\" refersTo=\"#adoptionDate\">7 December 2023</docDate>",
-        "<point eId=\"para_8__list_1__point_h\">",
+        format!("<FRBRthis value=\"{work}!main\"/>"),
+        format!("<FRBRuri value=\"{work}\"/>"),
+        format!("<FRBRuri value=\"{work}eng@/\"/>"),
+        format!("<FRBRthis value=\"{work}eng@/!main.xml\"/>"),
+        "<FRBRdate date=\"2023-12-11\" name=\"publication\"/>".into(),
+        "<FRBRdate date=\"2026-12-01\" name=\"markup\"/>".into(),
+        "<FRBRsubtype value=\"resolution\"/>".into(),
+        "<FRBRnumber value=\"78-101\" showAs=\"78/101\"/>".into(),
+        "<FRBRalias value=\"A/RES/78/101\" name=\"symbol\"/>".into(),
+        "<docNumber>78/101.</docNumber>".into(),
+        "<session eId=\"coverPage_1__session_1\" refersTo=\"#ga\" value=\"78\">Seventy-eighth session</session>".into(),
+        "<docProponent refersTo=\"#fourthCommittee\">[on the report of the Fourth Committee (".into(),
+        "<formula eId=\"formula_1\" name=\"enactingFormula\">".into(),
+        "<container eId=\"container_2\" name=\"Having examined\">".into(),
+        "<i>Recalling</i> its resolution <ref href=\"https://undocs.org/en/A/RES/1514(XV)\">1514 (XV)</ref>".into(),
+        "Colonial Countries and Peoples for 2023,<authorialNote eId=\"authorialNote_1\" marker=\"1\" placement=\"bottom\"><p>Official Records".into(),
+        "<paragraph eId=\"para_1\">".into(),
+        "<content eId=\"para_1__content\">".into(),
+        "<list eId=\"para_8_list\">".into(),
+        "<intro eId=\"para_8_list_intro\">".into(),
+        "<point eId=\"para_8_list_point_h\">".into(),
+        "<content eId=\"para_8_list_point_h_content\">".into(),
+        "<event refersTo=\"#adoption\"><location refersTo=\"#adoptionMeeting\">45th plenary meeting</location><eol/><docDate date=\"2023-12-07\" refersTo=\"#adoption\">7 December 2023</docDate></event>".into(),
     ] {
-        assert!(xml.contains(needle), "missing {needle}\n{xml}");
+        assert!(xml.contains(&needle), "missing {needle}\n{xml}");
     }
 }
 
@@ -378,9 +385,125 @@ fn edge_cases_render_valid_akn() {
         "Recalling Human Rights Council resolution 51/1 & resolution 1514 (XV),".into();
     cases.push(("human rights council", hrc));
 
+    let mut sections = base("A/RES/80/7", "General Assembly");
+    let (pre, ops) = (
+        std::mem::take(&mut sections.preamble),
+        std::mem::take(&mut sections.operative),
+    );
+    sections.parts = Some(
+        ["I", "II"]
+            .iter()
+            .map(|l| Part {
+                label: l.to_string(),
+                title: Some(format!("Section {l}")),
+                preamble: pre.clone(),
+                operative: ops.clone(),
+            })
+            .collect(),
+    );
+    cases.push(("roman sections", sections));
+
+    cases.push(("french", french()));
+
+    cases.push(("preamble list and operative tail", listed_and_resolving()));
+
     for (name, r) in &cases {
         assert_valid(&shared, name, &to_akn(r));
     }
+}
+
+/// A preambular paragraph printing lettered items, and a preamble ending in "Resolves that:".
+fn listed_and_resolving() -> Resolution {
+    let mut r = base("A/RES/80/9", "General Assembly");
+    r.preamble[0].lead = Some("Convinced".into());
+    r.preamble[0].text =
+        "Convinced that it contributes to: (a) Peace, (b) Disarmament, and (c) Security,".into();
+    r.preamble.push(Clause {
+        index: 2,
+        lead: Some("Resolves".into()),
+        text: "Resolves that:".into(),
+        footnote_refs: vec![],
+    });
+    r
+}
+
+#[test]
+fn a_preamble_list_and_an_operative_tail_are_marked_up_as_the_un_does() {
+    let xml = squash(&to_akn(&listed_and_resolving()));
+    assert!(
+        xml.contains("<container eId=\"container_2\" name=\"Convinced\"><blockList><listIntroduction><i>Convinced</i> that it contributes to:</listIntroduction><item><num>(a)</num><p>Peace,</p></item><item><num>(b)</num><p>Disarmament, and</p></item><item><num>(c)</num><p>Security,<authorialNote"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("</preamble><mainBody><paragraph eId=\"para_0\"><content eId=\"para_0__content\"><p><i>Resolves</i> that:</p></content></paragraph><paragraph eId=\"para_1\"><num>1.</num>"),
+        "{xml}"
+    );
+}
+
+/// A French resolution: the contract's fields, the text in French.
+fn french() -> Resolution {
+    let mut fr = base("A/RES/80/8", "General Assembly");
+    fr.language = "fr".into();
+    fr.distribution = Some("Générale".into());
+    fr.preamble[0].lead = Some("Rappelant".into());
+    fr.preamble[0].text = "Rappelant sa résolution 51/1,".into();
+    fr
+}
+
+#[test]
+fn other_languages_get_their_expression_and_no_english_words() {
+    let xml = to_akn(&french());
+    for needle in [
+        "<FRBRuri value=\"/akn/un/statement/deliberation/unga/2025-12-30/80-8/fra@/\"/>",
+        "<FRBRlanguage language=\"fra\"/>",
+        "<docStatus refersTo=\"#distribution\">Générale</docStatus>",
+        "<container eId=\"container_1\" name=\"Rappelant\">",
+        "<ref href=\"https://undocs.org/fr/A/RES/51/1\">51/1</ref>",
+    ] {
+        assert!(xml.contains(needle), "missing {needle}\n{xml}");
+    }
+    for english in [
+        "Distr.:",
+        "Agenda item",
+        "session<",
+        "adopted by",
+        "The General Assembly",
+        "on the report",
+        "December",
+    ] {
+        assert!(!xml.contains(english), "english {english:?} in\n{xml}");
+    }
+}
+
+#[test]
+fn roman_parts_are_sections_with_their_preamble_as_cross_headings() {
+    let mut r = base("A/RES/80/7", "General Assembly");
+    let (pre, ops) = (
+        std::mem::take(&mut r.preamble),
+        std::mem::take(&mut r.operative),
+    );
+    r.parts = Some(vec![Part {
+        label: "I".into(),
+        title: Some("Umoja".into()),
+        preamble: pre,
+        operative: ops,
+    }]);
+    let xml = to_akn(&r);
+    assert!(xml.contains("<section eId=\"sec_I\">\n    <num>I</num>\n    <subheading>Umoja</subheading>\n    <crossHeading eId=\"sec_I__preamble_1\" refersTo=\"#preamble\"><i>Recalling</i>"), "{xml}");
+    assert!(xml.contains("<paragraph eId=\"sec_I__para_1\">"), "{xml}");
+    // The formula stays in the preamble, before the sections.
+    assert!(xml.contains("<preamble>\n   <formula eId=\"formula_1\" name=\"enactingFormula\">\n    <p><i>The General Assembly</i>,</p>\n   </formula>\n  </preamble>"), "{xml}");
+}
+
+#[test]
+fn sub_items_of_a_point_follow_it_in_a_sublist() {
+    let mut r = base("A/RES/80/3", "General Assembly");
+    r.operative[1].subparagraphs = vec![sub("b", "Again:", vec![sub("i", "deeper;", vec![])])];
+    let xml = squash(&to_akn(&r));
+    assert!(
+        xml.contains("</point><sublist eId=\"para_2_list_point_b_sublist\"><point eId=\"para_2_list_point_b_sublist_point_i\"><num>(i)</num>"),
+        "{xml}"
+    );
 }
 
 #[test]
@@ -413,14 +536,20 @@ fn edge_case_renderings_say_what_they_hold() {
     assert!(xml.contains("<noteRef href=\"#authorialNote_1\" marker=\"1\"/>"));
     assert!(xml.contains("<container eId=\"conclusions__footnotes\" name=\"footnotes\">"));
     assert!(xml.contains("marker=\"7\""));
+    assert!(
+        xml.contains(
+            "<p>Intro.</p>\n      <paragraph eId=\"att_1__para_1\">\n       <num>1.</num>"
+        ),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("Rights &amp; &lt;wrongs&gt; &quot;quoted&quot;"),
+        "{xml}"
+    );
     assert!(xml.contains(
-        "<p>Intro.</p>\n      <paragraph eId=\"att_1__para_1\"><num>1.</num><content><p>First;</p></content></paragraph>"
-    ));
-    assert!(xml.contains("Rights &amp; &lt;wrongs&gt; &quot;quoted&quot;"));
-    assert!(xml.contains(
-        "[on the report of the <inline name=\"mainCommittee\">Third Committee</inline> (<inline name=\"draftSymbol\">A/80/481/Add.2</inline>)]"
-    ));
-    assert!(xml.contains("Agenda items <inline name=\"agendaItem\">68 (a)</inline> and <inline name=\"agendaItem\">69</inline>"));
+        "<docProponent refersTo=\"#thirdCommittee\">[on the report of the Third Committee (<inline name=\"originatingDocument\">A/80/481/Add.2</inline>)]</docProponent>"
+    ), "{xml}");
+    assert!(xml.contains("Agenda items <inline name=\"agendaItem\" title=\"68 (a)\">68 (a)</inline> and <inline name=\"agendaItem\" title=\"69\">69</inline>"), "{xml}");
 
     let mut single = base("A/RES/80/2", "General Assembly");
     single.operative.truncate(1);
