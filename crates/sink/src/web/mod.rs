@@ -239,7 +239,7 @@ async fn resolution_or_akn(
     if akn {
         return Ok((
             [(header::CONTENT_TYPE, "application/akn+xml")],
-            resingest_model::to_akn(&r),
+            resingest_akn::to_akn(&r),
         )
             .into_response());
     }
