@@ -311,7 +311,13 @@ impl Reader {
                     self.pending_num = Some(bare.to_string());
                     return;
                 }
-                let closed = text.ends_with(['.', ';', ':', ',']);
+                // A heading is a short line without closing punctuation; a quoted rule
+                // ("“(b) On promotion, ...”") is text even after its quote mark.
+                let closed = text
+                    .trim_end_matches(['”', '"', '’', ')'])
+                    .ends_with(['.', ';', ':', ','])
+                    || text.starts_with(['“', '"'])
+                    || text.chars().count() > 200;
                 if self.pending_num.is_some() || (!closed && lead.is_null() && subs.is_empty()) {
                     let num = self.pending_num.take();
                     self.events.push(Event::Heading(Heading { num, text }));
@@ -395,7 +401,7 @@ fn clause(ps: &[&Element]) -> Value {
         }
         clause_text(p, &mut text, &mut refs);
     }
-    let lead = ps.first().and_then(|p| lead_of(p));
+    let lead = ps.first().and_then(|p| lead_of(first_block(p)));
     json!({"index": 0, "lead": lead, "text": collapse(&text), "footnote_refs": refs})
 }
 
@@ -420,7 +426,13 @@ fn clause_text(e: &Element, out: &mut String, refs: &mut Vec<u32>) {
                     refs.push(m);
                 }
             }
-            Node::Element(c) => clause_text(c, out, refs),
+            Node::Element(c) => {
+                // Block elements are apart even where the file has no whitespace between.
+                if matches!(c.name.as_str(), "p" | "num" | "item" | "listIntroduction") {
+                    out.push(' ');
+                }
+                clause_text(c, out, refs);
+            }
         }
     }
 }
@@ -436,6 +448,15 @@ fn note_text(n: &Element) -> String {
         clause_text(p, &mut s, &mut ignored);
     }
     s
+}
+
+/// Where a clause's words begin: the element itself, or for a `blockList` (a preambular
+/// clause with a list) its `listIntroduction`.
+fn first_block(e: &Element) -> &Element {
+    match e.elements().next() {
+        Some(first) if e.name == "blockList" || e.name == "list" => first_block(first),
+        _ => e,
+    }
 }
 
 /// The opening italic run of a `p`: italic spans separated only by spaces, after nothing but
@@ -536,6 +557,19 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_preambular_clause_with_a_list_keeps_its_lead() {
+        let xml = DOC.replace(
+            "</preamble>",
+            r#"<container><blockList><listIntroduction><span class="italic">	Convinced</span> that it helps:</listIntroduction>
+              <item><num>(a)</num><p>Peace;</p></item></blockList></container></preamble>"#,
+        );
+        let d = read_akn(&xml).unwrap();
+        let p2 = &d.clauses["preamble"][1];
+        assert_eq!(p2["lead"], "Convinced");
+        assert_eq!(p2["text"], "Convinced that it helps: (a) Peace;");
     }
 
     #[test]

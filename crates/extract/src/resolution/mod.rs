@@ -571,9 +571,10 @@ impl<'a> Parser<'a> {
             (start..end).find(|&i| {
                 let t = self.paras[i].text();
                 // Preambular clauses end with a comma; the one operative paragraph ends
-                // with a full stop, or a colon before its sub-items or adopted text.
+                // with a full stop, a colon before its sub-items or adopted text, or a
+                // semicolon in a section of a longer resolution (budget sections).
                 !self.paras[i].is_bold()
-                    && (t.ends_with('.') || t.ends_with(':') || Some(i) == inline)
+                    && (t.ends_with(['.', ':', ';']) || Some(i) == inline)
                     && !is_formula(&t)
             })
         } else {
