@@ -6,14 +6,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use anyhow::Context;
-use resingest_eval::{akn_structure, compare, compare_akn, structural_check, Summary};
+use resingest_eval::{akn_structure, compare, compare_akn_structure, structural_check, Summary};
 use resingest_extract::{Format, Limits};
 use resingest_model::Kind;
 
 #[derive(clap::Args)]
 #[command(
     after_help = "With --gold: one line per gold document (exact/total, wrong units named), then \
-`overall: N/M units exact (P%)`. Without it: a structural check of every PDF under --corpus \
+`overall: N/M units exact (P%)`. With --akn: one line per UN XML file (units, leads, footnotes, \
+headings, each miss with its first difference), then the totals; --min applies to exact units. \
+Without either: a structural check of every PDF under --corpus \
 (operative numbers 1..N, sub-item labels in sequence, leads on preambular clauses, no page \
 furniture in clauses, nothing of the body lost against pdftotext) and the share of valid \
 documents. With --akn-structure: per UN markup file, our FRBR Work and Expression IRIs and \
@@ -22,8 +24,12 @@ the share (exact units, valid documents, equal structures) is below --min."
 )]
 pub struct Args {
     /// Folder of gold JSON files (`A-RES-78-101.json`); PDFs are found in --corpus by symbol
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "akn")]
     gold: Option<PathBuf>,
+    /// Folder of the UN's Akoma Ntoso XML (`A_RES_78_101-2324977E.xml`); PDFs are found in
+    /// --corpus by job number
+    #[arg(long, value_name = "DIR")]
+    akn: Option<PathBuf>,
     /// Folder of PDFs (searched recursively; MANIFEST.tsv maps symbols to files when present)
     #[arg(long, value_name = "DIR", env = "RESINGEST_CORPUS")]
     corpus: PathBuf,
@@ -43,6 +49,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(akn) = &args.akn {
+        return run_akn(akn, &args.corpus, args.min);
+    }
     let pdfs = resingest_archive::pdf_files(&args.corpus)
         .with_context(|| format!("reading corpus {}", args.corpus.display()))?;
     if pdfs.is_empty() {
@@ -118,6 +127,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(below_min(share, args.min))
 }
 
+fn run_akn(akn: &Path, corpus: &Path, min: Option<f64>) -> anyhow::Result<ExitCode> {
+    let extract = |bytes: &[u8]| {
+        resingest_extract::extract_resolution(bytes, &Limits::default()).map_err(|e| e.to_string())
+    };
+    let run = resingest_eval::akn::score_dir(akn, corpus, &extract)
+        .with_context(|| format!("scoring against the UN's markup in {}", akn.display()))?;
+    for line in &run.lines {
+        println!("{line}");
+    }
+    println!("{}", run.summary);
+    let s = &run.summary;
+    let share = resingest_eval::AknSummary::pct(s.units_exact, s.units_total);
+    Ok(below_min(share, min))
+}
+
 fn below_min(share: f64, min: Option<f64>) -> ExitCode {
     match min {
         Some(min) if share < min => {
@@ -166,7 +190,7 @@ fn akn_against_un(
             }
         };
         let ours = akn_structure(&xml).with_context(|| format!("reading ours for {symbol}"))?;
-        let c = compare_akn(&ours, &theirs);
+        let c = compare_akn_structure(&ours, &theirs);
         docs += 1;
         work += usize::from(c.work_equal);
         expression += usize::from(c.expression_equal);

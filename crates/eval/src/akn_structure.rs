@@ -257,7 +257,7 @@ impl AknComparison {
 /// How many elements a divergence shows from its index on.
 const WINDOW: usize = 5;
 
-pub fn compare_akn(ours: &AknStructure, theirs: &AknStructure) -> AknComparison {
+pub fn compare_akn_structure(ours: &AknStructure, theirs: &AknStructure) -> AknComparison {
     let divergence = (ours.elements != theirs.elements).then(|| {
         let index = ours
             .elements
@@ -344,10 +344,10 @@ mod tests {
     fn the_first_divergence_is_named() {
         let theirs = akn_structure(UN).unwrap();
         let mut ours = theirs.clone();
-        assert!(compare_akn(&ours, &theirs).structure_equal());
+        assert!(compare_akn_structure(&ours, &theirs).structure_equal());
         ours.elements.remove(6);
         ours.work = Some("/other/".into());
-        let c = compare_akn(&ours, &theirs);
+        let c = compare_akn_structure(&ours, &theirs);
         assert!(!c.work_equal && c.expression_equal);
         let d = c.divergence.clone().unwrap();
         assert_eq!(d.index, 6);
@@ -361,7 +361,7 @@ mod tests {
         let theirs = akn_structure(UN).unwrap();
         let mut ours = theirs.clone();
         ours.elements.truncate(4);
-        let d = compare_akn(&ours, &theirs).divergence.unwrap();
+        let d = compare_akn_structure(&ours, &theirs).divergence.unwrap();
         assert_eq!((d.index, d.ours.len()), (4, 0));
     }
 

@@ -124,7 +124,7 @@ pub fn compare_values(gold: &Value, got: &Value) -> DocReport {
     report
 }
 
-fn compare_units(gold: &Value, got: &Value, report: &mut DocReport) {
+pub(crate) fn compare_units(gold: &Value, got: &Value, report: &mut DocReport) {
     let sections = Sections::of(gold);
     let gold_units = units(gold, sections);
     let got_units: BTreeMap<String, &Value> = units(got, sections)
@@ -288,7 +288,7 @@ fn compact(v: &Value) -> String {
 
 /// "at char 57: gold «…the report of…» got «…the repot of…»", both normalised; the position
 /// of the first differing character counts from 1.
-fn string_diff(gold: &str, got: &str) -> String {
+pub(crate) fn string_diff(gold: &str, got: &str) -> String {
     let g: Vec<char> = gold.chars().collect();
     let o: Vec<char> = got.chars().collect();
     let at = g.iter().zip(&o).take_while(|(a, b)| a == b).count();

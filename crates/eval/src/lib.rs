@@ -7,17 +7,21 @@
 //!   wrong one);
 //! - without gold: [`structural_check`] returns the [`Problem`]s a sound extraction cannot have
 //!   (numbering gaps, missing leads, page furniture in clauses, text of pdftotext's output
-//!   missing from the clauses).
-//!
+//!   missing from the clauses);
+//! - against the UN's own Akoma Ntoso markup: [`akn`] reads AKN4UN XML into the contract's
+//!   shape and scores units, leads, footnotes and headings ([`AknReport`]); [`akn::score_dir`]
+//!   pairs a folder of XML with corpus PDFs and runs the extractor the caller passes in;
 //! - against the UN's own Akoma Ntoso of the same document: [`akn_structure`] reads the FRBR
-//!   IRIs and the sequence of structural elements of either markup, [`compare_akn`] finds the
-//!   first divergence.
+//!   IRIs and the sequence of structural elements of either markup,
+//!   [`compare_akn_structure`] finds the first divergence.
 //!
 //! [`Summary`] adds up many documents for the closing lines.
 //!
-//! This crate reads nothing from disk and runs no program: the caller loads gold files and
-//! runs pdftotext, so the checks stay testable on hand-built documents.
+//! Apart from [`akn::score_dir`], this crate reads nothing from disk and runs no program: the
+//! caller loads gold files and runs pdftotext, so the checks stay testable on hand-built
+//! documents. No extractor is linked in: the caller hands one over.
 
+pub mod akn;
 pub mod akn_structure;
 pub mod compare;
 pub mod normalize;
@@ -25,7 +29,8 @@ pub mod structural;
 pub mod summary;
 mod units;
 
-pub use akn_structure::{akn_structure, compare_akn, AknComparison, AknStructure};
+pub use akn::{compare_akn, AknReport, AknSummary};
+pub use akn_structure::{akn_structure, compare_akn_structure, AknComparison, AknStructure};
 pub use compare::{compare, compare_values, DocReport};
 pub use normalize::normalize;
 pub use structural::{structural_check, Problem};

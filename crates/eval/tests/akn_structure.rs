@@ -6,7 +6,7 @@
 #[path = "../../extract/tests/common/mod.rs"]
 mod common;
 
-use resingest_eval::{akn_structure, compare_akn};
+use resingest_eval::{akn_structure, compare_akn_structure};
 use resingest_extract::{Format, Limits};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -57,7 +57,7 @@ fn our_akoma_ntoso_against_the_uns_own_markup() {
         )
         .unwrap_or_else(|e| panic!("{symbol}: {e}"));
         let ours = akn_structure(std::str::from_utf8(&xml).unwrap()).unwrap();
-        let c = compare_akn(&ours, &theirs);
+        let c = compare_akn_structure(&ours, &theirs);
         docs += 1;
         work += usize::from(c.work_equal);
         expression += usize::from(c.expression_equal);

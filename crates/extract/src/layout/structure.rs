@@ -36,13 +36,18 @@ impl Paragraph {
     /// The text as a reader sees it: footnote markers dropped, spans joined.
     pub fn text(&self) -> String {
         let mut s = String::new();
+        // A marker set after the word break ("Parties, ⁸and") takes the space with it when
+        // dropped: the space belongs to the words around it.
+        let mut marker_space = false;
         for sp in &self.spans {
             if is_marker(sp) {
+                marker_space |= sp.space_before;
                 continue;
             }
-            if sp.space_before && !s.is_empty() && !s.ends_with(' ') {
+            if (sp.space_before || marker_space) && !s.is_empty() && !s.ends_with(' ') {
                 s.push(' ');
             }
+            marker_space = false;
             s.push_str(&sp.text);
         }
         s.trim().to_string()
@@ -312,9 +317,12 @@ fn collect_footnotes(pages: &[Page]) -> Vec<Footnote> {
     for page in pages {
         for l in page.lines.iter().filter(|l| l.role == Role::Footnote) {
             let last_number = notes.iter().rev().find_map(|n| n.number);
-            let start = footnote_start(l).filter(|(m, _)| match m.parse::<u32>() {
+            let start = footnote_start(l).filter(|(m, skip)| match m.parse::<u32>() {
                 // Numbers only go up; a lower one is text that begins with a number.
-                Ok(n) => last_number.is_none_or(|last| n > last),
+                Ok(n) if *skip > 0 => last_number.is_none_or(|last| n > last),
+                // A number on the baseline ("28 and 29 June 2012, ...") starts a note only
+                // as the next one: a wrapped line of a note often begins with a date.
+                Ok(n) => last_number.map_or(n == 1, |last| n == last + 1),
                 Err(_) => true,
             });
             match start {
@@ -350,16 +358,37 @@ fn join_line_text(acc: &mut String, next: &str) {
     if next.is_empty() {
         return;
     }
+    let suspended = acc.ends_with('-') && is_conjunction(next.split(' ').next().unwrap_or(""));
     if acc.ends_with('\u{ad}') {
         acc.pop();
-    } else if !acc.is_empty()
-        && !acc.ends_with('-')
-        && !acc.ends_with('\u{2010}')
-        && !acc.ends_with('/')
+    } else if suspended
+        || !acc.is_empty()
+            && !acc.ends_with('-')
+            && !acc.ends_with('\u{2010}')
+            && !acc.ends_with('/')
+            && !ends_with_glued_dash(acc)
     {
         acc.push(' ');
     }
     acc.push_str(next);
+}
+
+/// Words that follow a suspended hyphen ("pre- and post-war", "court- ou long terme"), never
+/// the second half of a split word.
+fn is_conjunction(w: &str) -> bool {
+    matches!(
+        w,
+        "and" | "or" | "nor" | "et" | "ou" | "y" | "o" | "u" | "и" | "или"
+    )
+}
+
+/// A line ending in an en dash or non-breaking hyphen set tight against the word before it
+/// ("2025–" then "2034", "3–" then "14 June") continues that word on the next line: no space
+/// is read there. A spaced dash ("now –") is punctuation and keeps its space.
+fn ends_with_glued_dash(s: &str) -> bool {
+    let mut rev = s.chars().rev();
+    matches!(rev.next(), Some('\u{2013}' | '\u{2011}'))
+        && rev.next().is_some_and(|c| !c.is_whitespace())
 }
 
 /// How often each value occurs, rounded to a point, in order of first appearance.
@@ -593,6 +622,8 @@ fn append_line(para: &mut Paragraph, l: &Line) {
             last.hyphen_break = true;
             true
         }
+        // An en dash is never a hyphenation point: joined, and kept.
+        Some(last) if ends_with_glued_dash(&last.text) && !ends_with_marker => true,
         _ => false,
     };
     if let Some(first) = spans.first_mut() {
@@ -668,7 +699,12 @@ fn dehyphenate(paragraphs: &mut [Paragraph], footnotes: &[Footnote]) {
                 continue;
             };
             let suffix_raw = next.text.split([' ', '-']).next().unwrap_or("").to_string();
-            if split_word(&prefix_raw, &suffix_raw, &words, &compounds) {
+            if is_conjunction(&suffix_raw) {
+                // "low-" + "and middle-income": a suspended hyphen, followed by a space.
+                if let Some(n) = p.spans[k + 1..].iter_mut().find(|s| !is_marker(s)) {
+                    n.space_before = true;
+                }
+            } else if split_word(&prefix_raw, &suffix_raw, &words, &compounds) {
                 let t = &mut p.spans[k].text;
                 t.pop();
             }
@@ -681,6 +717,10 @@ fn dehyphenate(paragraphs: &mut [Paragraph], footnotes: &[Footnote]) {
 /// real hyphen, or the hyphen dropped where it split a word (decided as in [`dehyphenate`]).
 pub fn join_lines(doc: &Document, acc: &mut String, next: &str) {
     let next = next.trim();
+    if ends_with_glued_dash(acc) {
+        acc.push_str(next);
+        return;
+    }
     if !acc.ends_with(['-', '\u{2010}']) || acc.ends_with(" -") {
         if !acc.is_empty() {
             acc.push(' ');
@@ -708,6 +748,11 @@ pub fn join_lines(doc: &Document, acc: &mut String, next: &str) {
         .unwrap_or("")
         .to_string();
     let suffix = next.split([' ', '-']).next().unwrap_or("");
+    if is_conjunction(suffix) {
+        acc.push(' ');
+        acc.push_str(next);
+        return;
+    }
     // The two halves themselves are in the word list; they must not vouch for themselves.
     words.remove(&word_key(suffix));
     if split_word(&prefix, suffix, &words, &compounds) {

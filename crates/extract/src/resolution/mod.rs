@@ -30,8 +30,11 @@ impl<'a> Para<'a> {
         let mut chars: Vec<(char, bool)> = Vec::new();
         let mut refs = Vec::new();
         let mut cite_text = String::new();
+        // The word break a dropped marker carried (see `Paragraph::text`).
+        let mut marker_space = false;
         for sp in &src.spans {
             if is_marker(sp) {
+                marker_space |= sp.space_before;
                 for n in sp
                     .text
                     .split([',', ' '])
@@ -46,10 +49,11 @@ impl<'a> Para<'a> {
                 }
                 continue;
             }
-            if sp.space_before && chars.last().is_some_and(|c| c.0 != ' ') {
+            if (sp.space_before || marker_space) && chars.last().is_some_and(|c| c.0 != ' ') {
                 chars.push((' ', false));
                 cite_text.push(' ');
             }
+            marker_space = false;
             for c in sp.text.chars() {
                 let c = if c.is_whitespace() { ' ' } else { c };
                 if c == ' ' && chars.last().is_some_and(|l| l.0 == ' ') {
@@ -375,7 +379,7 @@ impl<'a> Parser<'a> {
             schema_version: SCHEMA_VERSION,
         };
         self.header_metadata(header, &header_text, &mut r);
-        if symbol.contains("/L.") {
+        if is_draft_symbol(&symbol) {
             let all = texts.join(" ");
             r.kind = if header_text.contains("amendment")
                 || all.contains("Amendment to draft")
@@ -567,9 +571,10 @@ impl<'a> Parser<'a> {
             (start..end).find(|&i| {
                 let t = self.paras[i].text();
                 // Preambular clauses end with a comma; the one operative paragraph ends
-                // with a full stop, or a colon before its sub-items or adopted text.
+                // with a full stop, a colon before its sub-items or adopted text, or a
+                // semicolon in a section of a longer resolution (budget sections).
                 !self.paras[i].is_bold()
-                    && (t.ends_with('.') || t.ends_with(':') || Some(i) == inline)
+                    && (t.ends_with(['.', ':', ';']) || Some(i) == inline)
                     && !is_formula(&t)
             })
         } else {
@@ -827,6 +832,23 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Symbols of documents not yet adopted: L. documents of any organ (`A/80/L.28`,
+/// `A/C.3/80/L.56`, `E/2025/L.28`) and Security Council drafts, which the Council numbers as
+/// ordinary documents (`S/2025/123`, never `S/RES/...`).
+fn is_draft_symbol(symbol: &str) -> bool {
+    if symbol.contains("/L.") {
+        return true;
+    }
+    let mut parts = symbol.split('/');
+    parts.next() == Some("S")
+        && parts
+            .next()
+            .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .next()
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Annex text: note markers in table cells (superscript letters) dropped.
 fn annex_text(p: &Para<'_>) -> String {
     let mut s = String::new();
@@ -935,6 +957,27 @@ fn language_of(header: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drafts_are_known_by_their_symbol() {
+        for draft in [
+            "A/80/L.28",
+            "A/C.3/80/L.56",
+            "E/2025/L.28",
+            "S/2025/123",
+            "S/2024/9",
+        ] {
+            assert!(is_draft_symbol(draft), "{draft}");
+        }
+        for adopted in [
+            "S/RES/2769(2025)",
+            "A/RES/78/101",
+            "S/PRST/2024/1",
+            "S/2025",
+        ] {
+            assert!(!is_draft_symbol(adopted), "{adopted}");
+        }
+    }
 
     #[test]
     fn labels_in_all_their_forms() {
