@@ -8,6 +8,8 @@
 //! - [`archive`]: where PDFs are archived (content-addressed by sha256) and when a document
 //!   message carries a claim check instead of the PDF; `resingest-archive` does the I/O.
 //! - [`akn`]: the same resolution as Akoma Ntoso 3.0 XML (AKN4UN conventions), [`to_akn`].
+//! - [`symbol`]: UN document symbols in canonical form ([`Symbol`]), read from print, file
+//!   names and undocs.org / docs.un.org / symbol API links; the six official [`LANGUAGES`].
 //! - `gold`: [`Resolution::from_gold`], reading a hand-checked gold file, which leaves out the
 //!   fields only an extractor knows.
 //!
@@ -18,6 +20,7 @@ pub mod akn;
 pub mod archive;
 mod gold;
 pub mod resolution;
+pub mod symbol;
 pub mod topology;
 
 pub use akn::to_akn;
@@ -25,6 +28,7 @@ pub use resolution::{
     Annex, AnnexParagraph, Clause, Footnote, Kind, Paragraph, Part, Provenance, Resolution,
     Subparagraph, SCHEMA_VERSION,
 };
+pub use symbol::{Organ, Symbol, SymbolError, LANGUAGES};
 
 /// English month names as UN documents print them ("7 December 2023"), January first.
 pub const MONTHS: [&str; 12] = [
