@@ -277,7 +277,7 @@ impl Un {
                 let found = self
                     .docs
                     .iter()
-                    .find(|((s, l), _)| ods_path(s, l) == p.to_ascii_uppercase())
+                    .find(|((s, l), _)| ods_path(s, l).eq_ignore_ascii_case(p))
                     .map(|(_, pdf)| pdf.clone());
                 match found {
                     Some(pdf) if p == p.to_ascii_lowercase() => {

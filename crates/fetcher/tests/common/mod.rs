@@ -162,6 +162,16 @@ impl Server {
             .collect()
     }
 
+    /// Times of the requests whose route starts with `prefix`.
+    pub fn times_matching(&self, prefix: &str) -> Vec<Instant> {
+        let s = self.state.lock().unwrap();
+        s.log
+            .iter()
+            .filter(|(r, _)| r.starts_with(prefix))
+            .map(|(_, t)| *t)
+            .collect()
+    }
+
     pub fn request_count(&self) -> usize {
         self.state.lock().unwrap().log.len()
     }
