@@ -91,6 +91,49 @@ impl Answer {
     }
 }
 
+/// Reads one request head: its target (path and query) and headers (lowercase names).
+pub async fn read_request(
+    stream: &mut tokio::net::TcpStream,
+) -> Option<(String, HashMap<String, String>)> {
+    use tokio::io::AsyncReadExt;
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 << 10 {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let target = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let headers = head
+        .split("\r\n")
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Some((target, headers))
+}
+
+impl Answer {
+    /// The answer as HTTP/1.1 bytes, the connection closed after it.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = format!(
+            "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+            self.status,
+            self.content_type,
+            self.body.len()
+        );
+        for (k, v) in &self.headers {
+            out.push_str(&format!("{k}: {v}\r\n"));
+        }
+        out.push_str("\r\n");
+        let mut out = out.into_bytes();
+        out.extend_from_slice(&self.body);
+        out
+    }
+}
+
 pub const LANGUAGES: [&str; 6] = ["ar", "zh", "en", "fr", "ru", "es"];
 
 /// The state of the fake UN.

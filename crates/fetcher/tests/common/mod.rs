@@ -20,7 +20,7 @@ use resingest_amqp::testing::TestVhost;
 use resingest_amqp::{table, Session, SessionConfig};
 use resingest_fetcher::{Config, Handles, HttpConfig, Mode, ProbeConfig, Source, Summary};
 use resingest_model::topology::{self, Envelope, Topology};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
 
 pub const PG_BASE: &str = "postgres://postgres@127.0.0.1:5432";
@@ -224,22 +224,9 @@ async fn serve(
     state: Arc<Mutex<State>>,
     stop: CancellationToken,
 ) {
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 << 10 {
-        match stream.read(&mut buf).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-    }
-    let head = String::from_utf8_lossy(&head);
-    let target = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    let headers: HashMap<String, String> = head
-        .split("\r\n")
-        .skip(1)
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
+    let Some((target, headers)) = fake_un::read_request(&mut stream).await else {
+        return;
+    };
     let route = route_of(&target);
     let (reply, latency) = {
         let mut s = state.lock().unwrap();
@@ -283,21 +270,7 @@ async fn write_reply(stream: &mut tokio::net::TcpStream, reply: Reply) -> std::i
         out
     };
     match reply {
-        Reply::Un(a) => {
-            let mut out = format!(
-                "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
-                a.status,
-                a.content_type,
-                a.body.len()
-            );
-            for (k, v) in &a.headers {
-                out.push_str(&format!("{k}: {v}\r\n"));
-            }
-            out.push_str("\r\n");
-            let mut out = out.into_bytes();
-            out.extend_from_slice(&a.body);
-            stream.write_all(&out).await
-        }
+        Reply::Un(a) => stream.write_all(&a.encode()).await,
         Reply::Pdf(b) => {
             stream
                 .write_all(&full("200 OK", "application/pdf", &b))
