@@ -35,7 +35,7 @@ trap cleanup EXIT
 FAKE_PID=$!
 for _ in $(seq 50); do grep -q listening "$WORK/fake.out" 2>/dev/null && break; sleep 0.1; done
 ADDR=$(awk '/listening/ { print $2 }' "$WORK/fake.out")
-requests() { curl -s "http://$ADDR/_requests"; }
+requests() { curl -s "http://$ADDR/_requests"; echo; }
 
 run() { # name concurrency
   local before after start end

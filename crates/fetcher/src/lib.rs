@@ -65,13 +65,18 @@ pub struct Handles {
 /// Returns the counts of all polls. In watch mode a failed poll is logged and the next one
 /// tries again; with `--once` it is the error.
 pub async fn run(
-    config: Config,
+    mut config: Config,
     source: Source,
     mode: Mode,
     handles: Handles,
     cancel: CancellationToken,
 ) -> Result<Summary, FetchError> {
     config.validate()?;
+    config.languages = config
+        .languages
+        .iter()
+        .map(|l| config::official_language(l))
+        .collect::<Result<_, _>>()?;
     let poller = source::Poller::new(&source)?;
     let label = source.label();
     handles.metrics.init_source(label);
