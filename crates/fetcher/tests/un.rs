@@ -26,6 +26,16 @@ async fn delivered(w: &World) -> BTreeMap<(String, String), usize> {
     out
 }
 
+/// Runs a poll that must stop as blocked for `reason`; its error.
+async fn blocked(w: &mut World, source: Source, reason: &str) -> FetchError {
+    let err = w.try_fetch_once(source).await.unwrap_err();
+    assert!(
+        matches!(&err, FetchError::Blocked { reason: r, .. } if *r == reason),
+        "expected blocked ({reason}): {err}"
+    );
+    err
+}
+
 fn each_once(pairs: &[(&str, &str)]) -> BTreeMap<(String, String), usize> {
     pairs
         .iter()
@@ -104,17 +114,7 @@ async fn every_shape_of_not_there_is_a_miss_once_the_canary_comes_through() {
 async fn an_ambiguous_answer_with_no_canary_blocks_the_poll_and_records_nothing() {
     let mut w = World::new("un-nocanary").await;
     w.server.un(|un| un.missing = Missing::AppPage);
-    let err = w.try_fetch_once(Source::Symbols).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            FetchError::Blocked {
-                reason: "error_page",
-                ..
-            }
-        ),
-        "{err}"
-    );
+    blocked(&mut w, Source::Symbols, "error_page").await;
     assert_eq!(w.ledger_rows(), "");
     let m = &w.handles.metrics;
     assert_eq!(
@@ -164,17 +164,7 @@ async fn a_challenge_leaves_ledger_and_cursors_unchanged_and_the_next_poll_deliv
         un.publish_fake("A/RES/80/6", &["en", "fr"]);
         un.fault("", 0, u32::MAX, FaultKind::Challenge);
     });
-    let err = w.try_fetch_once(Source::Symbols).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            FetchError::Blocked {
-                reason: "challenge",
-                ..
-            }
-        ),
-        "{err}"
-    );
+    let err = blocked(&mut w, Source::Symbols, "challenge").await;
     assert!(
         err.to_string().contains("x-amzn-waf-action: challenge"),
         "{err}"
@@ -247,17 +237,7 @@ async fn a_503_burst_is_waited_out_from_the_floor_and_past_the_ceiling_stops_the
             },
         );
     });
-    let err = w.try_fetch_once(links.clone()).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            FetchError::Blocked {
-                reason: "outage",
-                ..
-            }
-        ),
-        "{err}"
-    );
+    let err = blocked(&mut w, links.clone(), "outage").await;
     assert!(err.to_string().contains("ceiling"), "{err}");
     assert_eq!(w.server.requests("sym A/RES/80/5 en").len(), 4);
     assert_eq!(w.ledger_rows(), "");
@@ -498,17 +478,7 @@ async fn an_oai_window_interrupted_by_a_challenge_is_harvested_again_whole() {
         // is challenged.
         un.fault("oai", 2, 1, FaultKind::Challenge);
     });
-    let err = w.try_fetch_once(Source::Oai).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            FetchError::Blocked {
-                reason: "challenge",
-                ..
-            }
-        ),
-        "{err}"
-    );
+    blocked(&mut w, Source::Oai, "challenge").await;
     // The first window is whole: delivered, the cursor past it. Nothing of the second.
     assert_eq!(w.cursors(), format!("oai {}", day(5)));
     assert_eq!(
