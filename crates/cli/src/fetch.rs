@@ -48,12 +48,13 @@ pub struct Args {
     /// Time between polls with --watch: 90s, 10m, 1h
     #[arg(long, default_value = "10m", value_parser = parse_duration)]
     interval: Duration,
-    /// Languages fetched, comma-separated (ar, zh, en, fr, ru, es)
+    /// Languages fetched, comma-separated: the UN's six official ones (ar, zh, en, fr, ru, es)
     #[arg(
         long,
         env = "RESINGEST_LANG",
         value_delimiter = ',',
-        default_value = "en"
+        default_value = "en",
+        value_parser = parse_language
     )]
     lang: Vec<String>,
     /// Symbol API base URL
@@ -69,21 +70,57 @@ pub struct Args {
     /// configured source URLs' hosts are always allowed
     #[arg(long = "allow-host")]
     allow_hosts: Vec<String>,
+    /// A host name trusted to resolve to loopback or private addresses (repeatable); every
+    /// other name that does is refused at connect time
+    #[arg(long = "allow-private-host")]
+    private_hosts: Vec<String>,
     /// Least time between two requests to one host: 1s, 500ms
     #[arg(long, default_value = "1s", value_parser = parse_duration)]
     per_host_interval: Duration,
-    /// General Assembly session probed; default: the current one
+    /// Requests in flight at most per host
+    #[arg(long, default_value_t = resingest_fetcher::HttpConfig::default().concurrency)]
+    concurrency: usize,
+    /// User-Agent sent (the symbol API sends non-browser agents to its error page)
+    #[arg(long, env = "RESINGEST_USER_AGENT", default_value = resingest_fetcher::config::DEFAULT_USER_AGENT)]
+    user_agent: String,
+    /// A shorter Retry-After is waited this long instead: 5s
+    #[arg(long, default_value = "5s", value_parser = parse_duration)]
+    min_retry_after: Duration,
+    /// Retry waits of one poll add up to this at most, then the poll stops as an outage
+    #[arg(long, default_value = "15m", value_parser = parse_duration)]
+    max_wait_per_poll: Duration,
+    /// Days of one OAI-PMH from/until window
+    #[arg(long, default_value_t = 31)]
+    oai_window_days: u32,
+    /// Least time between two requests to the Digital Library (robots.txt Crawl-Delay wins
+    /// when longer)
+    #[arg(long, default_value = "5s", value_parser = parse_duration)]
+    oai_min_interval: Duration,
+    /// Probe only this General Assembly session (a backfill); default: the current one and
+    /// the previous one until it is quiet
     #[arg(long)]
     ga_session: Option<u32>,
-    /// Security Council year probed; default: this year
+    /// Security Council year of the symbols probed; default: this year (and last year early
+    /// in January and February)
     #[arg(long)]
     sc_year: Option<i32>,
     /// Probe GA numbers above this one while the ledger knows none of the session
     #[arg(long, default_value_t = 0)]
     ga_after: u32,
-    /// Probe SC numbers above this one while the ledger knows none of the year
+    /// The same for the previous session
+    #[arg(long, default_value_t = 0)]
+    ga_previous_after: u32,
+    /// Probe SC numbers above this one while the ledger knows none (numbers run on across
+    /// years)
     #[arg(long, default_value_t = 0)]
     sc_after: u32,
+    /// Days without a new resolution after which the previous GA session is no longer probed
+    #[arg(long, default_value_t = 60)]
+    quiet_days: u32,
+    /// Another series probed, by prefix (repeatable): A/RES/ES-11, A/RES/S-32, A/HRC/RES/59,
+    /// E/RES/2025
+    #[arg(long = "series")]
+    series: Vec<String>,
     /// Consecutive missing symbols that end a probe
     #[arg(long, default_value_t = 5)]
     max_misses: u32,
@@ -118,17 +155,27 @@ impl Common {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     crate::worker::init_logs();
     let mut config = args.common.config();
-    config.languages = args.lang.iter().map(|l| l.trim().to_lowercase()).collect();
+    config.languages = args.lang;
     config.symbol_api = args.symbol_api;
     config.oai_url = args.oai_url;
     config.oai_from = args.oai_from;
     config.http.allowed_hosts.extend(args.allow_hosts);
+    config.http.private_hosts = args.private_hosts;
     config.http.per_host_interval = args.per_host_interval;
+    config.http.concurrency = args.concurrency.max(1);
+    config.http.user_agent = args.user_agent;
+    config.http.min_retry_after = args.min_retry_after;
+    config.http.max_wait_per_poll = args.max_wait_per_poll;
     config.http.max_body = args.max_body;
+    config.oai_window_days = args.oai_window_days.max(1);
+    config.oai_min_interval = args.oai_min_interval;
     config.probe.ga_session = args.ga_session;
     config.probe.sc_year = args.sc_year;
     config.probe.ga_after = args.ga_after;
+    config.probe.ga_previous_after = args.ga_previous_after;
     config.probe.sc_after = args.sc_after;
+    config.probe.quiet_days = args.quiet_days;
+    config.probe.series = args.series;
     config.probe.max_misses = args.max_misses.max(1);
     let mode = if args.once {
         Mode::Once
@@ -138,24 +185,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     let handles = Handles::default();
-    let bar = (args.once && std::io::stderr().is_terminal()).then(|| handles.progress.clone());
+    let terminal = std::io::stderr().is_terminal();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let summary = runtime.block_on(async {
         let shutdown = CancellationToken::new();
         tokio::spawn(cancel_on_signal(shutdown.clone()));
-        let drawing = bar.map(|p| tokio::spawn(draw_progress(p, shutdown.clone())));
+        let drawing = args.once.then(|| {
+            tokio::spawn(show_progress(
+                handles.progress.clone(),
+                terminal,
+                shutdown.clone(),
+            ))
+        });
         let r = resingest_fetcher::run(config, args.source, mode, handles, shutdown.clone()).await;
         if let Some(d) = drawing {
             d.abort();
-            eprintln!();
+            if terminal {
+                eprintln!();
+            }
         }
         r.context("fetch")
     })?;
     eprintln!(
-        "published {}, unchanged {}, rejected {}, failed {}",
-        summary.published, summary.unchanged, summary.rejected, summary.failed
+        "published {}, unchanged {}, missing {}, rejected {}, blocked polls {}",
+        summary.published, summary.unchanged, summary.missing, summary.rejected, summary.blocked
     );
-    Ok(if summary.failed == 0 {
+    Ok(if summary.blocked == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -177,20 +232,48 @@ pub fn reprocess(args: ReprocessArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One line, redrawn: done of total (or done while probing), and how many were published.
-async fn draw_progress(progress: Arc<Progress>, stop: CancellationToken) {
+/// A backfill's progress: on a terminal one line redrawn four times a second, elsewhere a log
+/// line every 30 s; done of total (or done while probing), rate, ETA, published.
+async fn show_progress(progress: Arc<Progress>, terminal: bool, stop: CancellationToken) {
+    let started = std::time::Instant::now();
+    let every = if terminal {
+        Duration::from_millis(250)
+    } else {
+        Duration::from_secs(30)
+    };
     loop {
-        let (done, total, published) = progress.snapshot();
-        if total > 0 {
-            eprint!("\r{done}/{total} documents, {published} published   ");
-        } else {
-            eprint!("\r{done} checked, {published} published   ");
-        }
         tokio::select! {
             _ = stop.cancelled() => return,
-            _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+            _ = tokio::time::sleep(every) => {}
+        }
+        let (done, total, published) = progress.snapshot();
+        let line = progress_line(done, total, published, started.elapsed());
+        if terminal {
+            eprint!("\r{line}   ");
+        } else {
+            tracing::info!(done, total, published, "{line}");
         }
     }
+}
+
+/// `120/600 documents, 3.2/s, ETA 2m30s, 118 published`.
+fn progress_line(done: u64, total: u64, published: u64, elapsed: Duration) -> String {
+    let rate = done as f64 / elapsed.as_secs_f64().max(0.001);
+    if total == 0 {
+        return format!("{done} checked, {rate:.1}/s, {published} published");
+    }
+    let eta = if rate > 0.0 && total > done {
+        let s = ((total - done) as f64 / rate).round() as u64;
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        "-".into()
+    };
+    format!("{done}/{total} documents, {rate:.1}/s, ETA {eta}, {published} published")
+}
+
+/// One of the six official languages, lowercased.
+fn parse_language(s: &str) -> Result<String, String> {
+    resingest_fetcher::config::official_language(s).map_err(|e| e.to_string())
 }
 
 async fn cancel_on_signal(shutdown: CancellationToken) {
@@ -243,6 +326,23 @@ fn parse_since(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_six_official_languages_are_accepted() {
+        assert_eq!(parse_language("FR"), Ok("fr".into()));
+        let err = parse_language("ja").unwrap_err();
+        assert!(
+            err.contains("`ja`") && err.contains("ar, zh, en, fr, ru or es"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn progress_shows_rate_and_eta() {
+        let line = progress_line(100, 300, 98, Duration::from_secs(50));
+        assert_eq!(line, "100/300 documents, 2.0/s, ETA 1m40s, 98 published");
+        assert!(progress_line(5, 0, 1, Duration::from_secs(1)).starts_with("5 checked"));
+    }
 
     #[test]
     fn durations_and_dates_parse() {

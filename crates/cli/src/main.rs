@@ -41,7 +41,7 @@ enum Command {
     /// List dead letters with their reasons, or replay them after a fix
     Dlq(dlq::Args),
     /// Notice newly adopted resolutions and deliver their PDFs, politely and once
-    Fetch(fetch::Args),
+    Fetch(Box<fetch::Args>),
     /// Publish archived documents again for re-extraction, without downloading them
     Reprocess(fetch::ReprocessArgs),
 }
@@ -56,7 +56,7 @@ fn main() -> std::process::ExitCode {
         Command::Worker(args) => worker::run(args),
         Command::Publish(args) => publish::run(args),
         Command::Dlq(args) => dlq::run(args),
-        Command::Fetch(args) => fetch::run(args),
+        Command::Fetch(args) => fetch::run(*args),
         Command::Reprocess(args) => fetch::reprocess(args),
     };
     match result {

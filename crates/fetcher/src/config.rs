@@ -10,24 +10,33 @@ pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/resin
 pub const DEFAULT_ARCHIVE_URL: &str = "archive";
 pub const DEFAULT_SYMBOL_API: &str = "https://documents.un.org/api/symbol/access";
 pub const DEFAULT_OAI_URL: &str = "https://digitallibrary.un.org/oai2d";
-/// Hosts the UN serves documents from, redirects included.
-pub const DEFAULT_ALLOWED_HOSTS: [&str; 5] = [
-    "documents.un.org",
-    "digitallibrary.un.org",
-    "undocs.org",
-    "daccess-ods.un.org",
-    "documents-dds-ny.un.org",
+/// Origins the UN serves documents from, redirects included: scheme, host and port.
+pub const DEFAULT_ALLOWED_HOSTS: [&str; 6] = [
+    "https://documents.un.org",
+    "https://digitallibrary.un.org",
+    "https://undocs.org",
+    "https://docs.un.org",
+    "https://daccess-ods.un.org",
+    "https://documents-dds-ny.un.org",
 ];
+/// Requests without a browser's User-Agent are sent to the symbol API's `/error` page.
 pub const DEFAULT_USER_AGENT: &str = concat!(
-    "resingest-fetcher/",
-    env!("CARGO_PKG_VERSION"),
-    " (UN resolution ingest; at most 1 request/s per host)"
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) ",
+    "Chrome/131.0.0.0 Safari/537.36 resingest/",
+    env!("CARGO_PKG_VERSION")
 );
+/// The viewer every symbol API link is opened from; its page is the `Referer` the UN expects.
+pub const DEFAULT_REFERER_BASE: &str = "https://docs.un.org";
+pub use resingest_model::symbol::LANGUAGES;
 
 /// How downloads behave: timeouts, retries, politeness, limits, allowed hosts.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
     pub user_agent: String,
+    /// `Accept` of a PDF download.
+    pub accept: String,
+    /// `Referer` of a symbol API request is `<referer_base>/<lang>/<symbol>`; none when `None`.
+    pub referer_base: Option<String>,
     pub connect_timeout: Duration,
     /// Whole request, body included.
     pub timeout: Duration,
@@ -38,15 +47,24 @@ pub struct HttpConfig {
     pub backoff_max: Duration,
     /// A longer Retry-After is capped to this (and logged).
     pub max_retry_after: Duration,
+    /// A shorter Retry-After is raised to this: the Digital Library's `Retry-After: 1` is too
+    /// short to honour literally.
+    pub min_retry_after: Duration,
+    /// Retry waits of one poll add up to this at most; past it the poll stops as an outage.
+    pub max_wait_per_poll: Duration,
     /// Least time between two requests to one host.
     pub per_host_interval: Duration,
-    /// Requests in flight at most, over all hosts.
+    /// Requests in flight at most, per host.
     pub concurrency: usize,
     /// Largest body accepted; a larger one is cut off while it streams.
     pub max_body: u64,
-    /// Hosts requests and redirects may go to; the hosts of the configured source URLs are
-    /// added to it.
+    /// Origins requests and redirects may go to: `scheme://host[:port]` compares all three,
+    /// a bare `host` allows it on any port over http or https. The origins of the configured
+    /// source URLs are added to it.
     pub allowed_hosts: Vec<String>,
+    /// Host names allowed to resolve to loopback or private addresses (a local mirror, a
+    /// test's server). Every other name that does is refused at connect time.
+    pub private_hosts: Vec<String>,
     pub max_redirects: usize,
 }
 
@@ -54,12 +72,16 @@ impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
             user_agent: DEFAULT_USER_AGENT.into(),
+            accept: "application/pdf".into(),
+            referer_base: Some(DEFAULT_REFERER_BASE.into()),
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(120),
             max_attempts: 5,
             backoff_base: Duration::from_millis(500),
             backoff_max: Duration::from_secs(60),
             max_retry_after: Duration::from_secs(300),
+            min_retry_after: Duration::from_secs(5),
+            max_wait_per_poll: Duration::from_secs(900),
             per_host_interval: Duration::from_secs(1),
             concurrency: 4,
             max_body: 64 << 20,
@@ -67,6 +89,7 @@ impl Default for HttpConfig {
                 .iter()
                 .map(|h| h.to_string())
                 .collect(),
+            private_hosts: Vec::new(),
             max_redirects: 5,
         }
     }
@@ -75,16 +98,29 @@ impl Default for HttpConfig {
 /// Where the `symbols` source starts probing and when it stops.
 #[derive(Debug, Clone)]
 pub struct ProbeConfig {
-    /// General Assembly session probed (`A/RES/<session>/N`); `None` = the current one.
+    /// Probe only this General Assembly session (a backfill); `None` = the current one and,
+    /// while it is not quiet, the previous one.
     pub ga_session: Option<u32>,
-    /// Security Council year probed (`S/RES/N (<year>)`); `None` = this year.
+    /// Security Council year of the symbols probed (`S/RES/N(<year>)`); `None` = this year,
+    /// and the previous one in the first `quiet_days` of a year.
     pub sc_year: Option<i32>,
-    /// Highest GA number known before the ledger knows any; probing starts above it.
+    /// Highest GA number of the current (or `ga_session`) session known before the ledger
+    /// knows any; probing starts above it.
     pub ga_after: u32,
-    /// Highest SC number known before the ledger knows any of `sc_year`.
+    /// The same for the previous session.
+    pub ga_previous_after: u32,
+    /// Highest SC number known before the ledger knows any (numbers run on across years).
     pub sc_after: u32,
     /// Consecutive misses that end a probe run (gaps in the numbering are shorter).
     pub max_misses: u32,
+    /// The previous GA session (and SC year) is probed until nothing new was found in it for
+    /// this many days.
+    pub quiet_days: u32,
+    /// Opt-in series probed too, by prefix: `A/RES/ES-11`, `A/RES/S-32`, `A/HRC/RES/59`,
+    /// `E/RES/2025`.
+    pub series: Vec<String>,
+    /// The date probing works from; `None` = today (UTC). Tests set it.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Default for ProbeConfig {
@@ -93,8 +129,12 @@ impl Default for ProbeConfig {
             ga_session: None,
             sc_year: None,
             ga_after: 0,
+            ga_previous_after: 0,
             sc_after: 0,
             max_misses: 5,
+            quiet_days: 60,
+            series: Vec::new(),
+            today: None,
         }
     }
 }
@@ -112,6 +152,11 @@ pub struct Config {
     pub oai_url: String,
     /// First `from=` of an OAI harvest when the ledger has no cursor yet (YYYY-MM-DD).
     pub oai_from: Option<String>,
+    /// Days of one OAI `from`/`until` window; the cursor moves one whole window at a time.
+    pub oai_window_days: u32,
+    /// Least time between two requests to the Digital Library (a longer `Crawl-Delay` in its
+    /// robots.txt wins).
+    pub oai_min_interval: Duration,
     pub http: HttpConfig,
     pub probe: ProbeConfig,
     /// Largest PDF sent inline; larger ones travel as a claim check.
@@ -131,6 +176,8 @@ impl Default for Config {
             symbol_api: DEFAULT_SYMBOL_API.into(),
             oai_url: DEFAULT_OAI_URL.into(),
             oai_from: None,
+            oai_window_days: 31,
+            oai_min_interval: Duration::from_secs(5),
             http: HttpConfig::default(),
             probe: ProbeConfig::default(),
             inline_limit: resingest_model::archive::DEFAULT_INLINE_LIMIT,
@@ -141,19 +188,42 @@ impl Default for Config {
 }
 
 impl Config {
-    /// The allow-list with the hosts of the configured source URLs added.
+    /// The allow-list with the origins of the configured source URLs added.
     pub fn allowed_hosts(&self) -> Vec<String> {
         let mut hosts = self.http.allowed_hosts.clone();
         for base in [&self.symbol_api, &self.oai_url] {
-            if let Some(host) = url::Url::parse(base)
-                .ok()
-                .and_then(|u| u.host_str().map(str::to_owned))
-            {
-                if !hosts.contains(&host) {
-                    hosts.push(host);
+            if let Ok(u) = url::Url::parse(base) {
+                let origin = u.origin().ascii_serialization();
+                if u.has_host() && !hosts.contains(&origin) {
+                    hosts.push(origin);
                 }
             }
         }
         hosts
+    }
+
+    /// Refuses what would store wrong data: a language the UN does not publish in (the symbol
+    /// API answers `l=ja` with the English PDF).
+    pub fn validate(&self) -> Result<(), crate::FetchError> {
+        for language in &self.languages {
+            official_language(language)?;
+        }
+        for series in &self.probe.series {
+            resingest_model::Symbol::in_series(series, 1)
+                .map_err(|e| crate::FetchError::Config(format!("series `{series}`: {e}")))?;
+        }
+        Ok(())
+    }
+}
+
+/// `language` lowercased when it is one of the six official languages.
+pub fn official_language(language: &str) -> Result<String, crate::FetchError> {
+    let l = language.trim().to_ascii_lowercase();
+    if LANGUAGES.contains(&l.as_str()) {
+        Ok(l)
+    } else {
+        Err(crate::FetchError::Language {
+            language: language.to_owned(),
+        })
     }
 }

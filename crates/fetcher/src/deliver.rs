@@ -1,5 +1,12 @@
 //! From a downloaded (or read) PDF to a confirmed message, once: dedupe against the ledger,
 //! archive, record, publish with a confirm, and only then mark it published.
+//!
+//! It also reads every answer that is not a document ([`crate::error::Answer`]): only "not
+//! yet published" is recorded as `missing`; an ambiguous answer (the html application page, a
+//! redirect to `/error`) is judged by the poll's [`Canary`], a document known to be published:
+//! if it comes through the answer was a miss, if not (or there is no canary) the poll is
+//! blocked. A block or an outage ends the poll with [`FetchError::Blocked`] before anything is
+//! written: the ledger never records a document missing because the UN was unreachable.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -7,8 +14,10 @@ use std::sync::Arc;
 use resingest_archive::Archive;
 use resingest_model::topology::Envelope;
 use sha2::{Digest, Sha256};
+use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
+use crate::error::{blocked, Answer};
 use crate::http::{Fetched, HttpClient, Validators};
 use crate::ledger::{self, status, Archived, Ledger};
 use crate::metrics::{outcome, Metrics};
@@ -22,10 +31,10 @@ pub enum Outcome {
         version: i32,
     },
     Unchanged,
-    /// The source has nothing there (yet), or something that is not a document.
+    /// Not published (yet): an empty 200, a 404, or an ambiguous answer the canary cleared.
+    Missing(HttpError),
+    /// Something that is not a document (too large, not a PDF, refused by our rules).
     Rejected(HttpError),
-    /// Downloading gave up after its retries; the next poll tries again.
-    Failed(HttpError),
 }
 
 impl Outcome {
@@ -40,8 +49,10 @@ impl Outcome {
 pub struct Summary {
     pub published: u64,
     pub unchanged: u64,
+    pub missing: u64,
     pub rejected: u64,
-    pub failed: u64,
+    /// Polls stopped by a block or an outage.
+    pub blocked: u64,
 }
 
 impl Summary {
@@ -49,10 +60,72 @@ impl Summary {
         match o {
             Outcome::Published { .. } => self.published += 1,
             Outcome::Unchanged => self.unchanged += 1,
+            Outcome::Missing(_) => self.missing += 1,
             Outcome::Rejected(_) => self.rejected += 1,
-            Outcome::Failed(_) => self.failed += 1,
         }
     }
+
+    pub fn merge(&mut self, o: &Summary) {
+        self.published += o.published;
+        self.unchanged += o.unchanged;
+        self.missing += o.missing;
+        self.rejected += o.rejected;
+        self.blocked += o.blocked;
+    }
+}
+
+/// Runs `tasks` with at most `limit` in flight and adds up their outcomes. At the first error
+/// (a block, an outage) no new task starts, those in flight finish (none is cut off between
+/// its archive write and its confirm), and that error is returned.
+pub async fn run_all<F>(
+    tasks: impl IntoIterator<Item = F>,
+    limit: usize,
+) -> Result<Summary, FetchError>
+where
+    F: std::future::Future<Output = Result<Outcome, FetchError>>,
+{
+    use futures_util::stream::{FuturesUnordered, StreamExt};
+    let mut tasks = tasks.into_iter();
+    let mut in_flight = FuturesUnordered::new();
+    let mut summary = Summary::default();
+    let mut first_error = None;
+    loop {
+        while first_error.is_none() && in_flight.len() < limit.max(1) {
+            match tasks.next() {
+                Some(t) => in_flight.push(t),
+                None => break,
+            }
+        }
+        match in_flight.next().await {
+            Some(Ok(o)) => summary.add(&o),
+            Some(Err(e)) => {
+                if first_error.is_none() {
+                    first_error = Some(e);
+                }
+            }
+            None => break,
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(summary),
+    }
+}
+
+/// A document known to be published, fetched (once per poll, only when an answer is
+/// ambiguous) to tell "not there yet" from "the UN refuses us".
+#[derive(Debug, Clone)]
+pub struct Canary {
+    pub candidate: Candidate,
+}
+
+#[derive(Debug, Default)]
+enum CanaryState {
+    #[default]
+    None,
+    Untried(Canary),
+    Passed,
+    Failed(String),
 }
 
 /// Progress of a poll, for a progress bar: `total` is 0 while unknown (probing).
@@ -84,6 +157,8 @@ pub struct Candidate {
     /// Skip the download when the ledger has this symbol and language published with the same
     /// revision (feeds); probing never has a published row to skip.
     pub skip_if_published: bool,
+    /// `Referer` of the request: the UN's viewer page for a symbol API link.
+    pub referer: Option<String>,
 }
 
 /// Everything a poll needs; shared by the sources.
@@ -96,6 +171,7 @@ pub struct Fetcher {
     pub metrics: Arc<Metrics>,
     pub progress: Arc<Progress>,
     pub cancel: CancellationToken,
+    canary: Mutex<CanaryState>,
 }
 
 /// Lowercase hex sha256.
@@ -104,6 +180,81 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Fetcher {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        config: Config,
+        http: HttpClient,
+        ledger: Ledger,
+        archive: Archive,
+        publisher: Publisher,
+        metrics: Arc<Metrics>,
+        progress: Arc<Progress>,
+        cancel: CancellationToken,
+    ) -> Fetcher {
+        Fetcher {
+            config,
+            http,
+            ledger,
+            archive,
+            publisher,
+            metrics,
+            progress,
+            cancel,
+            canary: Mutex::new(CanaryState::None),
+        }
+    }
+
+    /// A new poll with `canary` (if any) to judge ambiguous answers by; retry waits count from
+    /// zero.
+    pub async fn begin_poll(&self, canary: Option<Canary>) {
+        self.http.begin_poll();
+        *self.canary.lock().await = match canary {
+            Some(c) => CanaryState::Untried(c),
+            None => CanaryState::None,
+        };
+    }
+
+    /// Ok when the canary came through in this poll (fetched at most once).
+    async fn canary_passed(&self) -> Result<(), String> {
+        let mut state = self.canary.lock().await;
+        if let CanaryState::Untried(c) = &*state {
+            let c = &c.candidate;
+            let result = self.http.get_pdf(&c.url, None, c.referer.as_deref()).await;
+            *state = match result {
+                Ok(_) => {
+                    tracing::info!(symbol = %c.symbol, language = %c.language, "canary came through: ambiguous answers are misses");
+                    CanaryState::Passed
+                }
+                Err(e) => CanaryState::Failed(format!("canary {} {}: {e}", c.symbol, c.language)),
+            };
+        }
+        match &*state {
+            CanaryState::Passed => Ok(()),
+            CanaryState::Failed(why) => Err(why.clone()),
+            _ => Err("no document known to be published to check the answer against (set --ga-after/--sc-after to one)".into()),
+        }
+    }
+
+    /// The error a failed feed request (not a document download) stops the poll with.
+    pub fn stop(&self, e: HttpError) -> FetchError {
+        match e.answer() {
+            Answer::Blocked | Answer::NotYetPublished => FetchError::Blocked {
+                reason: blocked::CHALLENGE,
+                error: e,
+            },
+            Answer::Ambiguous => FetchError::Blocked {
+                reason: blocked::ERROR_PAGE,
+                error: e,
+            },
+            Answer::ServerTrouble => FetchError::Blocked {
+                reason: blocked::OUTAGE,
+                error: e,
+            },
+            Answer::Cancelled => FetchError::Cancelled,
+            Answer::Rejected | Answer::NotModified => FetchError::Http(e),
+        }
+    }
+
     /// Downloads `c` unless the ledger says it is unchanged, and delivers it.
     pub async fn fetch(&self, source: &str, c: &Candidate) -> Result<Outcome, FetchError> {
         let entry = self.ledger.get(&c.symbol, &c.language).await?;
@@ -117,7 +268,11 @@ impl Fetcher {
             etag: e.etag.clone(),
             last_modified: e.last_modified.clone(),
         });
-        match self.http.get_pdf(&c.url, validators.as_ref()).await {
+        let result = self
+            .http
+            .get_pdf(&c.url, validators.as_ref(), c.referer.as_deref())
+            .await;
+        match result {
             Ok(fetched) => {
                 self.deliver(
                     source,
@@ -132,22 +287,50 @@ impl Fetcher {
                 self.ledger.touch(&c.symbol, &c.language).await?;
                 Ok(self.count(source, Outcome::Unchanged))
             }
-            Err(HttpError::Cancelled) => Err(FetchError::Cancelled),
             Err(e) => {
-                let (st, outcome) = match e {
-                    HttpError::NotFound { .. } => (status::MISSING, Outcome::Rejected(e)),
-                    HttpError::GaveUp { .. } => (status::FAILED, Outcome::Failed(e)),
-                    _ => (status::REJECTED, Outcome::Rejected(e)),
-                };
-                let error = match &outcome {
-                    Outcome::Rejected(e) | Outcome::Failed(e) => e.to_string(),
-                    _ => unreachable!(),
+                let outcome = self.judge(c, entry.as_ref(), e).await?;
+                let (st, error) = match &outcome {
+                    Outcome::Missing(e) => (status::MISSING, e.to_string()),
+                    Outcome::Rejected(e) => (status::REJECTED, e.to_string()),
+                    _ => unreachable!("judge gives only misses and rejections"),
                 };
                 tracing::info!(symbol = %c.symbol, language = %c.language, url = %c.url, %error, "no document");
                 self.ledger
                     .record_failure(&c.symbol, &c.language, source, &c.url, st, &error)
                     .await?;
                 Ok(self.count(source, outcome))
+            }
+        }
+    }
+
+    /// What an answer that is not a document means for `c`; a block or outage is the error
+    /// that stops the poll.
+    async fn judge(
+        &self,
+        c: &Candidate,
+        entry: Option<&ledger::Entry>,
+        e: HttpError,
+    ) -> Result<Outcome, FetchError> {
+        let stop = |reason, error| Err(FetchError::Blocked { reason, error });
+        match e.answer() {
+            Answer::NotYetPublished => Ok(Outcome::Missing(e)),
+            Answer::Rejected => Ok(Outcome::Rejected(e)),
+            Answer::Cancelled => Err(FetchError::Cancelled),
+            Answer::NotModified => unreachable!("answered before judging"),
+            Answer::Blocked => stop(blocked::CHALLENGE, e),
+            Answer::ServerTrouble => stop(blocked::OUTAGE, e),
+            Answer::Ambiguous => {
+                // The error page for a document the ledger holds is a refusal, never a miss.
+                if entry.is_some_and(|e| e.sha256.is_some()) {
+                    return stop(blocked::ERROR_PAGE, e);
+                }
+                match self.canary_passed().await {
+                    Ok(()) => Ok(Outcome::Missing(e)),
+                    Err(why) => {
+                        tracing::warn!(symbol = %c.symbol, language = %c.language, error = %e, %why, "ambiguous answer and no canary came through");
+                        stop(blocked::ERROR_PAGE, e)
+                    }
+                }
             }
         }
     }
@@ -246,8 +429,8 @@ impl Fetcher {
         let label = match &o {
             Outcome::Published { .. } => outcome::PUBLISHED,
             Outcome::Unchanged => outcome::UNCHANGED,
+            Outcome::Missing(_) => outcome::MISSING,
             Outcome::Rejected(_) => outcome::REJECTED,
-            Outcome::Failed(_) => outcome::FAILED,
         };
         self.metrics.document(source, label);
         self.progress.done.fetch_add(1, Ordering::Relaxed);

@@ -12,6 +12,33 @@ pub enum HttpError {
     NotModified { url: String },
     #[error("{url}: empty body with status 200, not a document (not yet published?)")]
     Empty { url: String },
+    #[error("{url}: an html page instead of the document (content type {content_type:?})")]
+    HtmlPage {
+        url: String,
+        content_type: Option<String>,
+    },
+    #[error("{url}: sent to the error page `{location}`")]
+    ErrorPage { url: String, location: String },
+    #[error("{url}: challenged by the firewall (status {status}{}), not an empty answer", waf.as_deref().map(|w| format!(", x-amzn-waf-action: {w}")).unwrap_or_default())]
+    Challenge {
+        url: String,
+        status: u16,
+        waf: Option<String>,
+    },
+    #[error("{url}: refused (status {status})")]
+    Refused { url: String, status: u16 },
+    #[error("{url}: expected {expected}, got {detail}")]
+    Unexpected {
+        url: String,
+        expected: &'static str,
+        detail: String,
+    },
+    #[error("{url}: retry waits of this poll reached the ceiling of {ceiling:?}, last: {last}")]
+    WaitCeiling {
+        url: String,
+        ceiling: Duration,
+        last: String,
+    },
     #[error("{url}: not a PDF (body starts with {first_bytes:?}, content type {content_type:?})")]
     NotAPdf {
         url: String,
@@ -34,6 +61,12 @@ pub enum HttpError {
     },
     #[error("{url}: host not on the allow-list (add it to --allow-host if it is trusted)")]
     HostNotAllowed { url: String },
+    #[error("{url}: `{host}` resolves only to loopback or private addresses ({addrs}); refused (add it to --allow-private-host if it is a trusted local mirror)")]
+    PrivateAddress {
+        url: String,
+        host: String,
+        addrs: String,
+    },
     #[error("`{url}` is not a valid http(s) url: {detail}")]
     BadUrl { url: String, detail: String },
     #[error("building the http client: {0}")]
@@ -49,6 +82,12 @@ impl HttpError {
             HttpError::NotFound { .. } => "not_found",
             HttpError::NotModified { .. } => "not_modified",
             HttpError::Empty { .. } => "empty",
+            HttpError::HtmlPage { .. } => "html_page",
+            HttpError::ErrorPage { .. } => "error_page",
+            HttpError::Challenge { .. } => "challenge",
+            HttpError::Refused { .. } => "refused",
+            HttpError::Unexpected { .. } => "unexpected",
+            HttpError::WaitCeiling { .. } => "wait_ceiling",
             HttpError::NotAPdf { .. } => "not_a_pdf",
             HttpError::TooLarge { .. } => "too_large",
             HttpError::RedirectRefused { .. } => "redirect_refused",
@@ -56,25 +95,84 @@ impl HttpError {
             HttpError::Status { .. } => "status",
             HttpError::GaveUp { .. } => "gave_up",
             HttpError::HostNotAllowed { .. } => "host_not_allowed",
+            HttpError::PrivateAddress { .. } => "private_address",
             HttpError::BadUrl { .. } => "bad_url",
             HttpError::Client(_) => "client",
             HttpError::Cancelled => "cancelled",
         }
     }
 
-    /// True when the source has no document there (yet): a probe miss, retried next poll.
-    pub fn is_miss(&self) -> bool {
-        matches!(
-            self,
-            HttpError::NotFound { .. } | HttpError::Empty { .. } | HttpError::NotAPdf { .. }
-        )
+    /// What this answer says about the document and the server.
+    pub fn answer(&self) -> Answer {
+        match self {
+            HttpError::NotFound { .. } | HttpError::Empty { .. } => Answer::NotYetPublished,
+            HttpError::HtmlPage { .. } | HttpError::ErrorPage { .. } => Answer::Ambiguous,
+            HttpError::Challenge { .. }
+            | HttpError::Refused { .. }
+            | HttpError::Unexpected { .. } => Answer::Blocked,
+            HttpError::GaveUp { .. } | HttpError::WaitCeiling { .. } => Answer::ServerTrouble,
+            HttpError::NotModified { .. } => Answer::NotModified,
+            HttpError::Cancelled => Answer::Cancelled,
+            HttpError::NotAPdf { .. }
+            | HttpError::TooLarge { .. }
+            | HttpError::RedirectRefused { .. }
+            | HttpError::TooManyRedirects { .. }
+            | HttpError::Status { .. }
+            | HttpError::HostNotAllowed { .. }
+            | HttpError::PrivateAddress { .. }
+            | HttpError::BadUrl { .. }
+            | HttpError::Client(_) => Answer::Rejected,
+        }
     }
+}
+
+/// How an answer that is not a document is read. Status alone proves nothing: the symbol API
+/// answers a missing symbol with a 200 and an empty body, an html page or a 302 to `/error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Empty 200, 404: the only probe miss.
+    NotYetPublished,
+    /// The html application page or the error page: a miss if a document known to be
+    /// published comes through in the same poll (the canary), else a block.
+    Ambiguous,
+    /// A firewall challenge, a 401/403, an html page where a feed was expected.
+    Blocked,
+    /// 5xx, timeouts and broken transfers after every retry.
+    ServerTrouble,
+    /// Something that is not a document: too large, not a PDF, refused by our own rules.
+    Rejected,
+    NotModified,
+    Cancelled,
+}
+
+/// Labels of `resingest_fetcher_blocked_total{reason}`.
+pub mod blocked {
+    pub const CHALLENGE: &str = "challenge";
+    pub const ERROR_PAGE: &str = "error_page";
+    pub const OUTAGE: &str = "outage";
+    pub const ALL: [&str; 3] = [CHALLENGE, ERROR_PAGE, OUTAGE];
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     #[error(transparent)]
     Http(#[from] HttpError),
+    #[error("poll stopped, the UN is blocking or failing requests ({reason}): {error}; the ledger and cursors are unchanged and the next poll tries again")]
+    Blocked {
+        /// One of [`blocked`].
+        reason: &'static str,
+        error: HttpError,
+    },
+    #[error("language `{language}` is not one the UN publishes in: use ar, zh, en, fr, ru or es")]
+    Language { language: String },
+    #[error("{path}:{line}: `{text}` is not a url (give undocs.org/docs.un.org links or file urls, one a line)")]
+    UrlLine {
+        path: String,
+        line: usize,
+        text: String,
+    },
+    #[error("configuration: {0}")]
+    Config(String),
     #[error("database url `{url}`: {reason}")]
     DatabaseUrl { url: String, reason: String },
     #[error("ledger database: {0}")]

@@ -1,17 +1,26 @@
 //! Polite downloads: one place where every request to a source goes through.
 //!
-//! - Per-host politeness: requests to one host are spaced by `per_host_interval`, and a
-//!   semaphore caps requests in flight over all hosts.
+//! - Per-host politeness: requests to one host are spaced by `per_host_interval` (or a longer
+//!   interval set for that host, the Digital Library's `Crawl-Delay`), and at most
+//!   `concurrency` are in flight per host, so one slow host or `Retry-After` holds up only
+//!   its own requests.
 //! - Retries with full-jitter exponential backoff on 5xx, 429, timeouts and broken transfers;
-//!   a `Retry-After` (seconds or HTTP date) replaces the jittered delay.
-//! - Redirects are followed by hand, hop by hop, only to hosts on the allow-list: a feed cannot
-//!   point the fetcher at an internal address.
-//! - Bodies stream under `max_body`; a PDF download must start with `%PDF-`, so an HTML page or
-//!   an empty 200 is a typed rejection, not a document.
+//!   a `Retry-After` (seconds or HTTP date) replaces the jittered delay, raised to a floor and
+//!   capped; the waits of one poll have a ceiling, past which the poll stops as an outage.
+//! - Browser-like requests (User-Agent, `Accept: application/pdf`, the viewer's `Referer`):
+//!   the symbol API sends anything else to its `/error` page.
+//! - Redirects are followed by hand, hop by hop, only to origins (scheme, host, port) on the
+//!   allow-list; the symbol API's uppercase `/doc/UNDOC/...PDF` is followed in lowercase, where
+//!   the PDF is served. Names are resolved by a guard that refuses loopback and private
+//!   addresses at connect time, so neither a feed nor DNS can point the fetcher inward.
+//! - Every answer is classified ([`crate::error::Answer`]): only a body that starts with
+//!   `%PDF-` is a document; a 202 or a WAF header is a challenge, a redirect to `/error` or an
+//!   html page is ambiguous, an empty 200 is "not yet published".
 //!
 //! This module must never decide what a document is worth publishing: that is [`crate::deliver`].
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -47,8 +56,30 @@ pub struct Validators {
 /// What the body must look like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expect {
+    /// Starts with `%PDF-`.
     Pdf,
+    /// An XML document (OAI-PMH): an empty body or an html page is a refusal.
+    Xml,
     Any,
+}
+
+/// One request: what it expects, and the headers that depend on the document.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub expect: Expect,
+    pub validators: Option<&'a Validators>,
+    /// Sent as `Referer`.
+    pub referer: Option<&'a str>,
+}
+
+impl Request<'_> {
+    pub fn new(expect: Expect) -> Request<'static> {
+        Request {
+            expect,
+            validators: None,
+            referer: None,
+        }
+    }
 }
 
 /// One failed attempt: retry it, or give up at once.
@@ -61,6 +92,118 @@ enum Failure {
     Fatal(HttpError),
 }
 
+/// An allow-list entry: `https://host[:port]` pins scheme and port, a bare host does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Origin {
+    scheme: Option<String>,
+    host: String,
+    port: Option<u16>,
+}
+
+impl Origin {
+    fn parse(entry: &str) -> Option<Origin> {
+        let entry = entry.trim();
+        if entry.contains("://") {
+            let u = Url::parse(entry).ok()?;
+            return Some(Origin {
+                scheme: Some(u.scheme().to_owned()),
+                host: u.host_str()?.to_ascii_lowercase(),
+                port: u.port_or_known_default(),
+            });
+        }
+        Some(Origin {
+            scheme: None,
+            host: entry.to_ascii_lowercase(),
+            port: None,
+        })
+    }
+
+    fn admits(&self, url: &Url) -> bool {
+        let Some(host) = url.host_str() else {
+            return false;
+        };
+        self.host.eq_ignore_ascii_case(host)
+            && self.scheme.as_deref().is_none_or(|s| s == url.scheme())
+            && self
+                .port
+                .is_none_or(|p| Some(p) == url.port_or_known_default())
+    }
+}
+
+/// True for an address a public service can have: not loopback, private, link-local,
+/// shared (CGNAT), unspecified or multicast.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+/// The refusal the resolver hands reqwest; found again in the error's source chain.
+#[derive(Debug)]
+struct PrivateOnly {
+    host: String,
+    addrs: Vec<SocketAddr>,
+}
+
+impl std::fmt::Display for PrivateOnly {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} resolves only to private addresses", self.host)
+    }
+}
+
+impl std::error::Error for PrivateOnly {}
+
+/// Resolves names for every connection and keeps only public addresses (unless the name is
+/// trusted as private): the address checked is the address connected to, so a name cannot
+/// resolve to a public address for a check and to an internal one for the connection.
+struct GuardedResolver {
+    private_hosts: Vec<String>,
+}
+
+impl reqwest::dns::Resolve for GuardedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        let trusted = self
+            .private_hosts
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(&host));
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<SocketAddr> = addrs
+                .iter()
+                .copied()
+                .filter(|a| trusted || is_public(a.ip()))
+                .collect();
+            if public.is_empty() {
+                return Err(Box::new(PrivateOnly { host, addrs }) as Box<_>);
+            }
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
 /// The HTTP client every source shares; cheap to clone.
 #[derive(Clone)]
 pub struct HttpClient {
@@ -70,10 +213,15 @@ pub struct HttpClient {
 struct Inner {
     client: reqwest::Client,
     config: HttpConfig,
-    allowed: Vec<String>,
+    allowed: Vec<Origin>,
     /// Per host: the earliest instant the next request may start.
     next_slot: Mutex<HashMap<String, Instant>>,
-    slots: Semaphore,
+    /// Per host: a longer interval than `per_host_interval` (robots.txt `Crawl-Delay`).
+    intervals: Mutex<HashMap<String, Duration>>,
+    /// Per host: `concurrency` requests in flight at most.
+    slots: Mutex<HashMap<String, Arc<Semaphore>>>,
+    /// Retry waits of the current poll.
+    waited: Mutex<Duration>,
     metrics: Arc<Metrics>,
     cancel: CancellationToken,
 }
@@ -93,20 +241,39 @@ impl HttpClient {
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
             .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(GuardedResolver {
+                private_hosts: config.private_hosts.clone(),
+            })
             .build()
             .map_err(|e| HttpError::Client(e.to_string()))?;
-        let slots = Semaphore::new(config.concurrency.max(1));
+        let allowed = allowed.iter().filter_map(|a| Origin::parse(a)).collect();
         Ok(HttpClient {
             inner: Arc::new(Inner {
                 client,
                 config,
                 allowed,
                 next_slot: Mutex::new(HashMap::new()),
-                slots,
+                intervals: Mutex::new(HashMap::new()),
+                slots: Mutex::new(HashMap::new()),
+                waited: Mutex::new(Duration::ZERO),
                 metrics,
                 cancel,
             }),
         })
+    }
+
+    /// A new poll: its retry waits count from zero.
+    pub fn begin_poll(&self) {
+        *self.inner.waited.lock().expect("not poisoned") = Duration::ZERO;
+    }
+
+    /// Spaces requests to `host` by at least `interval` (a `Crawl-Delay`).
+    pub fn set_interval(&self, host: &str, interval: Duration) {
+        self.inner
+            .intervals
+            .lock()
+            .expect("not poisoned")
+            .insert(host.to_ascii_lowercase(), interval);
     }
 
     /// Downloads a PDF from `url`; anything else is a typed error.
@@ -114,23 +281,24 @@ impl HttpClient {
         &self,
         url: &str,
         validators: Option<&Validators>,
+        referer: Option<&str>,
     ) -> Result<Fetched, HttpError> {
-        self.get(url, Expect::Pdf, validators).await
+        let request = Request {
+            expect: Expect::Pdf,
+            validators,
+            referer,
+        };
+        self.get(url, &request).await
     }
 
-    /// Downloads `url` under the same rules, with `expect` deciding what the body must be.
-    pub async fn get(
-        &self,
-        url: &str,
-        expect: Expect,
-        validators: Option<&Validators>,
-    ) -> Result<Fetched, HttpError> {
+    /// Downloads `url` under the same rules, `request.expect` deciding what the body must be.
+    pub async fn get(&self, url: &str, request: &Request<'_>) -> Result<Fetched, HttpError> {
         let start = self.parse_allowed(url)?;
         let max = self.inner.config.max_attempts.max(1);
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let (reason, after, detail) = match self.attempt(&start, expect, validators).await {
+            let (reason, after, detail) = match self.attempt(&start, request).await {
                 Ok(f) => return Ok(f),
                 Err(Failure::Fatal(e)) => {
                     if !matches!(
@@ -169,9 +337,20 @@ impl HttpClient {
                     );
                     c.max_retry_after
                 }
-                Some(after) => after,
+                Some(after) => after.max(c.min_retry_after),
                 None => full_jitter(c.backoff_base, c.backoff_max, attempt),
             };
+            {
+                let mut waited = self.inner.waited.lock().expect("not poisoned");
+                if *waited + wait > c.max_wait_per_poll {
+                    return Err(HttpError::WaitCeiling {
+                        url: url.into(),
+                        ceiling: c.max_wait_per_poll,
+                        last: detail,
+                    });
+                }
+                *waited += wait;
+            }
             self.inner
                 .metrics
                 .retries
@@ -200,26 +379,39 @@ impl HttpClient {
     }
 
     fn allowed(&self, url: &Url) -> bool {
-        url.host_str()
-            .is_some_and(|h| self.inner.allowed.iter().any(|a| a.eq_ignore_ascii_case(h)))
+        self.inner.allowed.iter().any(|a| a.admits(url))
+    }
+
+    /// This host's semaphore of `concurrency` slots.
+    fn host_slots(&self, host: &str) -> Arc<Semaphore> {
+        let mut slots = self.inner.slots.lock().expect("not poisoned");
+        slots
+            .entry(host.to_owned())
+            .or_insert_with(|| Arc::new(Semaphore::new(self.inner.config.concurrency.max(1))))
+            .clone()
     }
 
     /// One try: the request and its redirects, then the body.
-    async fn attempt(
-        &self,
-        start: &Url,
-        expect: Expect,
-        validators: Option<&Validators>,
-    ) -> Result<Fetched, Failure> {
+    async fn attempt(&self, start: &Url, r: &Request<'_>) -> Result<Fetched, Failure> {
         let c = &self.inner.config;
         let mut url = start.clone();
         for _ in 0..=c.max_redirects {
             let host = url.host_str().unwrap_or_default().to_owned();
+            let slots = self.host_slots(&host);
+            let _permit = tokio::select! {
+                _ = self.inner.cancel.cancelled() => return Err(Failure::Fatal(HttpError::Cancelled)),
+                p = slots.acquire_owned() => p.expect("never closed"),
+            };
             self.polite(&host).await.map_err(Failure::Fatal)?;
-            let _permit = self.inner.slots.acquire().await.expect("never closed");
             let mut request = self.inner.client.get(url.clone());
-            if let Some(v) = validators {
+            if let Some(v) = r.validators {
                 request = request.headers(conditional_headers(v));
+            }
+            if r.expect == Expect::Pdf {
+                request = request.header(header::ACCEPT, c.accept.as_str());
+            }
+            if let Some(referer) = r.referer {
+                request = request.header(header::REFERER, referer);
             }
             let response = match request.send().await {
                 Ok(r) => r,
@@ -230,6 +422,9 @@ impl HttpClient {
             };
             let status = response.status();
             self.count_request(&host, status_class(status));
+            if let Some(e) = challenge(start, &response) {
+                return Err(Failure::Fatal(e));
+            }
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 let location = response
                     .headers()
@@ -237,12 +432,19 @@ impl HttpClient {
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or_default()
                     .to_owned();
-                let next = url.join(&location).map_err(|e| {
+                let mut next = url.join(&location).map_err(|e| {
                     Failure::Fatal(HttpError::BadUrl {
                         url: location.clone(),
                         detail: e.to_string(),
                     })
                 })?;
+                if is_error_page(&next) {
+                    return Err(Failure::Fatal(HttpError::ErrorPage {
+                        url: start.to_string(),
+                        location,
+                    }));
+                }
+                lowercase_ods_path(&mut next);
                 if !matches!(next.scheme(), "http" | "https") || !self.allowed(&next) {
                     tracing::warn!(url = %url, %location, "redirect off the allow-list refused");
                     return Err(Failure::Fatal(HttpError::RedirectRefused {
@@ -253,7 +455,7 @@ impl HttpClient {
                 url = next;
                 continue;
             }
-            return self.read(start, &url, response, expect).await;
+            return self.read(start, &url, response, r.expect).await;
         }
         Err(Failure::Fatal(HttpError::TooManyRedirects {
             url: start.to_string(),
@@ -276,6 +478,12 @@ impl HttpClient {
             }
             StatusCode::NOT_FOUND | StatusCode::GONE => {
                 return Err(Failure::Fatal(HttpError::NotFound {
+                    url: name,
+                    status: status.as_u16(),
+                }))
+            }
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                return Err(Failure::Fatal(HttpError::Refused {
                     url: name,
                     status: status.as_u16(),
                 }))
@@ -333,18 +541,28 @@ impl HttpClient {
                     if expect == Expect::Pdf && body.len() >= 5 && !body.starts_with(b"%PDF-") {
                         return Err(Failure::Fatal(not_a_pdf(name, &body, content_type)));
                     }
+                    if expect == Expect::Xml && body.len() >= 64 && looks_like_html(&body, None) {
+                        return Err(Failure::Fatal(not_xml(name, &body)));
+                    }
                 }
                 Ok(None) => break,
                 Err(e) => return Err(transport_failure(url, e)),
             }
         }
-        if expect == Expect::Pdf {
-            if body.is_empty() {
-                return Err(Failure::Fatal(HttpError::Empty { url: name }));
+        match expect {
+            Expect::Pdf if body.is_empty() => {
+                return Err(Failure::Fatal(HttpError::Empty { url: name }))
             }
-            if !body.starts_with(b"%PDF-") {
-                return Err(Failure::Fatal(not_a_pdf(name, &body, content_type)));
+            Expect::Pdf if !body.starts_with(b"%PDF-") => {
+                return Err(Failure::Fatal(not_a_pdf(name, &body, content_type)))
             }
+            Expect::Xml
+                if body.iter().all(u8::is_ascii_whitespace)
+                    || looks_like_html(&body, content_type.as_deref()) =>
+            {
+                return Err(Failure::Fatal(not_xml(name, &body)))
+            }
+            _ => {}
         }
         Ok(Fetched {
             url: name,
@@ -357,11 +575,20 @@ impl HttpClient {
 
     /// Waits for this host's next slot and books the one after it.
     async fn polite(&self, host: &str) -> Result<(), HttpError> {
+        let interval = self
+            .inner
+            .intervals
+            .lock()
+            .expect("not poisoned")
+            .get(&host.to_ascii_lowercase())
+            .copied()
+            .unwrap_or_default()
+            .max(self.inner.config.per_host_interval);
         let slot = {
             let mut slots = self.inner.next_slot.lock().expect("not poisoned");
             let now = Instant::now();
             let slot = slots.get(host).copied().filter(|t| *t > now).unwrap_or(now);
-            slots.insert(host.to_owned(), slot + self.inner.config.per_host_interval);
+            slots.insert(host.to_owned(), slot + interval);
             slot
         };
         self.sleep(slot.saturating_duration_since(Instant::now()))
@@ -406,7 +633,80 @@ fn conditional_headers(v: &Validators) -> HeaderMap {
     h
 }
 
+/// A firewall challenge: HTTP 202 (the Digital Library's WAF answers so, with an empty body)
+/// or any answer carrying `x-amzn-waf-action`.
+fn challenge(start: &Url, response: &reqwest::Response) -> Option<HttpError> {
+    let waf = response
+        .headers()
+        .get("x-amzn-waf-action")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    (response.status() == StatusCode::ACCEPTED || waf.is_some()).then(|| HttpError::Challenge {
+        url: start.to_string(),
+        status: response.status().as_u16(),
+        waf,
+    })
+}
+
+/// The symbol API's `/error` page, where it sends what it will not serve.
+fn is_error_page(url: &Url) -> bool {
+    url.path_segments()
+        .and_then(|mut s| s.next())
+        .is_some_and(|first| first.eq_ignore_ascii_case("error"))
+}
+
+/// The symbol API redirects to `/doc/UNDOC/GEN/N24/080/81/PDF/N2408081.PDF`, but the PDF is
+/// served only at the lowercase path; the uppercase one gives a small html page.
+fn lowercase_ods_path(url: &mut Url) {
+    let lower = url.path().to_ascii_lowercase();
+    if lower.starts_with("/doc/undoc/") && lower != url.path() {
+        url.set_path(&lower);
+    }
+}
+
+fn looks_like_html(body: &[u8], content_type: Option<&str>) -> bool {
+    if content_type.is_some_and(|c| c.to_ascii_lowercase().contains("text/html")) {
+        return true;
+    }
+    let start: Vec<u8> = body
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace() || **b == 0xef || **b == 0xbb || **b == 0xbf)
+        .take(15)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    start.starts_with(b"<!doctype html") || start.starts_with(b"<html")
+}
+
+fn not_xml(url: String, body: &[u8]) -> HttpError {
+    HttpError::Unexpected {
+        url,
+        expected: "an xml feed",
+        detail: if body.iter().all(u8::is_ascii_whitespace) {
+            "an empty body".into()
+        } else {
+            format!(
+                "an html page ({:?})",
+                String::from_utf8_lossy(&body[..body.len().min(32)])
+            )
+        },
+    }
+}
+
 fn transport_failure(url: &Url, e: reqwest::Error) -> Failure {
+    {
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            if let Some(p) = s.downcast_ref::<PrivateOnly>() {
+                let addrs: Vec<String> = p.addrs.iter().map(|a| a.ip().to_string()).collect();
+                return Failure::Fatal(HttpError::PrivateAddress {
+                    url: url.to_string(),
+                    host: p.host.clone(),
+                    addrs: addrs.join(", "),
+                });
+            }
+            source = s.source();
+        }
+    }
     let reason = if e.is_timeout() {
         "timeout"
     } else {
@@ -427,6 +727,9 @@ fn transport_failure(url: &Url, e: reqwest::Error) -> Failure {
 }
 
 fn not_a_pdf(url: String, body: &[u8], content_type: Option<String>) -> HttpError {
+    if looks_like_html(body, content_type.as_deref()) {
+        return HttpError::HtmlPage { url, content_type };
+    }
     let first = &body[..body.len().min(16)];
     HttpError::NotAPdf {
         url,
@@ -505,6 +808,60 @@ mod tests {
                 assert!(full_jitter(base, max, attempt) < ceiling.max(Duration::from_nanos(1)));
             }
         }
+    }
+
+    #[test]
+    fn origins_compare_scheme_host_and_port() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let pinned = Origin::parse("https://documents.un.org").unwrap();
+        assert!(pinned.admits(&u("https://documents.un.org/api/symbol/access")));
+        assert!(pinned.admits(&u("https://DOCUMENTS.un.org:443/x")));
+        assert!(!pinned.admits(&u("http://documents.un.org/x")));
+        assert!(!pinned.admits(&u("https://documents.un.org:8443/x")));
+        assert!(!pinned.admits(&u("https://documents.un.org.evil.example/x")));
+        let bare = Origin::parse("127.0.0.1").unwrap();
+        assert!(bare.admits(&u("http://127.0.0.1:1234/x")));
+        assert!(!bare.admits(&u("http://localhost:1234/x")));
+    }
+
+    #[test]
+    fn private_and_loopback_addresses_are_not_public() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(!is_public(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["157.150.185.49", "2606:4700::1"] {
+            assert!(is_public(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[test]
+    fn the_symbol_apis_uppercase_path_is_followed_in_lowercase() {
+        let mut u =
+            Url::parse("https://documents.un.org/doc/UNDOC/GEN/N24/080/81/PDF/N2408081.PDF")
+                .unwrap();
+        lowercase_ods_path(&mut u);
+        assert_eq!(u.path(), "/doc/undoc/gen/n24/080/81/pdf/n2408081.pdf");
+        let mut other = Url::parse("https://h/record/1/files/A_RES_80_5-EN.pdf").unwrap();
+        lowercase_ods_path(&mut other);
+        assert_eq!(other.path(), "/record/1/files/A_RES_80_5-EN.pdf");
+        assert!(is_error_page(
+            &Url::parse("https://documents.un.org/error").unwrap()
+        ));
+        assert!(!is_error_page(
+            &Url::parse("https://h/errors-annex.pdf").unwrap()
+        ));
     }
 
     #[tokio::test]

@@ -244,6 +244,29 @@ impl Ledger {
             .collect())
     }
 
+    /// The most recently downloaded published resolution (symbol, language): a document the
+    /// symbol API is known to serve.
+    pub async fn newest_published(&self) -> Result<Option<(String, String)>, FetchError> {
+        let row = sqlx::query(
+            "SELECT symbol, language FROM fetch_ledger WHERE status = 'published' \
+             AND symbol LIKE '%/RES/%' ORDER BY fetched_at DESC NULLS LAST LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| (r.get("symbol"), r.get("language"))))
+    }
+
+    /// When the newest document under `prefix` was downloaded.
+    pub async fn last_found(&self, prefix: &str) -> Result<Option<DateTime<Utc>>, FetchError> {
+        let pattern = format!("{}%", prefix.replace('%', "\\%").replace('_', "\\_"));
+        Ok(sqlx::query_scalar(
+            "SELECT max(fetched_at) FROM fetch_ledger WHERE symbol LIKE $1 AND sha256 IS NOT NULL",
+        )
+        .bind(pattern)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     /// Rows in the archive whose publish was never confirmed.
     pub async fn unpublished(&self) -> Result<Vec<Entry>, FetchError> {
         let sql = format!(

@@ -6,10 +6,13 @@
 //! 1. A [`source`] turns one poll into candidates: [`source::symbols`] probes the next
 //!    sequential symbols on the symbol API, [`source::oai`] harvests the Digital Library's
 //!    OAI-PMH feed, [`source::urls`] reads a list, [`source::dir`] reads a folder.
-//! 2. [`http`] downloads: per-host politeness and a concurrency cap, retries with full-jitter
-//!    backoff and `Retry-After`, redirects only to allowed hosts, a streamed body limit, and
-//!    the `%PDF-` check (an HTML page or an empty 200 is a typed rejection, retried next poll).
-//! 3. [`deliver`] dedupes against the [`ledger`] (PostgreSQL: per symbol and language the URL,
+//! 2. [`http`] downloads: per-host politeness and concurrency, browser-like headers, retries
+//!    with full-jitter backoff and a floored `Retry-After` under a per-poll ceiling, redirects
+//!    only to allowed origins, a resolver that refuses private addresses, a streamed body
+//!    limit, and every answer classified (document, not yet published, ambiguous, blocked,
+//!    server trouble, rejected).
+//! 3. [`deliver`] judges answers that are not documents (a canary settles ambiguous ones; a
+//!    block or outage stops the poll and writes nothing), dedupes against the [`ledger`] (PostgreSQL: per symbol and language the URL,
 //!    sha256, validators, status and attempts), puts the PDF in the [`Archive`], records it as
 //!    `archived`, publishes it with [`publish`] and marks it `published` after the confirm.
 //!    Rows left `archived` by a crash are published again at the next poll: a duplicate, which
@@ -22,7 +25,7 @@
 
 pub mod config;
 pub mod deliver;
-mod error;
+pub mod error;
 pub mod http;
 pub mod ledger;
 pub mod metrics;
@@ -37,7 +40,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use config::{Config, HttpConfig, ProbeConfig};
 pub use deliver::{Progress, Summary};
-pub use error::{FetchError, HttpError};
+pub use error::{Answer, FetchError, HttpError};
 pub use metrics::Metrics;
 pub use resingest_archive::Archive;
 pub use source::Source;
@@ -62,15 +65,22 @@ pub struct Handles {
 /// Returns the counts of all polls. In watch mode a failed poll is logged and the next one
 /// tries again; with `--once` it is the error.
 pub async fn run(
-    config: Config,
+    mut config: Config,
     source: Source,
     mode: Mode,
     handles: Handles,
     cancel: CancellationToken,
 ) -> Result<Summary, FetchError> {
+    config.validate()?;
+    config.languages = config
+        .languages
+        .iter()
+        .map(|l| config::official_language(l))
+        .collect::<Result<_, _>>()?;
     let poller = source::Poller::new(&source)?;
-    let fetcher = open(config, handles, cancel.clone()).await?;
     let label = source.label();
+    handles.metrics.init_source(label);
+    let fetcher = open(config, handles, cancel.clone()).await?;
     let mut total = Summary::default();
     let result = loop {
         let poll = async {
@@ -83,27 +93,39 @@ pub async fn run(
         };
         match result {
             Ok(s) => {
-                total.published += s.published;
-                total.unchanged += s.unchanged;
-                total.rejected += s.rejected;
-                total.failed += s.failed;
-                if s.failed == 0 {
-                    fetcher
-                        .metrics
-                        .last_success
-                        .with_label_values(&[label])
-                        .set(chrono::Utc::now().timestamp());
-                }
+                total.merge(&s);
+                fetcher
+                    .metrics
+                    .last_success
+                    .with_label_values(&[label])
+                    .set(chrono::Utc::now().timestamp());
                 tracing::info!(
                     source = label,
                     published = s.published,
                     unchanged = s.unchanged,
+                    missing = s.missing,
                     rejected = s.rejected,
-                    failed = s.failed,
                     "poll done"
                 );
             }
             Err(FetchError::Cancelled) => break Ok(total),
+            Err(FetchError::Blocked { reason, error }) => {
+                total.blocked += 1;
+                fetcher
+                    .metrics
+                    .blocked
+                    .with_label_values(&[label, reason])
+                    .inc();
+                tracing::error!(
+                    source = label,
+                    reason,
+                    %error,
+                    "poll blocked: the UN refuses or fails requests; nothing was recorded, the next poll tries again"
+                );
+                if mode == Mode::Once {
+                    break Err(FetchError::Blocked { reason, error });
+                }
+            }
             Err(e) if mode == Mode::Once => break Err(e),
             Err(error) => {
                 tracing::warn!(source = label, %error, "poll failed, trying again next interval")
@@ -191,14 +213,14 @@ async fn open(
         config.publish_timeout,
         config.inline_limit,
     );
-    Ok(deliver::Fetcher {
+    Ok(deliver::Fetcher::new(
         config,
         http,
         ledger,
         archive,
         publisher,
-        metrics: handles.metrics,
-        progress: handles.progress,
+        handles.metrics,
+        handles.progress,
         cancel,
-    })
+    ))
 }

@@ -11,11 +11,13 @@ pub mod outcome {
     pub const PUBLISHED: &str = "published";
     /// Same sha256 as the ledger's published version: nothing sent.
     pub const UNCHANGED: &str = "unchanged";
-    /// The source gave something that is not a document (HTML, empty, too large, refused).
+    /// Not published (yet): recorded `missing`, tried again on the next poll.
+    pub const MISSING: &str = "missing";
+    /// The source gave something that is not a document (too large, not a PDF, refused).
     pub const REJECTED: &str = "rejected";
-    /// Download, archive or publish failed; tried again on the next poll.
+    /// Archive or publish failed; tried again on the next poll.
     pub const FAILED: &str = "failed";
-    pub const ALL: [&str; 4] = [PUBLISHED, UNCHANGED, REJECTED, FAILED];
+    pub const ALL: [&str; 5] = [PUBLISHED, UNCHANGED, MISSING, REJECTED, FAILED];
 }
 
 pub struct Metrics {
@@ -35,6 +37,9 @@ pub struct Metrics {
     pub last_success: IntGaugeVec,
     /// Symbols probed that did not exist (yet).
     pub probe_misses: IntCounter,
+    /// `resingest_fetcher_blocked_total{source, reason="challenge|error_page|outage"}`: polls
+    /// stopped because the UN refused or failed requests.
+    pub blocked: IntCounterVec,
 }
 
 impl Metrics {
@@ -81,8 +86,14 @@ impl Metrics {
             "Symbols probed that the symbol API does not have (yet)",
         )
         .expect("valid metric");
+        let blocked = counter_vec(
+            "resingest_fetcher_blocked_total",
+            "Polls stopped because the UN refused or failed requests, by source and reason",
+            &["source", "reason"],
+        );
         for c in [
-            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(blocked.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(requests.clone()),
             Box::new(bytes.clone()),
             Box::new(retries.clone()),
             Box::new(documents.clone()),
@@ -101,6 +112,17 @@ impl Metrics {
             rejected,
             last_success,
             probe_misses,
+            blocked,
+        }
+    }
+
+    /// Creates the series of `source` at 0, so an alert on their increase sees the first block.
+    pub fn init_source(&self, source: &str) {
+        for reason in crate::error::blocked::ALL {
+            self.blocked.with_label_values(&[source, reason]);
+        }
+        for o in outcome::ALL {
+            self.documents.with_label_values(&[source, o]);
         }
     }
 

@@ -16,8 +16,16 @@ const A11: &str = "ga/A_RES_80_11-EN.pdf";
 const S2768: &str = "sc/S_RES_2768_2025-EN.pdf";
 const S2769: &str = "sc/S_RES_2769_2025-EN.pdf";
 
+/// A list of links; a bare symbol stands for its undocs.org link in English.
 fn urls_file(dir: &tempfile::TempDir, lines: &[&str]) -> Source {
     let path = dir.path().join("urls.txt");
+    let lines: Vec<String> = lines
+        .iter()
+        .map(|l| match l.contains("://") {
+            true => l.to_string(),
+            false => format!("https://undocs.org/en/{l}"),
+        })
+        .collect();
     std::fs::write(&path, lines.join("\n")).unwrap();
     Source::Urls(Some(path))
 }
@@ -28,6 +36,8 @@ async fn new_symbols_are_discovered_and_probing_stops_after_k_misses() {
         return;
     };
     let mut w = World::new("discover").await;
+    // One number at a time: which numbers are asked is exact (lookahead is tested in un.rs).
+    w.config.http.concurrency = 1;
     w.config.probe.ga_after = 4;
     w.config.probe.sc_after = 2767;
     w.server
@@ -163,7 +173,7 @@ async fn a_429_with_retry_after_is_waited_out() {
 }
 
 #[tokio::test]
-async fn server_errors_are_retried_with_backoff_until_a_pdf_comes() {
+async fn server_errors_are_retried_with_backoff_and_an_outage_records_nothing() {
     let Some(corpus) = common::corpus() else {
         return;
     };
@@ -177,27 +187,36 @@ async fn server_errors_are_retried_with_backoff_until_a_pdf_comes() {
             Reply::Pdf(pdf(&corpus, A5)),
         ],
     );
-    // Four 500s in a row: gives up (max_attempts 4), recorded as failed for the next poll.
+    // Four 500s in a row: gives up (max_attempts 4). An outage: the poll stops, nothing about
+    // 80/7 is written, and the next poll fetches it.
     w.server
         .reply(&sym("A/RES/80/7"), Reply::Status(500, vec![]));
-    let s = w
-        .fetch_once(urls_file(&tmp, &["A/RES/80/5", "A/RES/80/7"]))
-        .await;
-    assert_eq!((s.published, s.failed), (1, 1), "{s:?}");
+    let list = urls_file(&tmp, &["A/RES/80/5", "A/RES/80/7"]);
+    let err = w
+        .try_fetch_once(list.clone())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("outage") && err.contains("status 500"),
+        "{err}"
+    );
     assert_eq!(w.server.requests(&sym("A/RES/80/5")).len(), 3);
     assert_eq!(w.server.requests(&sym("A/RES/80/7")).len(), 4);
     assert_eq!(
         w.handles.metrics.retries.with_label_values(&["5xx"]).get(),
         5
     );
-    let row = w.ledger("A/RES/80/7");
-    assert!(row.starts_with("failed 1"), "{row}");
-    let error =
-        w.db.psql("SELECT last_error FROM fetch_ledger WHERE symbol = 'A/RES/80/7'");
-    assert!(
-        error.contains("s=A%2FRES%2F80%2F7") && error.contains("status 500"),
-        "{error}"
-    );
+    let m = &w.handles.metrics;
+    assert_eq!(m.blocked.with_label_values(&["urls", "outage"]).get(), 1);
+    assert!(w.ledger("A/RES/80/5").starts_with("published"));
+    assert_eq!(w.ledger("A/RES/80/7"), "", "an outage is never recorded");
+
+    w.server
+        .reply(&sym("A/RES/80/7"), Reply::Pdf(pdf(&corpus, A7)));
+    let s = w.fetch_once(list).await;
+    assert_eq!((s.published, s.unchanged), (1, 1), "{s:?}");
+    assert_eq!(w.drain_documents().await.len(), 2);
 }
 
 #[tokio::test]
@@ -238,28 +257,32 @@ async fn slow_and_truncated_bodies_are_retried() {
 }
 
 #[tokio::test]
-async fn an_html_page_and_an_empty_200_are_rejected_and_tried_next_poll() {
+async fn an_empty_200_is_a_miss_and_bytes_that_are_no_pdf_are_rejected() {
     let Some(corpus) = common::corpus() else {
         return;
     };
     let mut w = World::new("notpdf").await;
     let tmp = tempfile::tempdir().unwrap();
     let list = urls_file(&tmp, &["A/RES/80/5", "A/RES/80/7"]);
-    w.server.reply(&sym("A/RES/80/5"), Reply::Html);
+    w.server.reply(
+        &sym("A/RES/80/5"),
+        Reply::Slow(Duration::ZERO, b"GIF89a not a pdf at all".to_vec()),
+    );
     w.server.reply(&sym("A/RES/80/7"), Reply::Empty);
     let s = w.fetch_once(list.clone()).await;
-    assert_eq!((s.published, s.rejected), (0, 2), "{s:?}");
+    assert_eq!((s.published, s.rejected, s.missing), (0, 1, 1), "{s:?}");
     // Not retried within the poll: the source said what it has.
     assert_eq!(w.server.request_count(), 2);
     let m = &w.handles.metrics;
     assert_eq!(m.rejected.with_label_values(&["not_a_pdf"]).get(), 1);
-    assert_eq!(m.rejected.with_label_values(&["empty"]).get(), 1);
-    assert_eq!(m.documents_count("urls", outcome::REJECTED), 2);
+    assert_eq!(m.documents_count("urls", outcome::REJECTED), 1);
+    assert_eq!(m.documents_count("urls", outcome::MISSING), 1);
     assert!(w.ledger("A/RES/80/5").starts_with("rejected 1"));
+    assert!(w.ledger("A/RES/80/7").starts_with("missing 1"));
     let error =
         w.db.psql("SELECT last_error FROM fetch_ledger WHERE symbol = 'A/RES/80/5'");
     assert!(
-        error.contains("not a PDF") && error.contains("<!DOCTYPE"),
+        error.contains("not a PDF") && error.contains("GIF89a"),
         "{error}"
     );
     assert!(w.drain_documents().await.is_empty());
@@ -268,7 +291,7 @@ async fn an_html_page_and_an_empty_200_are_rejected_and_tried_next_poll() {
     w.server
         .reply(&sym("A/RES/80/5"), Reply::Pdf(pdf(&corpus, A5)));
     let s = w.fetch_once(list).await;
-    assert_eq!((s.published, s.rejected), (1, 1), "{s:?}");
+    assert_eq!((s.published, s.missing), (1, 1), "{s:?}");
     assert!(w.ledger("A/RES/80/5").starts_with("published 0"));
 }
 

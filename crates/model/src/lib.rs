@@ -7,6 +7,8 @@
 //!   (headers) and the event body, as plain data; `resingest-amqp` declares them with lapin.
 //! - [`archive`]: where PDFs are archived (content-addressed by sha256) and when a document
 //!   message carries a claim check instead of the PDF; `resingest-archive` does the I/O.
+//! - [`symbol`]: UN document symbols in canonical form ([`Symbol`]), read from print, file
+//!   names and undocs.org / docs.un.org / symbol API links; the six official [`LANGUAGES`].
 //! - `gold`: [`Resolution::from_gold`], reading a hand-checked gold file, which leaves out the
 //!   fields only an extractor knows.
 //!
@@ -16,12 +18,14 @@
 pub mod archive;
 mod gold;
 pub mod resolution;
+pub mod symbol;
 pub mod topology;
 
 pub use resolution::{
     Annex, AnnexParagraph, Clause, Footnote, Kind, Paragraph, Part, Provenance, Resolution,
     Subparagraph, SCHEMA_VERSION,
 };
+pub use symbol::{Organ, Symbol, SymbolError, LANGUAGES};
 
 /// English month names as UN documents print them ("7 December 2023"), January first.
 pub const MONTHS: [&str; 12] = [

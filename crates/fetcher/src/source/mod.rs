@@ -1,11 +1,12 @@
 //! Where candidates come from. Each source turns one poll into downloads (or file reads) handed
 //! to [`crate::deliver::Fetcher`]:
 //!
-//! - [`symbols`]: probes the next sequential symbols of the current General Assembly session and
-//!   Security Council year on the symbol API, stopping after K consecutive misses.
+//! - [`symbols`]: probes the next sequential symbols of the General Assembly's current (and
+//!   previous) session, the Security Council and opt-in series on the symbol API, stopping
+//!   after K consecutive misses.
 //! - [`oai`]: harvests the Digital Library's OAI-PMH `ListRecords` (MARCXML) from the last
 //!   harvest's date, following resumption tokens, and downloads the 856 $u files.
-//! - [`urls`]: URLs or symbols, one a line, from a file or stdin.
+//! - [`urls`]: links, one a line, from a file or stdin; links to the UN's viewer become symbols.
 //! - [`dir`]: PDFs in a local folder.
 
 pub mod dir;
@@ -67,7 +68,7 @@ impl FromStr for Source {
 pub enum Poller {
     Symbols,
     Oai,
-    Urls(Vec<String>),
+    Urls(Vec<urls::Line>),
     Dir(PathBuf),
 }
 

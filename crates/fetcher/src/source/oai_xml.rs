@@ -1,6 +1,7 @@
 //! Reading one OAI-PMH `ListRecords` page of MARCXML: per record its header (identifier,
-//! datestamp, deleted or not) and the MARC fields the fetcher uses (191 $a symbol, 856 $u
-//! file links with $s size), plus the resumption token. Namespace prefixes are ignored.
+//! datestamp, deleted or not) and the MARC fields the fetcher uses (191 $a symbol, 089 $b
+//! document type, 856 $u file links with $s size and $y language), plus the resumption token.
+//! Namespace prefixes are ignored.
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
@@ -13,8 +14,21 @@ pub struct Record {
     pub deleted: bool,
     /// 191 $a, the document symbol.
     pub symbol: Option<String>,
-    /// 856 $u with its $s (size in bytes), in order.
-    pub files: Vec<(String, Option<String>)>,
+    /// 089 $b, the document type (`B01` = adopted resolution).
+    pub kind: Option<String>,
+    /// 856 links, in order.
+    pub files: Vec<Link>,
+}
+
+/// One 856 field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Link {
+    /// $u.
+    pub url: String,
+    /// $s, bytes.
+    pub size: Option<String>,
+    /// $y, the language written in its own script ("English", "Français", "中文").
+    pub language: Option<String>,
 }
 
 /// One `ListRecords` response.
@@ -48,7 +62,7 @@ pub fn parse(xml: &[u8]) -> Result<Page, String> {
     let mut text = String::new();
     let mut tag = String::new();
     let mut code = String::new();
-    let mut link: Option<(Option<String>, Option<String>)> = None;
+    let mut link: Option<Link> = None;
     loop {
         let event = reader
             .read_event_into(&mut buf)
@@ -127,14 +141,15 @@ pub fn parse(xml: &[u8]) -> Result<Page, String> {
                         if let Some(r) = record.as_mut() {
                             match (tag.as_str(), code.as_str()) {
                                 ("191", "a") if r.symbol.is_none() => r.symbol = Some(value),
-                                ("856", "u") => {
+                                ("089", "b") if r.kind.is_none() => r.kind = Some(value),
+                                ("856", code) => {
                                     if let Some(l) = link.as_mut() {
-                                        l.0 = Some(value);
-                                    }
-                                }
-                                ("856", "s") => {
-                                    if let Some(l) = link.as_mut() {
-                                        l.1 = Some(value);
+                                        match code {
+                                            "u" => l.url = value,
+                                            "s" => l.size = Some(value),
+                                            "y" => l.language = Some(value),
+                                            _ => {}
+                                        }
                                     }
                                 }
                                 _ => {}
@@ -142,8 +157,10 @@ pub fn parse(xml: &[u8]) -> Result<Page, String> {
                         }
                     }
                     (b"datafield", _) => {
-                        if let (Some((Some(u), s)), Some(r)) = (link.take(), record.as_mut()) {
-                            r.files.push((u, s));
+                        if let (Some(l), Some(r)) = (link.take(), record.as_mut()) {
+                            if !l.url.is_empty() {
+                                r.files.push(l);
+                            }
                         }
                         tag.clear();
                     }
@@ -170,7 +187,7 @@ fn start(
     field: &mut Field,
     tag: &mut String,
     code: &mut String,
-    link: &mut Option<(Option<String>, Option<String>)>,
+    link: &mut Option<Link>,
     text: &mut String,
 ) -> Result<(), String> {
     let attr = |name: &str| -> Result<Option<String>, String> {
@@ -209,7 +226,7 @@ fn start(
         b"datafield" => {
             *tag = attr("tag")?.unwrap_or_default();
             if tag == "856" {
-                *link = Some((None, None));
+                *link = Some(Link::default());
             }
         }
         b"subfield" => {
@@ -233,7 +250,8 @@ mod tests {
   <metadata><marc:record xmlns:marc="http://www.loc.gov/MARC21/slim">
    <marc:datafield tag="191" ind1=" " ind2=" "><marc:subfield code="a">A/RES/80/5</marc:subfield></marc:datafield>
    <marc:datafield tag="856" ind1="4" ind2=" "><marc:subfield code="u">http://h/record/1/files/A_RES_80_5-EN.pdf?a=1&amp;b=2</marc:subfield><marc:subfield code="s">123</marc:subfield></marc:datafield>
-   <marc:datafield tag="856" ind1="4" ind2=" "><marc:subfield code="u">http://h/record/1/files/A_RES_80_5-FR.pdf</marc:subfield></marc:datafield>
+   <marc:datafield tag="089" ind1=" " ind2=" "><marc:subfield code="b">B01</marc:subfield></marc:datafield>
+   <marc:datafield tag="856" ind1="4" ind2=" "><marc:subfield code="u">http://h/record/1/files/A_RES_80_5-FR.pdf</marc:subfield><marc:subfield code="y">Fran&#231;ais</marc:subfield></marc:datafield>
   </marc:record></metadata></record>
  <record><header status="deleted"><identifier>oai:dl:2</identifier><datestamp>2025-12-02</datestamp></header></record>
  <resumptionToken completeListSize="7">tok&#45;2</resumptionToken>
@@ -246,13 +264,19 @@ mod tests {
         assert_eq!(
             r.files,
             vec![
-                (
-                    "http://h/record/1/files/A_RES_80_5-EN.pdf?a=1&b=2".to_owned(),
-                    Some("123".to_owned())
-                ),
-                ("http://h/record/1/files/A_RES_80_5-FR.pdf".to_owned(), None),
+                Link {
+                    url: "http://h/record/1/files/A_RES_80_5-EN.pdf?a=1&b=2".to_owned(),
+                    size: Some("123".to_owned()),
+                    language: None,
+                },
+                Link {
+                    url: "http://h/record/1/files/A_RES_80_5-FR.pdf".to_owned(),
+                    size: None,
+                    language: Some("Français".to_owned()),
+                },
             ]
         );
+        assert_eq!(r.kind.as_deref(), Some("B01"));
         assert!(page.records[1].deleted);
         assert_eq!(page.resumption_token.as_deref(), Some("tok-2"));
         assert_eq!(page.complete_list_size, Some(7));

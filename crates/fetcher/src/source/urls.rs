@@ -1,16 +1,23 @@
-//! The `urls` source: a list of URLs or symbols, one a line (`#` starts a comment). A symbol is
-//! fetched from the symbol API in every configured language; a URL as it is, its symbol and
-//! language read from its query (`s=`, `l=`) or its file name, else the URL stands for itself.
+//! The `urls` source: a list of links, one a line (`#` starts a comment). A link to the UN's
+//! viewer (`undocs.org/<lang>/<symbol>`, `docs.un.org/...`, which answer with an html page)
+//! or to the symbol API becomes its symbol, fetched from the symbol API in the link's
+//! language (every configured language when it names none); any other link is fetched as it
+//! is, its symbol and language read from its file name. A line that is not a URL is an error
+//! naming its line number: it is never guessed to be a symbol.
 
 use std::io::Read;
 use std::path::Path;
 
-use crate::deliver::{Candidate, Fetcher, Summary};
-use crate::source::symbols::api_url;
-use crate::{symbol, FetchError};
+use crate::deliver::{run_all, Candidate, Fetcher, Summary};
+use crate::symbol::Symbol;
+use crate::FetchError;
 
-/// The non-empty, non-comment lines of `file`, or of stdin when `None`.
-pub fn read_lines(file: Option<&Path>) -> Result<Vec<String>, FetchError> {
+/// A line of the list: its number (from 1) and its text without comment.
+pub type Line = (usize, String);
+
+/// The non-empty, non-comment lines of `file`, or of stdin when `None`, each checked to be a
+/// URL.
+pub fn read_lines(file: Option<&Path>) -> Result<Vec<Line>, FetchError> {
     let text = match file {
         Some(path) => std::fs::read_to_string(path).map_err(|source| FetchError::Read {
             path: path.into(),
@@ -27,81 +34,83 @@ pub fn read_lines(file: Option<&Path>) -> Result<Vec<String>, FetchError> {
             s
         }
     };
-    Ok(text
-        .lines()
-        .map(|l| l.split('#').next().unwrap_or_default().trim().to_owned())
-        .filter(|l| !l.is_empty())
-        .collect())
-}
-
-/// The candidates one line stands for.
-pub fn candidates(line: &str, symbol_api: &str, languages: &[String]) -> Vec<Candidate> {
-    if line.contains("://") {
-        let parsed = url::Url::parse(line).ok();
-        let (sym, lang) = parsed
-            .as_ref()
-            .and_then(symbol::from_url)
-            .unwrap_or_else(|| (line.to_owned(), None));
-        let language = lang.unwrap_or_else(|| languages.first().cloned().unwrap_or("en".into()));
-        return vec![Candidate {
-            symbol: sym,
-            language,
-            url: line.to_owned(),
-            revision: None,
-            skip_if_published: true,
-        }];
+    let name = file.map_or("-".into(), |p| p.display().to_string());
+    let mut lines = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        let l = l.split('#').next().unwrap_or_default().trim();
+        if l.is_empty() {
+            continue;
+        }
+        let is_url = url::Url::parse(l)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+        if !is_url {
+            return Err(FetchError::UrlLine {
+                path: name,
+                line: i + 1,
+                text: l.to_owned(),
+            });
+        }
+        lines.push((i + 1, l.to_owned()));
     }
-    let sym = symbol::canonical(line);
-    languages
-        .iter()
-        .map(|l| Candidate {
-            url: api_url(symbol_api, &sym, l),
-            symbol: sym.clone(),
-            language: l.clone(),
-            revision: None,
-            skip_if_published: true,
-        })
-        .collect()
+    Ok(lines)
 }
 
-pub async fn poll(f: &Fetcher, lines: &[String]) -> Result<Summary, FetchError> {
-    let all: Vec<Candidate> = lines
-        .iter()
-        .flat_map(|l| candidates(l, &f.config.symbol_api, &f.config.languages))
-        .collect();
+/// The candidates one link stands for.
+pub fn candidates(f: &Fetcher, line: &str) -> Vec<Candidate> {
+    let languages = &f.config.languages;
+    let parsed = url::Url::parse(line).ok();
+    let host = parsed
+        .as_ref()
+        .and_then(|u| u.host_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let named = parsed.as_ref().and_then(Symbol::from_url);
+    let is_viewer = ["undocs.org", "www.undocs.org", "docs.un.org"].contains(&host.as_str());
+    let is_api = parsed
+        .as_ref()
+        .is_some_and(|u| u.query_pairs().any(|(k, _)| k == "s"));
+    if let Some((symbol, lang)) = named.clone().filter(|_| is_viewer || is_api) {
+        let langs = match lang {
+            Some(l) => vec![l],
+            None => languages.clone(),
+        };
+        return langs
+            .iter()
+            .map(|l| f.symbol_candidate(&symbol, l))
+            .collect();
+    }
+    let (sym, lang) = named
+        .map(|(s, l)| (s.to_string(), l))
+        .unwrap_or_else(|| (line.to_owned(), None));
+    let language = lang.unwrap_or_else(|| languages.first().cloned().unwrap_or("en".into()));
+    vec![Candidate {
+        symbol: sym,
+        language,
+        url: line.to_owned(),
+        revision: None,
+        skip_if_published: true,
+        referer: None,
+    }]
+}
+
+pub async fn poll(f: &Fetcher, lines: &[Line]) -> Result<Summary, FetchError> {
+    let today = chrono::Utc::now().date_naive();
+    let canary = f.default_canary(today).await?;
+    f.begin_poll(canary).await;
+    let all: Vec<Candidate> = lines.iter().flat_map(|(_, l)| candidates(f, l)).collect();
     f.progress
         .total
         .fetch_add(all.len() as u64, std::sync::atomic::Ordering::Relaxed);
-    let mut summary = Summary::default();
-    for c in &all {
-        summary.add(&f.fetch("urls", c).await?);
-    }
-    Ok(summary)
+    fetch_all(f, "urls", &all).await
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lines_are_urls_or_symbols() {
-        let langs = vec!["en".to_owned(), "fr".to_owned()];
-        let c = candidates("S/RES/2769 (2025)", "http://h/api", &langs);
-        assert_eq!(c.len(), 2);
-        assert_eq!(c[1].symbol, "S/RES/2769(2025)");
-        assert_eq!(
-            c[1].url,
-            "http://h/api?s=S%2FRES%2F2769+%282025%29&l=fr&t=pdf"
-        );
-        let c = candidates("http://h/files/A_RES_80_5-FR.pdf", "http://h/api", &langs);
-        assert_eq!(
-            (c[0].symbol.as_str(), c[0].language.as_str()),
-            ("A/RES/80/5", "fr")
-        );
-        let c = candidates("http://h/x.pdf", "http://h/api", &langs);
-        assert_eq!(
-            (c[0].symbol.as_str(), c[0].language.as_str()),
-            ("http://h/x.pdf", "en")
-        );
-    }
+/// Fetches `candidates` concurrently (the per-host limit is the http client's), stopping at
+/// the first block or outage.
+pub async fn fetch_all(
+    f: &Fetcher,
+    source: &str,
+    candidates: &[Candidate],
+) -> Result<Summary, FetchError> {
+    let in_flight = f.config.http.concurrency.max(1) * 2;
+    run_all(candidates.iter().map(|c| f.fetch(source, c)), in_flight).await
 }

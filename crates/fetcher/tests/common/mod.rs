@@ -1,7 +1,11 @@
-//! Shared by the fetcher's integration tests: a local HTTP server shaped like the symbol API,
-//! OAI-PMH and the Digital Library's file links (scripted replies per route, a request log),
-//! a private database and vhost per test, corpus PDFs, and a reader of the documents queue.
+//! Shared by the fetcher's integration tests: a local HTTP server that plays the UN
+//! ([`fake_un::Un`]: the symbol API, the viewer, the Digital Library, each behaviour of
+//! UN-SOURCES.md by scenario), with scripted replies per route on top for odd bodies and a
+//! request log; a private database and vhost per test, corpus PDFs, and a reader of the
+//! documents queue.
 #![allow(dead_code)]
+
+pub mod fake_un;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -16,7 +20,7 @@ use resingest_amqp::testing::TestVhost;
 use resingest_amqp::{table, Session, SessionConfig};
 use resingest_fetcher::{Config, Handles, HttpConfig, Mode, ProbeConfig, Source, Summary};
 use resingest_model::topology::{self, Envelope, Topology};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
 
 pub const PG_BASE: &str = "postgres://postgres@127.0.0.1:5432";
@@ -65,6 +69,8 @@ pub enum Reply {
     /// A body declared (Content-Length) as 1 GiB; nothing sent after the headers.
     Huge,
     Xml(String),
+    /// What the fake UN answers.
+    Un(fake_un::Answer),
 }
 
 #[derive(Default)]
@@ -72,6 +78,9 @@ struct State {
     scripted: HashMap<String, VecDeque<Reply>>,
     fixed: HashMap<String, Reply>,
     log: Vec<(String, Instant)>,
+    /// Every request: its path and query and its headers (lowercase names).
+    full_log: Vec<(String, HashMap<String, String>)>,
+    un: fake_un::Un,
 }
 
 /// The local HTTP/1.1 server: one request per connection, routes named by [`route_of`].
@@ -131,6 +140,38 @@ impl Server {
             .collect()
     }
 
+    /// Changes the fake UN's state or scenario.
+    pub fn un<T>(&self, f: impl FnOnce(&mut fake_un::Un) -> T) -> T {
+        f(&mut self.state.lock().unwrap().un)
+    }
+
+    /// Paths (with query) requested, in order.
+    pub fn paths(&self) -> Vec<String> {
+        let s = self.state.lock().unwrap();
+        s.full_log.iter().map(|(p, _)| p.clone()).collect()
+    }
+
+    /// Headers of every request to `route`.
+    pub fn headers(&self, route: &str) -> Vec<HashMap<String, String>> {
+        let s = self.state.lock().unwrap();
+        s.log
+            .iter()
+            .zip(&s.full_log)
+            .filter(|((r, _), _)| r == route)
+            .map(|(_, (_, h))| h.clone())
+            .collect()
+    }
+
+    /// Times of the requests whose route starts with `prefix`.
+    pub fn times_matching(&self, prefix: &str) -> Vec<Instant> {
+        let s = self.state.lock().unwrap();
+        s.log
+            .iter()
+            .filter(|(r, _)| r.starts_with(prefix))
+            .map(|(_, t)| *t)
+            .collect()
+    }
+
     pub fn request_count(&self) -> usize {
         self.state.lock().unwrap().log.len()
     }
@@ -183,27 +224,37 @@ async fn serve(
     state: Arc<Mutex<State>>,
     stop: CancellationToken,
 ) {
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 << 10 {
-        match stream.read(&mut buf).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-    }
-    let head = String::from_utf8_lossy(&head);
-    let target = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let Some((target, headers)) = fake_un::read_request(&mut stream).await else {
+        return;
+    };
     let route = route_of(&target);
-    let reply = {
+    let (reply, latency) = {
         let mut s = state.lock().unwrap();
         s.log.push((route.clone(), Instant::now()));
+        s.full_log.push((target.clone(), headers.clone()));
         let scripted = s.scripted.get_mut(&route).and_then(VecDeque::pop_front);
-        scripted.or_else(|| s.fixed.get(&route).cloned())
+        let reply = scripted.or_else(|| s.fixed.get(&route).cloned());
+        let reply = reply.unwrap_or_else(|| {
+            let mut a = s.un.answer(&route, &target, &headers);
+            if a.content_type == "text/xml" {
+                let base = format!(
+                    "http://{}",
+                    headers.get("host").cloned().unwrap_or_default()
+                );
+                a.body = String::from_utf8_lossy(&a.body)
+                    .replace("{BASE}", &base)
+                    .into_bytes();
+            }
+            Reply::Un(a)
+        });
+        (reply, s.un.latency)
     };
-    let reply = reply.unwrap_or(Reply::Status(404, vec![]));
     let _ = tokio::select! {
         _ = stop.cancelled() => Ok(()),
-        r = write_reply(&mut stream, reply) => r,
+        r = async {
+            tokio::time::sleep(latency).await;
+            write_reply(&mut stream, reply).await
+        } => r,
     };
     let _ = stream.shutdown().await;
 }
@@ -219,6 +270,7 @@ async fn write_reply(stream: &mut tokio::net::TcpStream, reply: Reply) -> std::i
         out
     };
     match reply {
+        Reply::Un(a) => stream.write_all(&a.encode()).await,
         Reply::Pdf(b) => {
             stream
                 .write_all(&full("200 OK", "application/pdf", &b))
@@ -379,8 +431,10 @@ impl World {
                 backoff_base: Duration::from_millis(20),
                 backoff_max: Duration::from_millis(200),
                 max_retry_after: Duration::from_secs(5),
-                per_host_interval: Duration::from_millis(5),
-                concurrency: 2,
+                min_retry_after: Duration::from_millis(20),
+                max_wait_per_poll: Duration::from_secs(10),
+                per_host_interval: Duration::from_millis(1),
+                concurrency: 4,
                 max_body: 16 << 20,
                 // Only the local server (added from the source URLs).
                 allowed_hosts: vec![],
@@ -389,10 +443,10 @@ impl World {
             probe: ProbeConfig {
                 ga_session: Some(80),
                 sc_year: Some(2025),
-                ga_after: 0,
-                sc_after: 0,
                 max_misses: 3,
+                ..ProbeConfig::default()
             },
+            oai_min_interval: Duration::from_millis(1),
             publish_timeout: Duration::from_secs(10),
             ..Config::default()
         };
@@ -408,6 +462,14 @@ impl World {
 
     /// One `--once` run with fresh counters; a bounded test never waits more than 60 s.
     pub async fn fetch_once(&mut self, source: Source) -> Summary {
+        self.try_fetch_once(source).await.expect("fetch run")
+    }
+
+    /// The same, its error returned (a blocked poll).
+    pub async fn try_fetch_once(
+        &mut self,
+        source: Source,
+    ) -> Result<Summary, resingest_fetcher::FetchError> {
         self.handles = Handles::default();
         let run = resingest_fetcher::run(
             self.config.clone(),
@@ -419,7 +481,23 @@ impl World {
         tokio::time::timeout(Duration::from_secs(60), run)
             .await
             .expect("a fetch run finishes within 60 s")
-            .expect("fetch run")
+    }
+
+    /// Every ledger row as `symbol language status`, sorted: what a blocked poll must leave
+    /// as it was.
+    pub fn ledger_rows(&self) -> String {
+        self.db.psql(
+            "SELECT coalesce(string_agg(symbol || ' ' || language || ' ' || status || ' ' || \
+             attempts, E'\\n' ORDER BY symbol, language), '') FROM fetch_ledger",
+        )
+    }
+
+    /// Every cursor as `source cursor`.
+    pub fn cursors(&self) -> String {
+        self.db.psql(
+            "SELECT coalesce(string_agg(source || ' ' || cursor, ',' ORDER BY source), '') \
+             FROM fetch_cursors",
+        )
     }
 
     /// Takes every message on `resingest.documents`: envelope, content type, body length.
