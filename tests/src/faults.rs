@@ -9,9 +9,13 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
     None,
-    /// SIGKILL one worker (in turn) every `every`; a supervisor starts it again at once.
+    /// SIGKILL one worker (in turn) every `every`, and also each time another share of
+    /// 1/(`at_least` + 1) of the work has been stored since the last kill, so at least
+    /// `at_least` kills land while work remains however fast the machine drains the queue; a
+    /// supervisor starts the killed worker again at once.
     KillWorkers {
         every: Duration,
+        at_least: u64,
     },
     /// SIGTERM one worker: it drains and exits 0; then it is started again.
     TermWorker,

@@ -80,6 +80,7 @@ impl Scenario {
                     "worker SIGKILL every 2 s",
                     Fault::KillWorkers {
                         every: Duration::from_secs(2),
+                        at_least: 4,
                     },
                 )
             },
@@ -278,6 +279,7 @@ pub fn run(scenario: &Scenario) -> Outcome {
     let mut last = (0u64, Instant::now());
     let mut fault_ends: Vec<std::time::SystemTime> = Vec::new();
     let mut next_kill: Option<Instant> = None;
+    let mut killed_at = 0u64;
     let mut fault_done = scenario.fault == Fault::None;
     let stall = Duration::from_secs(180);
     let mut spawned = scenario.workers;
@@ -292,8 +294,11 @@ pub fn run(scenario: &Scenario) -> Outcome {
         if stored >= trigger && !fault_done {
             match scenario.fault {
                 Fault::None => {}
-                Fault::KillWorkers { every } => {
-                    if next_kill.is_none_or(|t| now >= t) && stored < expected_stored {
+                Fault::KillWorkers { every, at_least } => {
+                    let share = (expected_stored / (at_least + 1)).max(1);
+                    let due = next_kill.is_none_or(|t| now >= t) || stored >= killed_at + share;
+                    if due && stored < expected_stored {
+                        killed_at = stored;
                         let k = outcome.faults % workers.len();
                         workers[k].kill();
                         outcome.faults += 1;
