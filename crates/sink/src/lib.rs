@@ -97,6 +97,14 @@ pub async fn start(config: Config, shutdown: CancellationToken) -> Result<Runnin
         )?,
         metrics.clone(),
         config.api_max_in_flight,
+    )
+    .with_cors(config.cors_origins.clone())
+    .with_archive(
+        config
+            .archive_url
+            .as_deref()
+            .map(resingest_archive::Archive::open)
+            .transpose()?,
     );
     let (app, metrics_app) = (api::router(state.clone()), api::metrics_router(state));
     let timeouts = config.http_timeouts;
