@@ -16,6 +16,9 @@
 //!    pool of its own with a statement timeout and a bound on requests in flight; `/metrics`
 //!    (and `/healthz`) are served on a separate address, loopback by default. Both servers
 //!    run on `resingest_http` (header-read timeout, shutdown that closes idle connections).
+//!    Inside `api`: `listing` holds the filters, sort orders and keyset cursors every list
+//!    shares (pages, cited-by, the Atom `feed`, the NDJSON `export`), `negotiate` reads
+//!    `Accept`, `Accept-Language` and `If-None-Match`. The source PDF comes from the archive.
 //!    [`web`] serves the reader's HTML pages (`/`, `/resolutions/{symbol}`) from the same
 //!    tables, under the same bounds.
 //!

@@ -152,7 +152,7 @@ pub fn document() -> Value {
                 "symbol": { "type": "string" },
                 "cited_by": { "type": "array", "items": { "$ref": "#/components/schemas/Summary" } },
                 "next_cursor": { "type": ["string", "null"] }, "total": { "type": "integer" } } },
-            "SearchResult": { "type": "object", "properties": {
+            "SearchResult": { "type": "object", "required": ["query", "language", "hits", "next_cursor", "total"], "properties": {
                 "query": { "type": "string" }, "language": { "type": "string" },
                 "next_cursor": { "type": ["string", "null"] }, "total": { "type": "integer" },
                 "hits": { "type": "array", "items": { "type": "object", "properties": {

@@ -657,3 +657,51 @@ async fn the_atom_feed_lists_the_newest_stored_per_organ() {
     assert!(json(&body)["error"].as_str().unwrap().contains("`UNESCO`"));
     sink.stop().await;
 }
+
+#[tokio::test]
+async fn real_responses_validate_against_the_schemas_the_api_serves() {
+    let sink = TestSink::start("readers-schema").await;
+    let mut citing = gold_one("A/RES/78/101");
+    citing.references.push("S/RES/2769(2025)".into());
+    store(&sink, &[gold_one("S/RES/2769(2025)"), citing]).await;
+    let (_, _, doc) = get(&sink, "/v1/openapi.json", &[]).await;
+    let doc = json(&doc);
+    for (path, schema) in [
+        ("/v1/resolutions?limit=1", "Page"),
+        ("/v1/resolutions?organ=SC", "Page"),
+        ("/v1/resolutions/S/RES/2769(2025)/cited-by", "CitedBy"),
+        ("/v1/search?q=decides&limit=2", "SearchResult"),
+        ("/v1/resolutions?organ=XYZ", "Error"),
+        ("/v1/nothing", "Error"),
+    ] {
+        // The served document as the root, so its `#/components/...` references resolve.
+        let mut root = doc.clone();
+        root["$ref"] = format!("#/components/schemas/{schema}").into();
+        let validator = jsonschema::draft202012::new(&root).expect("a valid schema");
+        let (_, _, body) = get(&sink, path, &[]).await;
+        let body = json(&body);
+        let errors: Vec<String> = validator
+            .iter_errors(&body)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{path} against {schema}: {errors:?}\n{body}"
+        );
+        // A response that breaks the schema is caught (the check can fail).
+        let mut broken = body.clone();
+        broken
+            .as_object_mut()
+            .unwrap()
+            .insert("total".into(), "many".into());
+        broken
+            .as_object_mut()
+            .unwrap()
+            .insert("error".into(), 7.into());
+        assert!(
+            !validator.is_valid(&broken),
+            "{path}: a broken copy passes {schema}"
+        );
+    }
+    sink.stop().await;
+}
