@@ -39,6 +39,13 @@ pub struct Args {
     /// Longest wait, in milliseconds, for a batch to fill
     #[arg(long, env = "RESINGEST_BATCH_LATENCY_MS", default_value_t = Config::default().batch_latency.as_millis() as u64)]
     batch_latency_ms: u64,
+    /// Browser origins allowed to read the API (CORS), comma-separated, `*` for any
+    #[arg(long, env = "RESINGEST_CORS_ORIGINS", value_delimiter = ',')]
+    cors_origin: Vec<String>,
+    /// Archive of the source PDFs, served at /v1/resolutions/{symbol}/pdf: a folder,
+    /// file:///..., or s3://bucket/prefix (the worker's and fetcher's setting)
+    #[arg(long, env = "RESINGEST_ARCHIVE_URL", default_value = resingest_worker::DEFAULT_ARCHIVE_URL)]
+    archive: String,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -58,6 +65,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         prefetch: args.prefetch,
         batch_max: args.batch_max,
         batch_latency: Duration::from_millis(args.batch_latency_ms),
+        cors_origins: args.cors_origin,
+        archive_url: Some(args.archive),
         ..Config::default()
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;

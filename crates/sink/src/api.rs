@@ -27,8 +27,16 @@ use serde_json::{json, Value};
 use sqlx::{PgPool, Row};
 use tokio::sync::Semaphore;
 
+use resingest_model::Symbol;
+
 use crate::decode::is_symbol;
 use crate::metrics::Metrics;
+use listing::Filter;
+
+mod export;
+mod feed;
+mod listing;
+mod negotiate;
 
 const MAX_LIMIT: i64 = 100;
 /// Deepest search page: ranking sorts every match, so a deep offset costs as much as reading
@@ -44,6 +52,10 @@ pub(crate) struct AppState {
     pub pool: PgPool,
     pub metrics: Arc<Metrics>,
     in_flight: Arc<Semaphore>,
+    /// Origins answered with CORS headers; empty for none.
+    cors_origins: Arc<Vec<String>>,
+    /// Where the source PDFs are, for `/v1/resolutions/{symbol}/pdf`.
+    archive: Option<resingest_archive::Archive>,
 }
 
 impl AppState {
@@ -52,23 +64,130 @@ impl AppState {
             pool,
             metrics,
             in_flight: Arc::new(Semaphore::new(max_in_flight.max(1))),
+            cors_origins: Arc::new(Vec::new()),
+            archive: None,
+        }
+    }
+
+    /// Serves source PDFs from `archive`.
+    pub fn with_archive(self, archive: Option<resingest_archive::Archive>) -> AppState {
+        AppState { archive, ..self }
+    }
+
+    /// Answers these origins (`*`: any) with CORS headers.
+    pub fn with_cors(self, origins: Vec<String>) -> AppState {
+        AppState {
+            cors_origins: Arc::new(origins),
+            ..self
         }
     }
 }
 
 pub(crate) fn router(state: AppState) -> Router {
-    Router::new()
+    let cors = cors(&state.cors_origins);
+    let router = Router::new()
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/resolutions", get(list))
         .route("/v1/resolutions/{*symbol}", get(resolution_or_cited_by))
         .route("/v1/search", get(search))
+        .route("/v1/feed.atom", get(feed::feed))
         .merge(crate::web::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), bounded))
         .route("/healthz", get(healthz))
-        .fallback(|| async {
-            ApiError::new(StatusCode::NOT_FOUND, "no such route: see /v1/openapi.json")
+        .fallback(|uri: axum::http::Uri| async move {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!("no such route {}: see /v1/openapi.json", uri.path()),
+            )
         })
-        .with_state(state)
+        .layer(middleware::from_fn(json_errors))
+        .with_state(state);
+    match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
+/// CORS for the configured origins (`*` for any); none configured, no CORS headers at all.
+fn cors(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|o| header::HeaderValue::from_str(o).ok()),
+        )
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([axum::http::Method::GET, axum::http::Method::HEAD])
+            .allow_headers([
+                header::ACCEPT,
+                header::ACCEPT_LANGUAGE,
+                header::IF_NONE_MATCH,
+            ])
+            .expose_headers([
+                header::ETAG,
+                header::CONTENT_LANGUAGE,
+                header::CONTENT_LOCATION,
+                header::RETRY_AFTER,
+            ])
+            .max_age(Duration::from_secs(3600)),
+    )
+}
+
+/// Every error of the API is a JSON body `{"error": ...}`, also those axum answers itself
+/// (405 with its `Allow`, a query string that does not decode): their text is kept as the
+/// message. The reader's HTML pages keep their HTML error pages.
+async fn json_errors(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !(status.is_client_error() || status.is_server_error())
+        || content_type.starts_with("application/json")
+        || content_type.starts_with("text/html")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_owned();
+    let message = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let allow = parts
+                .headers
+                .get(header::ALLOW)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("GET");
+            format!("method {method} is not allowed on {path}: use {allow}")
+        }
+        _ if !text.is_empty() => format!("{text} ({method} {path})"),
+        _ => format!(
+            "{} ({method} {path})",
+            status.canonical_reason().unwrap_or("error").to_lowercase()
+        ),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    Response::from_parts(
+        parts,
+        axum::body::Body::from(json!({ "error": message }).to_string()),
+    )
 }
 
 /// `/metrics` and `/healthz` on the metrics address, apart from the API clients reach.
@@ -101,7 +220,7 @@ pub(crate) struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             message: message.into(),
@@ -109,7 +228,7 @@ impl ApiError {
         }
     }
 
-    fn bad_request(message: impl Into<String>) -> ApiError {
+    pub(crate) fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, message)
     }
 
@@ -197,60 +316,71 @@ async fn openapi() -> Json<Value> {
     Json(crate::openapi::document())
 }
 
-/// `GET /v1/resolutions?organ=&session=&since=&lang=&cursor=&limit=`: newest-stored last, paged
-/// by an opaque cursor.
-async fn list(State(s): State<AppState>, Query(p): Params) -> Result<Json<Value>, ApiError> {
-    reject_unknown(
-        &p,
-        &["organ", "session", "since", "lang", "cursor", "limit"],
-    )?;
-    let session: Option<i32> = parse_opt(&p, "session", "a session number such as 78")?;
-    let cursor: Option<i64> = parse_opt(&p, "cursor", "the next_cursor of a previous page")?;
+/// `GET /v1/resolutions?organ=&session=&adopted_from=&...&sort=&cursor=&limit=`: a page of
+/// the matching resolutions (newest adopted first by default) with their total, or, asked
+/// with `format=ndjson` or `Accept: application/x-ndjson`, every match streamed.
+async fn list(
+    State(s): State<AppState>,
+    Query(p): Params,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let mut known = listing::FILTERS.to_vec();
+    known.extend(["limit", "format"]);
+    reject_unknown(&p, &known)?;
     let limit = limit(&p, 50)?;
-    let since = p.get("since").map(|v| parse_since(v)).transpose()?;
-    let lang = p.get("lang").map(|l| language(l)).transpose()?;
-    let rows = sqlx::query(
-        "SELECT id, symbol, language, version, organ, kind, session, title, adoption_date::text AS adoption_date,
-                sha256, stored_at
-         FROM resolutions
-         WHERE ($1::text IS NULL OR organ = $1) AND ($2::int IS NULL OR session = $2)
-           AND ($3::timestamptz IS NULL OR stored_at >= $3) AND ($4::text IS NULL OR language = $4)
-           AND ($5::bigint IS NULL OR id > $5)
-         ORDER BY id LIMIT $6",
-    )
-    .bind(p.get("organ"))
-    .bind(session)
-    .bind(since)
-    .bind(lang)
-    .bind(cursor)
-    .bind(limit + 1)
-    .fetch_all(&s.pool)
-    .await?;
+    let filter = Filter::parse(&p, &s.pool).await?;
+    let offers = [JSON, NDJSON];
+    let ndjson = match p.get("format").map(String::as_str) {
+        Some("json") => false,
+        Some("ndjson") => true,
+        Some(other) => return Err(unknown_format(other, "json, ndjson")),
+        None => {
+            negotiate::media_type(&headers, &offers).ok_or_else(|| not_acceptable(&offers))? == 1
+        }
+    };
+    if ndjson {
+        return Ok(export::ndjson(s.pool.clone(), filter));
+    }
+    let page = summaries(&s.pool, &filter, limit).await?;
+    Ok(with_vary(Json(page).into_response()))
+}
+
+/// The columns of a list row.
+const SUMMARY: &str = "resolutions.symbol, resolutions.language, resolutions.version,
+    resolutions.organ, resolutions.kind, resolutions.session, resolutions.title,
+    resolutions.adoption_date::text AS adoption_date, resolutions.main_committee,
+    resolutions.agenda_items, resolutions.sha256, resolutions.stored_at";
+
+/// One page of `filter` as `{items, next_cursor, total}`.
+async fn summaries(pool: &PgPool, filter: &Filter, limit: i64) -> Result<Value, ApiError> {
+    let sql = filter.page_sql(SUMMARY, Some(limit + 1));
+    let rows = filter.page(&sql).fetch_all(pool).await?;
+    let total = filter.total(pool).await?;
     let more = rows.len() as i64 > limit;
     let page = &rows[..rows.len().min(limit as usize)];
-    let items: Vec<Value> = page
-        .iter()
-        .map(|r| {
-            json!({
-                "symbol": r.get::<String, _>("symbol"),
-                "language": r.get::<String, _>("language"),
-                "version": r.get::<i32, _>("version"),
-                "organ": r.get::<String, _>("organ"),
-                "kind": r.get::<String, _>("kind"),
-                "session": r.get::<Option<i32>, _>("session"),
-                "title": r.get::<Option<String>, _>("title"),
-                "adoption_date": r.get::<Option<String>, _>("adoption_date"),
-                "sha256": r.get::<String, _>("sha256"),
-                "stored_at": r.get::<DateTime<Utc>, _>("stored_at"),
-            })
-        })
-        .collect();
-    let next = if more {
-        page.last().map(|r| r.get::<i64, _>("id").to_string())
-    } else {
-        None
-    };
-    Ok(Json(json!({ "items": items, "next_cursor": next })))
+    let items: Vec<Value> = page.iter().map(summary).collect();
+    let next = page
+        .last()
+        .filter(|_| more)
+        .map(|r| listing::Cursor::after(filter.sort, &r.get::<String, _>("sort_key"), r.get("id")));
+    Ok(json!({ "items": items, "next_cursor": next, "total": total }))
+}
+
+fn summary(r: &sqlx::postgres::PgRow) -> Value {
+    json!({
+        "symbol": r.get::<String, _>("symbol"),
+        "language": r.get::<String, _>("language"),
+        "version": r.get::<i32, _>("version"),
+        "organ": r.get::<String, _>("organ"),
+        "kind": r.get::<String, _>("kind"),
+        "session": r.get::<Option<i32>, _>("session"),
+        "title": r.get::<Option<String>, _>("title"),
+        "adoption_date": r.get::<Option<String>, _>("adoption_date"),
+        "main_committee": r.get::<Option<String>, _>("main_committee"),
+        "agenda_items": r.get::<Vec<String>, _>("agenda_items"),
+        "sha256": r.get::<String, _>("sha256"),
+        "stored_at": r.get::<DateTime<Utc>, _>("stored_at"),
+    })
 }
 
 /// `GET /v1/resolutions/{symbol}` and `GET /v1/resolutions/{symbol}/cited-by`.
@@ -260,119 +390,289 @@ async fn resolution_or_cited_by(
     Query(p): Params,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    match path.strip_suffix("/cited-by") {
-        Some(symbol) => cited_by(&s, symbol, &p).await,
-        None => resolution(&s, &path, &p, &headers).await,
+    if let Some(symbol) = path.strip_suffix("/cited-by") {
+        return cited_by(&s, symbol, &p).await;
     }
+    if let Some(symbol) = path.strip_suffix("/pdf") {
+        return pdf(&s, symbol, &p, &headers).await;
+    }
+    resolution(&s, &path, &p, &headers).await
 }
+
+const JSON: &str = "application/json";
+const NDJSON: &str = "application/x-ndjson";
+/// What a resolution can be answered as: the JSON contract, or Akoma Ntoso under its own
+/// type and the generic XML ones (which browsers and XML tools ask for).
+const RESOLUTION_OFFERS: [&str; 4] = [JSON, AKN, "application/xml", "text/xml"];
 
 async fn resolution(
     s: &AppState,
-    symbol: &str,
+    path: &str,
     p: &HashMap<String, String>,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
-    reject_unknown(p, &["lang"])?;
-    let symbol = checked_symbol(symbol)?;
-    let lang = language(p.get("lang").map(String::as_str).unwrap_or("en"))?;
-    let format = negotiate(headers)?;
+    reject_unknown(p, &["lang", "format"])?;
+    let (symbol, link_lang) = resolve_symbol(path)?;
+    let offer = match p.get("format").map(String::as_str) {
+        Some("json") => 0,
+        Some("akn") => 1,
+        Some("xml") => 2,
+        Some(other) => return Err(unknown_format(other, "json, akn, xml")),
+        None => negotiate::media_type(headers, &RESOLUTION_OFFERS)
+            .ok_or_else(|| not_acceptable(&RESOLUTION_OFFERS))?,
+    };
+    let (strict, preferred) = preferred_languages(p, link_lang, headers)?;
     let row = sqlx::query(
-        "SELECT body::text AS body, sha256 FROM resolutions WHERE symbol = $1 AND language = $2",
+        "SELECT language, version, body::text AS body, sha256 FROM resolutions
+         WHERE symbol = $1 AND (NOT $3 OR language = ANY($2))
+         ORDER BY array_position($2::text[], language) NULLS LAST, language LIMIT 1",
     )
-    .bind(symbol)
-    .bind(lang)
+    .bind(&symbol)
+    .bind(&preferred)
+    .bind(strict)
     .fetch_optional(&s.pool)
-    .await?
-    .ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!("no resolution {symbol} in language {lang}"),
-        )
-    })?;
-    let body: String = row.get("body");
-    let etag = format!("\"{}\"", row.get::<String, _>("sha256"));
-    let (content_type, body) = match format {
-        Format::Json => ("application/json", body),
-        Format::Akn => {
+    .await?;
+    let Some(row) = row else {
+        return Err(missing(&s.pool, &symbol, strict.then(|| preferred[0].as_str())).await?);
+    };
+    let lang: String = row.get("language");
+    // AKN carries the day it was marked up, so its bytes change at midnight: a weak tag.
+    let (weak, tag) = [("", "json"), ("W/", "akn"), ("W/", "xml"), ("W/", "xml")][offer];
+    let etag = format!(
+        "{weak}\"{}.{}.{tag}\"",
+        row.get::<String, _>("sha256"),
+        row.get::<i32, _>("version")
+    );
+    let mut response = if negotiate::not_modified(headers, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let body: String = row.get("body");
+        let body = if offer == 0 {
+            body
+        } else {
             let r: resingest_model::Resolution = serde_json::from_str(&body).map_err(|e| {
                 tracing::error!(%symbol, error = %e, "stored body does not read back as a resolution");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "stored resolution is unreadable")
             })?;
-            (AKN, resingest_akn::to_akn(&r))
-        }
+            resingest_akn::to_akn(&r)
+        };
+        ([(header::CONTENT_TYPE, RESOLUTION_OFFERS[offer])], body).into_response()
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::ETAG, etag),
-        ],
-        body,
+    let h = response.headers_mut();
+    h.insert(header::ETAG, header_value(&etag));
+    h.insert(header::CONTENT_LANGUAGE, header_value(&lang));
+    h.insert(
+        header::VARY,
+        header::HeaderValue::from_static("Accept, Accept-Language"),
+    );
+    h.insert(
+        header::CONTENT_LOCATION,
+        header_value(&format!("/v1/resolutions/{symbol}?lang={lang}")),
+    );
+    Ok(response)
+}
+
+fn header_value(v: &str) -> header::HeaderValue {
+    header::HeaderValue::from_str(v).expect("checked symbols, languages and hex are header-safe")
+}
+
+/// Lists vary by `Accept` (JSON page or NDJSON export).
+fn with_vary(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::VARY, header::HeaderValue::from_static("Accept"));
+    response
+}
+
+/// The 404 of a symbol not stored (in the language asked), naming the languages it is in.
+async fn missing(pool: &PgPool, symbol: &str, lang: Option<&str>) -> Result<ApiError, ApiError> {
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT language FROM resolutions WHERE symbol = $1 ORDER BY language")
+            .bind(symbol)
+            .fetch_all(pool)
+            .await?;
+    Ok(ApiError::new(
+        StatusCode::NOT_FOUND,
+        match (lang, stored.is_empty()) {
+            (_, true) => format!("no resolution {symbol} is stored"),
+            (Some(l), false) => format!(
+                "no resolution {symbol} in language {l}; it is stored in {}",
+                stored.join(", ")
+            ),
+            (None, false) => format!("no resolution {symbol}"),
+        },
+    ))
+}
+
+fn unknown_format(v: &str, expected: &str) -> ApiError {
+    ApiError::bad_request(format!("format `{v}` is not valid: expected {expected}"))
+}
+
+fn not_acceptable(offers: &[&str]) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_ACCEPTABLE,
+        format!(
+            "the Accept header takes none of {}; or pass ?format=",
+            offers.join(", ")
+        ),
     )
-        .into_response())
 }
 
-enum Format {
-    Json,
-    Akn,
-}
-
-/// JSON unless the client asks for Akoma Ntoso; 406 when it accepts neither.
-fn negotiate(headers: &HeaderMap) -> Result<Format, ApiError> {
-    let types: Vec<String> = headers
-        .get_all(header::ACCEPT)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|m| {
-            m.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .collect();
-    let accepts = |t: &str| types.iter().any(|m| m == t);
-    if types.is_empty() || accepts("application/json") || accepts("*/*") || accepts("application/*")
-    {
-        Ok(if accepts(AKN) && !accepts("application/json") {
-            Format::Akn
-        } else {
-            Format::Json
-        })
-    } else if accepts(AKN) {
-        Ok(Format::Akn)
-    } else {
-        Err(ApiError::new(
-            StatusCode::NOT_ACCEPTABLE,
-            format!("can answer with application/json or {AKN}"),
+/// What a path names: a symbol as printed (`S/RES/2769 (2025)`, `a/res/80/5`) or an
+/// undocs.org / docs.un.org link (with or without its scheme), as the canonical symbol and
+/// the link's language.
+fn resolve_symbol(text: &str) -> Result<(String, Option<String>), ApiError> {
+    let bad = |why: String| {
+        ApiError::bad_request(format!(
+            "{why}: write it as in /v1/resolutions/A/RES/71/19, /v1/resolutions/S/RES/2769 (2025) \
+             or /v1/resolutions/https://undocs.org/en/S/RES/2769(2025)"
         ))
+    };
+    let lower = text.to_ascii_lowercase();
+    let bare = ["https:", "http:"]
+        .iter()
+        .find_map(|s| lower.strip_prefix(s).map(|_| &text[s.len()..]))
+        .map(|rest| rest.trim_start_matches('/'))
+        .unwrap_or(text);
+    let host = bare
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let (symbol, lang) = if ["undocs.org", "docs.un.org", "www.undocs.org"].contains(&host.as_str())
+    {
+        let url = url::Url::parse(&format!("https://{bare}"))
+            .map_err(|e| bad(format!("`{text}` is not a link: {e}")))?;
+        Symbol::from_url(&url).ok_or_else(|| bad(format!("the link `{text}` names no symbol")))?
+    } else {
+        (Symbol::parse(text).map_err(|e| bad(e.to_string()))?, None)
+    };
+    if !is_symbol(symbol.as_str()) {
+        return Err(bad(format!("`{text}` is not a symbol")));
     }
+    Ok((symbol.as_str().to_owned(), lang))
 }
 
-async fn cited_by(
+/// `GET /v1/resolutions/{symbol}/pdf`: the archived source PDF the stored version was
+/// extracted from, in the language asked as for the resolution itself.
+async fn pdf(
     s: &AppState,
-    symbol: &str,
+    path: &str,
     p: &HashMap<String, String>,
+    headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
     reject_unknown(p, &["lang"])?;
-    let symbol = checked_symbol(symbol)?;
-    let lang = p.get("lang").map(|l| language(l)).transpose()?;
-    let rows = sqlx::query(
-        "SELECT DISTINCT r.symbol, r.language, r.title, r.adoption_date::text AS adoption_date
-         FROM citations c JOIN resolutions r ON r.id = c.resolution_id
-         WHERE c.cited_symbol = $1 AND ($2::text IS NULL OR r.language = $2)
-         ORDER BY r.symbol, r.language",
+    let (symbol, link_lang) = resolve_symbol(path)?;
+    let (strict, preferred) = preferred_languages(p, link_lang, headers)?;
+    let row = sqlx::query(
+        "SELECT r.language, r.sha256, d.archive_key FROM resolutions r
+         JOIN documents d ON d.sha256 = r.sha256
+         WHERE r.symbol = $1 AND (NOT $3 OR r.language = ANY($2))
+         ORDER BY array_position($2::text[], r.language) NULLS LAST, r.language LIMIT 1",
     )
-    .bind(symbol)
-    .bind(lang)
-    .fetch_all(&s.pool)
+    .bind(&symbol)
+    .bind(&preferred)
+    .bind(strict)
+    .fetch_optional(&s.pool)
     .await?;
-    if rows.is_empty() {
-        let known: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM resolutions WHERE symbol = $1)")
-                .bind(symbol)
-                .fetch_one(&s.pool)
-                .await?;
+    let Some(row) = row else {
+        return Err(missing(&s.pool, &symbol, strict.then(|| preferred[0].as_str())).await?);
+    };
+    let Some(archive) = &s.archive else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no archive is configured on this sink, so no pdf of {symbol}: start it with --archive"),
+        ));
+    };
+    let sha256: String = row.get("sha256");
+    let etag = format!("\"{sha256}\"");
+    let lang: String = row.get("language");
+    let mut response = if negotiate::not_modified(headers, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        // The archive is content-addressed: a document stored without a claim check is found
+        // by its hash.
+        let key = row
+            .get::<Option<String>, _>("archive_key")
+            .or_else(|| resingest_model::archive::pdf_key(&sha256))
+            .unwrap_or_default();
+        let bytes = archive.get(&key).await.map_err(|e| {
+            if e.is_transient() {
+                tracing::warn!(%symbol, error = %e, "archive unreachable");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, format!("{e}; retry later"))
+                    .retry_after(RETRY_AFTER_SECONDS)
+            } else {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    format!("the pdf of {symbol} ({lang}) is not in the archive: {e}"),
+                )
+            }
+        })?;
+        let file = format!("{}-{}.pdf", symbol.replace('/', "_"), lang.to_uppercase());
+        (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("inline; filename=\"{file}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response()
+    };
+    let h = response.headers_mut();
+    h.insert(header::ETAG, header_value(&etag));
+    h.insert(header::CONTENT_LANGUAGE, header_value(&lang));
+    h.insert(
+        header::VARY,
+        header::HeaderValue::from_static("Accept-Language"),
+    );
+    Ok(response)
+}
+
+/// The languages to look a symbol up in and whether only those will do: `lang` is strict;
+/// otherwise the link's language, then `Accept-Language` by quality, then English, then
+/// whichever language is stored first in alphabetical order.
+fn preferred_languages(
+    p: &HashMap<String, String>,
+    link_lang: Option<String>,
+    headers: &HeaderMap,
+) -> Result<(bool, Vec<String>), ApiError> {
+    Ok(match p.get("lang") {
+        Some(l) => (true, vec![language(l)?.to_owned()]),
+        None => {
+            let mut langs: Vec<String> = link_lang.into_iter().collect();
+            langs.extend(negotiate::languages(headers));
+            langs.push("en".into());
+            (false, langs)
+        }
+    })
+}
+
+/// `GET /v1/resolutions/{symbol}/cited-by`: the list filters and pages, restricted to the
+/// resolutions whose text cites the symbol.
+async fn cited_by(
+    s: &AppState,
+    path: &str,
+    p: &HashMap<String, String>,
+) -> Result<Response, ApiError> {
+    let mut known = listing::FILTERS.to_vec();
+    known.push("limit");
+    reject_unknown(p, &known)?;
+    let (symbol, _) = resolve_symbol(path)?;
+    let limit = limit(p, 50)?;
+    let mut filter = Filter::parse(p, &s.pool).await?;
+    filter.cites = Some(symbol.clone());
+    let mut page = summaries(&s.pool, &filter, limit).await?;
+    if page["total"] == 0 {
+        let known: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM resolutions WHERE symbol = $1)
+                 OR EXISTS (SELECT 1 FROM citations WHERE cited_symbol = $1)",
+        )
+        .bind(&symbol)
+        .fetch_one(&s.pool)
+        .await?;
         if !known {
             return Err(ApiError::new(
                 StatusCode::NOT_FOUND,
@@ -380,23 +680,18 @@ async fn cited_by(
             ));
         }
     }
-    let items: Vec<Value> = rows
-        .iter()
-        .map(|r| {
-            json!({
-                "symbol": r.get::<String, _>("symbol"),
-                "language": r.get::<String, _>("language"),
-                "title": r.get::<Option<String>, _>("title"),
-                "adoption_date": r.get::<Option<String>, _>("adoption_date"),
-            })
-        })
-        .collect();
-    Ok(Json(json!({ "symbol": symbol, "cited_by": items })).into_response())
+    let items = page["items"].take();
+    page["cited_by"] = items;
+    page["symbol"] = json!(symbol);
+    page.as_object_mut().expect("an object").remove("items");
+    Ok(Json(page).into_response())
 }
 
-/// `GET /v1/search?q=&lang=en&limit=&offset=`: clauses matching a web-style query, best first.
+/// `GET /v1/search?q=&lang=en&limit=&cursor=`: clauses matching a web-style query, best
+/// first, with the number of matches. Pages by keyset (`next_cursor`) like the lists;
+/// `offset` is still read, up to [`MAX_SEARCH_OFFSET`].
 async fn search(State(s): State<AppState>, Query(p): Params) -> Result<Json<Value>, ApiError> {
-    reject_unknown(&p, &["q", "lang", "limit", "offset"])?;
+    reject_unknown(&p, &["q", "lang", "limit", "offset", "cursor"])?;
     let q = p.get("q").map(|q| q.trim()).unwrap_or_default();
     if q.is_empty() {
         return Err(ApiError::bad_request(
@@ -412,30 +707,57 @@ async fn search(State(s): State<AppState>, Query(p): Params) -> Result<Json<Valu
     if !(0..=MAX_SEARCH_OFFSET).contains(&offset) {
         return Err(ApiError::bad_request(format!(
             "offset {offset} is out of range: expected 0 to {MAX_SEARCH_OFFSET}; \
-             for matches deeper than that, narrow q"
+             page deeper with cursor (the next_cursor of the previous page)"
         )));
     }
+    let cursor = p
+        .get("cursor")
+        .map(|c| SearchCursor::parse(c))
+        .transpose()?;
+    if cursor.is_some() && offset > 0 {
+        return Err(ApiError::bad_request(
+            "cursor and offset are exclusive: pass one of them",
+        ));
+    }
+    let config = crate::flatten::ts_config(lang);
     let rows = sqlx::query(
         // ts_headline is costly and a projection under LIMIT/OFFSET is computed for the skipped
         // rows too: the inner query ranks and pages, the outer one makes snippets for the page.
-        "SELECT p.symbol, p.language, p.title, p.path, p.kind, p.lead, p.rank,
+        "SELECT p.symbol, p.language, p.title, p.path, p.kind, p.lead, p.rank, p.resolution_id, p.ord,
                 ts_headline(p.ts_config, p.text, p.query, 'MaxFragments=1, MaxWords=30, MinWords=10') AS snippet
-         FROM (SELECT r.symbol, r.language, r.title, c.path, c.kind, c.lead, c.ord, c.ts_config,
-                      c.text, query, ts_rank_cd(c.tsv, query) AS rank
-               FROM clauses c JOIN resolutions r ON r.id = c.resolution_id,
-                    websearch_to_tsquery($1::regconfig, $2) AS query
-               WHERE c.tsv @@ query AND r.language = $5
-               ORDER BY rank DESC, r.symbol, c.ord LIMIT $3 OFFSET $4) p
-         ORDER BY p.rank DESC, p.symbol, p.ord",
+         FROM (SELECT * FROM (
+                 SELECT r.symbol, r.language, r.title, c.resolution_id, c.path, c.kind, c.lead, c.ord,
+                        c.ts_config, c.text, query, ts_rank_cd(c.tsv, query) AS rank
+                 FROM clauses c JOIN resolutions r ON r.id = c.resolution_id,
+                      websearch_to_tsquery($1::regconfig, $2) AS query
+                 WHERE c.tsv @@ query AND r.language = $5) m
+               WHERE $6::real IS NULL OR m.rank < $6
+                  OR (m.rank = $6 AND (m.resolution_id, m.ord) > ($7::bigint, $8::int))
+               ORDER BY m.rank DESC, m.resolution_id, m.ord LIMIT $3 OFFSET $4) p
+         ORDER BY p.rank DESC, p.resolution_id, p.ord",
     )
-    .bind(crate::flatten::ts_config(lang))
+    .bind(config)
     .bind(q)
-    .bind(limit)
+    .bind(limit + 1)
     .bind(offset)
     .bind(lang)
+    .bind(cursor.as_ref().map(|c| c.rank))
+    .bind(cursor.as_ref().map(|c| c.resolution_id))
+    .bind(cursor.as_ref().map(|c| c.ord))
     .fetch_all(&s.pool)
     .await?;
-    let hits: Vec<Value> = rows
+    let total: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM clauses c JOIN resolutions r ON r.id = c.resolution_id
+         WHERE c.tsv @@ websearch_to_tsquery($1::regconfig, $2) AND r.language = $3",
+    )
+    .bind(config)
+    .bind(q)
+    .bind(lang)
+    .fetch_one(&s.pool)
+    .await?;
+    let more = rows.len() as i64 > limit;
+    let page = &rows[..rows.len().min(limit as usize)];
+    let hits: Vec<Value> = page
         .iter()
         .map(|r| {
             json!({
@@ -450,7 +772,54 @@ async fn search(State(s): State<AppState>, Query(p): Params) -> Result<Json<Valu
             })
         })
         .collect();
-    Ok(Json(json!({ "query": q, "language": lang, "hits": hits })))
+    let next = page.last().filter(|_| more).map(|r| {
+        SearchCursor {
+            rank: r.get("rank"),
+            resolution_id: r.get("resolution_id"),
+            ord: r.get("ord"),
+        }
+        .to_string()
+    });
+    Ok(Json(
+        json!({ "query": q, "language": lang, "hits": hits, "next_cursor": next, "total": total }),
+    ))
+}
+
+/// Where a search page starts: after the hit of this rank, resolution and clause, as
+/// `r~<rank>~<resolution id>.<clause ord>` (the lists' `<sort>~<key>~<id>`).
+#[derive(Debug, PartialEq)]
+struct SearchCursor {
+    rank: f32,
+    resolution_id: i64,
+    ord: i32,
+}
+
+impl SearchCursor {
+    fn parse(v: &str) -> Result<SearchCursor, ApiError> {
+        let parsed = (|| {
+            let rest = v.strip_prefix("r~")?;
+            let (rank, id) = rest.split_once('~')?;
+            let (resolution_id, ord) = id.split_once('.')?;
+            let rank: f32 = rank.parse().ok()?;
+            rank.is_finite().then_some(())?;
+            Some(SearchCursor {
+                rank,
+                resolution_id: resolution_id.parse().ok()?,
+                ord: ord.parse().ok()?,
+            })
+        })();
+        parsed.ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "cursor `{v}` is not valid: pass the next_cursor of a previous search page unchanged"
+            ))
+        })
+    }
+}
+
+impl std::fmt::Display for SearchCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "r~{}~{}.{}", self.rank, self.resolution_id, self.ord)
+    }
 }
 
 /// Every handler's first check: only `known` parameters, and no NUL byte in any name or value
@@ -471,7 +840,7 @@ fn reject_unknown(p: &HashMap<String, String>, known: &[&str]) -> Result<(), Api
     }
 }
 
-fn parse_opt<T: std::str::FromStr>(
+pub(crate) fn parse_opt<T: std::str::FromStr>(
     p: &HashMap<String, String>,
     name: &str,
     expected: &str,
@@ -496,7 +865,7 @@ fn limit(p: &HashMap<String, String>, default: i64) -> Result<i64, ApiError> {
 }
 
 /// `since`: an RFC 3339 time or a `YYYY-MM-DD` date (midnight UTC).
-fn parse_since(v: &str) -> Result<DateTime<Utc>, ApiError> {
+pub(crate) fn parse_since(v: &str) -> Result<DateTime<Utc>, ApiError> {
     if let Ok(t) = DateTime::parse_from_rfc3339(v) {
         return Ok(t.with_timezone(&Utc));
     }
@@ -509,22 +878,12 @@ fn parse_since(v: &str) -> Result<DateTime<Utc>, ApiError> {
         })
 }
 
-fn language(l: &str) -> Result<&str, ApiError> {
+pub(crate) fn language(l: &str) -> Result<&str, ApiError> {
     if (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase()) {
         Ok(l)
     } else {
         Err(ApiError::bad_request(format!(
             "lang `{l}` is not valid: expected an ISO 639-1 code such as en"
-        )))
-    }
-}
-
-fn checked_symbol(s: &str) -> Result<&str, ApiError> {
-    if is_symbol(s) {
-        Ok(s)
-    } else {
-        Err(ApiError::bad_request(format!(
-            "`{s}` is not a symbol: write it as in /v1/resolutions/A/RES/71/19 or /v1/resolutions/S/RES/2769(2025)"
         )))
     }
 }

@@ -44,6 +44,11 @@ pub struct Config {
     /// Read API requests handled at once; beyond it a request is answered 503 with
     /// `Retry-After` at once instead of queueing.
     pub api_max_in_flight: usize,
+    /// Browser origins allowed to read the API (CORS), `*` for any; empty: no CORS headers.
+    pub cors_origins: Vec<String>,
+    /// The PDF archive the other roles write (a folder, file:///..., s3://...), from which
+    /// `/v1/resolutions/{symbol}/pdf` serves; `None`: that route is a 404 saying so.
+    pub archive_url: Option<String>,
 }
 
 impl Default for Config {
@@ -63,6 +68,8 @@ impl Default for Config {
             api_db_max_connections: 4,
             api_statement_timeout: Duration::from_secs(5),
             api_max_in_flight: 32,
+            cors_origins: Vec::new(),
+            archive_url: None,
         }
     }
 }

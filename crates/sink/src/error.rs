@@ -15,6 +15,8 @@ pub enum SinkError {
     },
     #[error("http server: {0}")]
     Http(#[source] std::io::Error),
+    #[error("archive: {0}")]
+    Archive(#[from] resingest_archive::ArchiveError),
     #[error("broker: {0}")]
     Amqp(#[from] resingest_amqp::AmqpError),
 }

@@ -16,6 +16,9 @@
 //!    pool of its own with a statement timeout and a bound on requests in flight; `/metrics`
 //!    (and `/healthz`) are served on a separate address, loopback by default. Both servers
 //!    run on `resingest_http` (header-read timeout, shutdown that closes idle connections).
+//!    Inside `api`: `listing` holds the filters, sort orders and keyset cursors every list
+//!    shares (pages, cited-by, the Atom `feed`, the NDJSON `export`), `negotiate` reads
+//!    `Accept`, `Accept-Language` and `If-None-Match`. The source PDF comes from the archive.
 //!    [`web`] serves the reader's HTML pages (`/`, `/resolutions/{symbol}`) from the same
 //!    tables, under the same bounds.
 //!
@@ -97,6 +100,14 @@ pub async fn start(config: Config, shutdown: CancellationToken) -> Result<Runnin
         )?,
         metrics.clone(),
         config.api_max_in_flight,
+    )
+    .with_cors(config.cors_origins.clone())
+    .with_archive(
+        config
+            .archive_url
+            .as_deref()
+            .map(resingest_archive::Archive::open)
+            .transpose()?,
     );
     let (app, metrics_app) = (api::router(state.clone()), api::metrics_router(state));
     let timeouts = config.http_timeouts;

@@ -14,41 +14,113 @@ pub fn document() -> Value {
     });
     let lang = param(
         "lang",
-        "ISO 639-1 language code",
-        json!({ "type": "string", "default": "en" }),
+        "ISO 639-1 language code, strict (404 when not stored in it). Without it: the link's language, then Accept-Language by quality, then en, then the first stored language",
+        json!({ "type": "string" }),
     );
+    let not_acceptable = json!({ "description": "the Accept header takes none of the offered types", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+    let string = json!({ "type": "string" });
+    let list_params = vec![
+        param(
+            "organ",
+            "Adopting body: GA, SC, HRC, ECOSOC, or a stored name in any case",
+            string.clone(),
+        ),
+        param("session", "Session number", json!({ "type": "integer" })),
+        param(
+            "since",
+            "Stored at or after (for sync): RFC 3339 time or YYYY-MM-DD",
+            string.clone(),
+        ),
+        param(
+            "adopted_from",
+            "Adopted on or after, YYYY-MM-DD",
+            json!({ "type": "string", "format": "date" }),
+        ),
+        param(
+            "adopted_to",
+            "Adopted on or before, YYYY-MM-DD",
+            json!({ "type": "string", "format": "date" }),
+        ),
+        param(
+            "committee",
+            "Main Committee: Fourth Committee, fourth, 4, C.4; plenary for none",
+            string.clone(),
+        ),
+        param(
+            "agenda_item",
+            "Agenda item as printed: 126, 68 (a)",
+            string.clone(),
+        ),
+        param(
+            "kind",
+            "resolution, draft or amendment",
+            json!({ "type": "string", "enum": ["resolution", "draft", "amendment"] }),
+        ),
+        param("lang", "ISO 639-1 language code", string.clone()),
+        param(
+            "sort",
+            "Order: -adoption_date (default, undated last), adoption_date, -stored_at, stored_at",
+            json!({ "type": "string", "enum": ["-adoption_date", "adoption_date", "-stored_at", "stored_at"], "default": "-adoption_date" }),
+        ),
+        param(
+            "cursor",
+            "next_cursor of the previous page (opaque, tied to its sort)",
+            string.clone(),
+        ),
+        param(
+            "limit",
+            "Page size",
+            json!({ "type": "integer", "minimum": 1, "maximum": 100, "default": 50 }),
+        ),
+        param(
+            "format",
+            "json (a page) or ndjson (every match, streamed); overrides Accept",
+            json!({ "type": "string", "enum": ["json", "ndjson"] }),
+        ),
+    ];
     json!({
         "openapi": "3.1.0",
         "info": { "title": "resingest read API", "version": env!("CARGO_PKG_VERSION"),
                   "description": "Stored UN resolutions as structured clauses (resolution JSON contract v1)." },
         "paths": {
             "/v1/resolutions": { "get": {
-                "summary": "List stored resolutions, oldest stored first, paged",
-                "parameters": [
-                    param("organ", "Adopting body, e.g. General Assembly", json!({ "type": "string" })),
-                    param("session", "Session number", json!({ "type": "integer" })),
-                    param("since", "Stored at or after: RFC 3339 time or YYYY-MM-DD", json!({ "type": "string" })),
-                    param("lang", "ISO 639-1 language code", json!({ "type": "string" })),
-                    param("cursor", "next_cursor of the previous page (opaque)", json!({ "type": "string" })),
-                    param("limit", "Page size", json!({ "type": "integer", "minimum": 1, "maximum": 100, "default": 50 })),
-                ],
-                "responses": { "200": { "description": "a page", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Page" } } } }, "400": error }
+                "summary": "List stored resolutions, newest adopted first, paged by keyset; or export every match as NDJSON",
+                "parameters": list_params.clone(),
+                "responses": {
+                    "200": { "description": "a page, or with format=ndjson / Accept: application/x-ndjson one resolution (the JSON contract) per line, streamed",
+                             "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Page" } },
+                                          "application/x-ndjson": { "schema": { "type": "string" } } } },
+                    "400": error.clone(), "406": not_acceptable.clone() }
+            }},
+            "/v1/feed.atom": { "get": {
+                "summary": "Atom feed of the 50 most recently stored resolutions, filterable like the list",
+                "parameters": list_params.iter().filter(|p| !["sort", "cursor", "limit", "format"].contains(&p["name"].as_str().unwrap_or_default())).cloned().collect::<Vec<_>>(),
+                "responses": { "200": { "description": "Atom 1.0", "content": { "application/atom+xml": { "schema": { "type": "string" } } } }, "400": error.clone() }
+            }},
+            "/v1/resolutions/{symbol}/pdf": { "get": {
+                "summary": "The archived source PDF of the stored version",
+                "parameters": [symbol.clone(), lang.clone()],
+                "responses": {
+                    "200": { "description": "the PDF", "content": { "application/pdf": { "schema": { "type": "string", "format": "binary" } } } },
+                    "304": { "description": "If-None-Match names the current ETag" },
+                    "400": error.clone(), "404": not_found.clone() }
             }},
             "/v1/resolutions/{symbol}": { "get": {
-                "summary": "One resolution: the JSON contract, or Akoma Ntoso with Accept: application/akn+xml",
-                "parameters": [symbol, lang],
+                "summary": "One resolution: the JSON contract, or Akoma Ntoso (Accept: application/akn+xml or application/xml, quality values honoured, or ?format=akn). ETag per representation; If-None-Match gives 304",
+                "parameters": [symbol.clone(), lang.clone(), param("format", "json, akn or xml; overrides Accept", json!({ "type": "string", "enum": ["json", "akn", "xml"] }))],
                 "responses": {
                     "200": { "description": "the resolution", "content": {
                         "application/json": { "schema": { "type": "object", "description": "resolution JSON contract v1" } },
-                        "application/akn+xml": { "schema": { "type": "string" } } } },
-                    "400": error, "404": not_found,
-                    "406": { "description": "the Accept header allows neither application/json nor application/akn+xml" }
+                        "application/akn+xml": { "schema": { "type": "string" } },
+                        "application/xml": { "schema": { "type": "string" } } } },
+                    "304": { "description": "If-None-Match names the current ETag of this representation" },
+                    "400": error.clone(), "404": not_found.clone(), "406": not_acceptable.clone()
                 }
             }},
             "/v1/resolutions/{symbol}/cited-by": { "get": {
-                "summary": "Stored resolutions whose text cites this symbol",
-                "parameters": [symbol, param("lang", "Only citing resolutions in this language", json!({ "type": "string" }))],
-                "responses": { "200": { "description": "citing resolutions", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CitedBy" } } } }, "400": error, "404": not_found }
+                "summary": "Stored resolutions whose text cites this symbol: the list's filters, order and keyset pages",
+                "parameters": std::iter::once(symbol.clone()).chain(list_params.iter().filter(|p| p["name"] != "format").cloned()).collect::<Vec<_>>(),
+                "responses": { "200": { "description": "citing resolutions", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CitedBy" } } } }, "400": error.clone(), "404": not_found.clone() }
             }},
             "/v1/search": { "get": {
                 "summary": "Full-text search over clauses, best match first",
@@ -56,9 +128,10 @@ pub fn document() -> Value {
                     { "name": "q", "in": "query", "required": true, "description": "Web-style query: words, \"phrases\", or, -not", "schema": { "type": "string", "maxLength": 500 } },
                     lang,
                     param("limit", "Hits per page", json!({ "type": "integer", "minimum": 1, "maximum": 100, "default": 20 })),
-                    param("offset", "Hits to skip (deeper is a 400: narrow q)", json!({ "type": "integer", "minimum": 0, "maximum": crate::api::MAX_SEARCH_OFFSET, "default": 0 })),
+                    param("cursor", "next_cursor of the previous page (opaque); pages to any depth", json!({ "type": "string" })),
+                    param("offset", "Hits to skip, up to 1,000 (deeper: use cursor)", json!({ "type": "integer", "minimum": 0, "maximum": crate::api::MAX_SEARCH_OFFSET, "default": 0 })),
                 ],
-                "responses": { "200": { "description": "hits", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SearchResult" } } } }, "400": error }
+                "responses": { "200": { "description": "hits", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SearchResult" } } } }, "400": error.clone() }
             }},
             "/healthz": { "get": { "summary": "200 while the database answers, 503 otherwise", "responses": { "200": { "description": "healthy" }, "503": { "description": "database unavailable" } } } },
             "/v1/openapi.json": { "get": { "summary": "This document", "responses": { "200": { "description": "OpenAPI 3.1" } } } }
@@ -68,18 +141,20 @@ pub fn document() -> Value {
             "Summary": { "type": "object", "properties": {
                 "symbol": { "type": "string" }, "language": { "type": "string" }, "version": { "type": "integer" },
                 "organ": { "type": "string" }, "kind": { "type": "string" }, "session": { "type": ["integer", "null"] },
-                "title": { "type": ["string", "null"] }, "adoption_date": { "type": ["string", "null"], "format": "date" },
+                "title": { "type": ["string", "null"], "description": "null for Security Council resolutions, which print no title" },
+                "adoption_date": { "type": ["string", "null"], "format": "date" },
+                "main_committee": { "type": ["string", "null"] }, "agenda_items": { "type": "array", "items": { "type": "string" } },
                 "sha256": { "type": "string" }, "stored_at": { "type": "string", "format": "date-time" } } },
-            "Page": { "type": "object", "properties": {
+            "Page": { "type": "object", "required": ["items", "next_cursor", "total"], "properties": {
                 "items": { "type": "array", "items": { "$ref": "#/components/schemas/Summary" } },
-                "next_cursor": { "type": ["string", "null"] } } },
-            "CitedBy": { "type": "object", "properties": {
+                "next_cursor": { "type": ["string", "null"] }, "total": { "type": "integer" } } },
+            "CitedBy": { "type": "object", "required": ["symbol", "cited_by", "next_cursor", "total"], "properties": {
                 "symbol": { "type": "string" },
-                "cited_by": { "type": "array", "items": { "type": "object", "properties": {
-                    "symbol": { "type": "string" }, "language": { "type": "string" },
-                    "title": { "type": ["string", "null"] }, "adoption_date": { "type": ["string", "null"] } } } } } },
-            "SearchResult": { "type": "object", "properties": {
+                "cited_by": { "type": "array", "items": { "$ref": "#/components/schemas/Summary" } },
+                "next_cursor": { "type": ["string", "null"] }, "total": { "type": "integer" } } },
+            "SearchResult": { "type": "object", "required": ["query", "language", "hits", "next_cursor", "total"], "properties": {
                 "query": { "type": "string" }, "language": { "type": "string" },
+                "next_cursor": { "type": ["string", "null"] }, "total": { "type": "integer" },
                 "hits": { "type": "array", "items": { "type": "object", "properties": {
                     "symbol": { "type": "string" }, "language": { "type": "string" }, "title": { "type": ["string", "null"] },
                     "path": { "type": "string", "description": "clause path: p3, 3, 3.b.ii, annex1.4, A.3" },

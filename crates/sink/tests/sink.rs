@@ -288,7 +288,8 @@ async fn cited_by_lists_the_citing_resolutions() {
         .iter()
         .map(|c| c["symbol"].as_str().unwrap())
         .collect();
-    assert_eq!(citing, ["A/RES/902/1", "A/RES/902/2"]);
+    // Same adoption date: the later stored first (the lists' order, newest first).
+    assert_eq!(citing, ["A/RES/902/2", "A/RES/902/1"]);
     // Cited but never stored: still answered.
     let (status, body) = sink
         .get("/v1/resolutions/A%2FRES%2F51%2F1/cited-by", None)
