@@ -116,7 +116,7 @@ fn label_of(text: &str) -> Option<(Label, usize)> {
     if !digits.is_empty()
         && digits.len() <= 3
         && chars.get(digits.len()) == Some(&'.')
-        && chars.get(digits.len() + 1).is_none_or(|c| *c == ' ')
+        && chars.get(digits.len() + 1).is_none_or(|c| opens_text(*c))
     {
         return Some((
             Label::Number(digits.parse().ok()?),
@@ -132,6 +132,10 @@ fn label_of(text: &str) -> Option<(Label, usize)> {
         && chars.get(n + 2).is_none_or(|c| *c == ' ')
     {
         return Some((Label::Number(digits.parse().ok()?), skip_ws(n + 2)));
+    }
+    // Chinese sub-sub-items: ㈠, ㈡, ... (parenthesised ideographs).
+    if chars.first().is_some_and(|c| is_ideograph_item(*c)) {
+        return Some((Label::Item(chars[0].to_string()), skip_ws(1)));
     }
     if chars.first() == Some(&'(') {
         let inner: String = chars[1..]
@@ -150,7 +154,7 @@ fn label_of(text: &str) -> Option<(Label, usize)> {
         if !inner.is_empty()
             && len <= 5
             && chars.get(len + 1) == Some(&')')
-            && chars.get(len + 2).is_none_or(|c| *c == ' ')
+            && chars.get(len + 2).is_none_or(|c| opens_text(*c))
         {
             return Some((Label::Item(inner.clone()), skip_ws(len + 2)));
         }
@@ -177,6 +181,15 @@ fn label_of(text: &str) -> Option<(Label, usize)> {
         return Some((Label::Item(chars[0].to_string()), skip_ws(2)));
     }
     None
+}
+
+fn is_ideograph_item(c: char) -> bool {
+    ('\u{3220}'..='\u{3229}').contains(&c)
+}
+
+/// What may follow a label: a space, or in Chinese the text itself (no space between).
+fn opens_text(c: char) -> bool {
+    c == ' ' || crate::layout::is_cjk(c)
 }
 
 /// A letter of a sub-item label: Latin, its Cyrillic look-alikes (Russian texts print "а)"
@@ -365,10 +378,19 @@ impl<'a> Parser<'a> {
         let texts: Vec<String> = self.paras.iter().map(Para::text).collect();
         // The formula with its comma first: the Chinese masthead's organ ("大会") is the
         // formula's words without it.
+        // Without its comma (no preamble), the last formula before paragraph 1.
+        let first_numbered = texts
+            .iter()
+            .position(|t| matches!(label_of(t), Some((Label::Number(_), _))))
+            .unwrap_or(texts.len());
         let formula = texts
             .iter()
             .position(|t| self.lang.is_formula(t) && t.trim_end().ends_with([',', '，', '،']))
-            .or_else(|| texts.iter().position(|t| self.lang.is_formula(t)));
+            .or_else(|| {
+                texts[..first_numbered]
+                    .iter()
+                    .rposition(|t| self.lang.is_formula(t))
+            });
         let header_end = formula.unwrap_or_else(|| {
             texts
                 .iter()
@@ -938,10 +960,12 @@ fn place_item(
             .map(|s| s.label.as_str()),
     );
     let deeper = letter_indent.is_some_and(|li| indent > li + 6.0);
+    let ideograph = item.label.chars().all(is_ideograph_item);
     let as_sub = under.is_some()
-        && roman_value(&item.label).is_some()
-        && item.label == expected_roman
-        && (item.label != expected_letter || deeper);
+        && (ideograph
+            || (roman_value(&item.label).is_some()
+                && item.label == expected_roman
+                && (item.label != expected_letter || deeper)));
     if as_sub {
         if let Some(last) = op.subparagraphs.last_mut() {
             last.subparagraphs.push(item);
@@ -1017,6 +1041,9 @@ mod tests {
         assert_eq!(label_of("(أ) أن"), Some((Label::Item("أ".into()), 4)));
         assert_eq!(label_of("(هـ) أن"), Some((Label::Item("هـ".into()), 5)));
         assert_eq!(label_of("1 -2 x"), None);
+        assert_eq!(label_of("1.重申"), Some((Label::Number(1), 2)));
+        assert_eq!(label_of("(a)在"), Some((Label::Item("a".into()), 3)));
+        assert_eq!(label_of("㈠指定"), Some((Label::Item("㈠".into()), 1)));
         assert_eq!(label_of("(a)To"), None);
         assert_eq!(label_of("1.5 million"), None);
         assert_eq!(label_of("e.g. this"), None);

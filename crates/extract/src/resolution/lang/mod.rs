@@ -464,6 +464,7 @@ mod tests {
             assert!(lang(code).is_meeting_line(line), "{code}: {line}");
         }
         assert!(!lang("zh").is_meeting_line("第七十八届会议"));
+        assert!(lang("zh").is_meeting_line("第50次全体会议(续会)"));
         assert_eq!(
             lang("fr").committee_of("[sur la base du rapport de la Commission des questions politiques spéciales et de la décolonisation (Quatrième Commission) (A/78/429, par. 33)]"),
             Some("Fourth Committee")

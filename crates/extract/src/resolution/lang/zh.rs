@@ -14,7 +14,7 @@ pub const ZH: Lang = Lang {
     date_order: DateOrder::YearMonthDaySigns(['年', '月', '日']),
     session: ("第", "届会议"),
     numerals: Numerals::Chinese,
-    meeting: &["全体会议", "会议"],
+    meeting: &["全体会议", "会议", "全体会议(续会)", "全体会议（续会）"],
     adopted: &["决议"],
     committees: &[
         ("第一委员会", "First Committee"),
