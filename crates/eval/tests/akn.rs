@@ -95,7 +95,7 @@ fn every_language_of_the_renderings_scores_at_least_as_well_as_today() {
         ("es", 96.0, 96.9, 96.5),
         ("ru", 96.0, 96.9, 100.0),
         ("zh", 68.5, 80.0, 100.0),
-        ("ar", 0.0, 0.0, 36.5),
+        ("ar", 0.0, 0.0, 38.5),
     ];
     for (lang, units, leads, meta) in floors {
         let run = score_dir(&ml.join(lang), &ml, &extract).expect("the renderings' XML reads");

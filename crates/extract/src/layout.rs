@@ -287,11 +287,10 @@ fn build_line(
     rtl: bool,
 ) -> Option<Line> {
     if rtl {
-        // Right-to-left producers (LibreOffice) draw a line's glyphs in visual order from
-        // the left with positions that do not advance: drawing order, reversed, is reading
-        // order; left-to-right runs are then turned back.
-        members.sort_unstable_by(|a, b| b.cmp(a));
-        turn_ltr_runs(page, &mut members);
+        // LibreOffice draws a right-to-left line run by run in reading order, the glyphs of
+        // a right-to-left run in visual order (from the left): each such run is reversed.
+        members.sort_unstable();
+        reverse_rtl_runs(page, &mut members);
     } else {
         order_runs(page, &mut members);
     }
@@ -469,40 +468,36 @@ fn mirror(page: &PageGlyphs) -> PageGlyphs {
     }
 }
 
-/// On a mirrored line, glyphs in reading order for right-to-left text; runs of
-/// left-to-right letters and digits ("A/78/429", "2023"), with the neutrals between them,
-/// are reversed back. A neutral between a left-to-right and a right-to-left letter goes with
-/// the right-to-left one (the paragraph's direction).
-fn turn_ltr_runs(page: &PageGlyphs, members: &mut [usize]) {
+/// Drawing order into reading order: runs of one direction (a neutral goes with the next
+/// strong glyph when that one is right-to-left, else with the run before it), each
+/// right-to-left run reversed.
+fn reverse_rtl_runs(page: &PageGlyphs, members: &mut [usize]) {
     let dirs: Vec<Dir> = members
         .iter()
         .map(|&i| dir_of(page.text_of(&page.glyphs[i])))
         .collect();
-    let strong_before = |k: usize| {
-        dirs[..k]
-            .iter()
-            .rev()
-            .find(|d| **d != Dir::Neutral)
-            .copied()
-    };
-    let strong_after = |k: usize| dirs[k + 1..].iter().find(|d| **d != Dir::Neutral).copied();
-    let ltr: Vec<bool> = (0..members.len())
-        .map(|k| match dirs[k] {
-            Dir::Ltr => true,
-            Dir::Rtl => false,
-            Dir::Neutral => strong_before(k) == Some(Dir::Ltr) && strong_after(k) == Some(Dir::Ltr),
-        })
-        .collect();
-    let mut k = 0;
-    while k < members.len() {
-        if !ltr[k] {
-            k += 1;
+    let mut resolved = dirs.clone();
+    let mut last = Dir::Rtl;
+    for k in 0..dirs.len() {
+        if dirs[k] != Dir::Neutral {
+            last = dirs[k];
             continue;
         }
+        let next = dirs[k + 1..].iter().find(|d| **d != Dir::Neutral).copied();
+        resolved[k] = if next == Some(Dir::Rtl) {
+            Dir::Rtl
+        } else {
+            last
+        };
+    }
+    let mut k = 0;
+    while k < members.len() {
         let end = (k..members.len())
-            .find(|&j| !ltr[j])
+            .find(|&j| resolved[j] != resolved[k])
             .unwrap_or(members.len());
-        members[k..end].reverse();
+        if resolved[k] == Dir::Rtl {
+            members[k..end].reverse();
+        }
         k = end;
     }
 }
