@@ -549,3 +549,60 @@ fn expand_ligatures(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One glyph per char, drawn in the order given, at `x` positions that do not advance
+    /// (as LibreOffice writes Arabic).
+    fn page(drawn: &str) -> PageGlyphs {
+        let mut p = PageGlyphs {
+            width: 600.0,
+            height: 800.0,
+            ..PageGlyphs::default()
+        };
+        for c in drawn.chars() {
+            let start = p.text.len() as u32;
+            p.text.push(c);
+            p.glyphs.push(Glyph {
+                x: 100.0,
+                y: 700.0,
+                w: 5.0,
+                size: 10.0,
+                font: 0,
+                start,
+                len: c.len_utf8() as u8,
+                artifact: Artifact::None,
+                rise: 0.0,
+            });
+        }
+        p
+    }
+
+    #[test]
+    fn right_to_left_runs_are_reversed_and_runs_keep_their_order() {
+        // "البند 58 من" drawn as LibreOffice does: each Arabic run from the left.
+        let drawn: String = "البند "
+            .chars()
+            .rev()
+            .chain("58".chars())
+            .chain(" من".chars().rev())
+            .collect();
+        let p = page(&drawn);
+        assert!(is_rtl_page(&p));
+        let mut members: Vec<usize> = (0..p.glyphs.len()).collect();
+        reverse_rtl_runs(&p, &mut members);
+        let text: String = members.iter().map(|&i| p.text_of(&p.glyphs[i])).collect();
+        assert_eq!(text, "البند 58 من");
+    }
+
+    #[test]
+    fn chinese_joins_without_spaces_latin_does_not() {
+        assert!(joins_tight('会', '议'));
+        assert!(joins_tight('》', 'A'));
+        assert!(joins_tight('8', '年'));
+        assert!(!joins_tight('a', 'b'));
+        assert!(!is_rtl_page(&page("General Assembly")));
+    }
+}
