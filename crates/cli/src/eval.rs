@@ -14,7 +14,9 @@ use resingest_model::Kind;
 #[command(
     after_help = "With --gold: one line per gold document (exact/total, wrong units named), then \
 `overall: N/M units exact (P%)`. With --akn: one line per UN XML file (units, leads, footnotes, \
-headings, each miss with its first difference), then the totals; --min applies to exact units. \
+headings, metadata fields, detected language, each miss with its first difference), then the \
+totals; a folder of language folders (corpus-ml) is scored per language and ends with a \
+Markdown table, one row per language; --min applies to exact units. \
 Without either: a structural check of every PDF under --corpus \
 (operative numbers 1..N, sub-item labels in sequence, leads on preambular clauses, no page \
 furniture in clauses, nothing of the body lost against pdftotext) and the share of valid \
@@ -131,6 +133,29 @@ fn run_akn(akn: &Path, corpus: &Path, min: Option<f64>) -> anyhow::Result<ExitCo
     let extract = |bytes: &[u8]| {
         resingest_extract::extract_resolution(bytes, &Limits::default()).map_err(|e| e.to_string())
     };
+    // A folder of language folders (`corpus-ml/{ar,en,...}`): each scored on its own, then
+    // one table with a row per language.
+    let languages = language_folders(akn)?;
+    if !languages.is_empty() {
+        let mut rows = Vec::new();
+        for dir in &languages {
+            let run = resingest_eval::akn::score_dir(dir, corpus, &extract)
+                .with_context(|| format!("scoring against the markup in {}", dir.display()))?;
+            let name = dir.file_name().unwrap_or_default().to_string_lossy();
+            println!("== {name}");
+            for line in &run.lines {
+                println!("{line}");
+            }
+            println!("{}", run.summary);
+            rows.push((name.to_string(), run.summary));
+        }
+        println!();
+        println!("{}", resingest_eval::akn::language_table(&rows));
+        let (n, m) = rows.iter().fold((0, 0), |(n, m), (_, s)| {
+            (n + s.units_exact, m + s.units_total)
+        });
+        return Ok(below_min(resingest_eval::AknSummary::pct(n, m), min));
+    }
     let run = resingest_eval::akn::score_dir(akn, corpus, &extract)
         .with_context(|| format!("scoring against the UN's markup in {}", akn.display()))?;
     for line in &run.lines {
@@ -140,6 +165,27 @@ fn run_akn(akn: &Path, corpus: &Path, min: Option<f64>) -> anyhow::Result<ExitCo
     let s = &run.summary;
     let share = resingest_eval::AknSummary::pct(s.units_exact, s.units_total);
     Ok(below_min(share, min))
+}
+
+/// Sub-folders holding AKN files, when `dir` itself holds none.
+fn language_folders(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let has_xml = |d: &Path| {
+        std::fs::read_dir(d).is_ok_and(|r| {
+            r.flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == "xml"))
+        })
+    };
+    if has_xml(dir) {
+        return Ok(Vec::new());
+    }
+    let mut subs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && has_xml(p))
+        .collect();
+    subs.sort();
+    Ok(subs)
 }
 
 fn below_min(share: f64, min: Option<f64>) -> ExitCode {

@@ -53,7 +53,7 @@ fn the_corpus_scores_against_the_uns_markup_at_least_as_well_as_today() {
     assert!(r101.is_exact(), "{r101}");
     assert_eq!(
         r101.to_string(),
-        "A/RES/78/101: units 38/38; leads 30/30; footnotes 4/4; headings 0/0"
+        "A/RES/78/101: units 38/38; leads 30/30; footnotes 4/4; headings 0/0; metadata 6/6; language en"
     );
 }
 
@@ -74,4 +74,44 @@ fn sections_of_the_budget_resolution_are_parts_with_headings() {
     assert_eq!(parts.len(), 25);
     assert_eq!(parts[1]["label"], "II");
     assert_eq!(parts[1]["operative"][0]["number"], 1);
+}
+
+/// The six-language renderings of `shared/corpus-ml`: every file's language detected from its
+/// text, and the figures of issue 22 held as floors (English is the control).
+#[test]
+fn every_language_of_the_renderings_scores_at_least_as_well_as_today() {
+    let Some(shared) = shared() else { return };
+    let ml = shared.join("corpus-ml");
+    assert!(
+        ml.is_dir(),
+        "{} is missing: the six-language renderings are part of shared/",
+        ml.display()
+    );
+    let pct = resingest_eval::AknSummary::pct;
+    // (language, units exact, leads, metadata fields) in percent.
+    let floors = [
+        ("en", 96.5, 97.2, 100.0),
+        ("fr", 96.5, 97.5, 96.0),
+        ("es", 96.0, 96.9, 96.5),
+        ("ru", 96.0, 96.9, 100.0),
+        ("zh", 68.5, 80.0, 100.0),
+        ("ar", 0.0, 0.0, 38.5),
+    ];
+    for (lang, units, leads, meta) in floors {
+        let run = score_dir(&ml.join(lang), &ml, &extract).expect("the renderings' XML reads");
+        let s = &run.summary;
+        assert_eq!(s.documents, 30, "{lang}: {s}");
+        assert_eq!(
+            (s.language_exact, s.language_total),
+            (30, 30),
+            "{lang}: every file's language is detected from its text\n{s}"
+        );
+        for (what, got, floor) in [
+            ("units", pct(s.units_exact, s.units_total), units),
+            ("leads", pct(s.leads_exact, s.leads_total), leads),
+            ("metadata", pct(s.meta_exact, s.meta_total), meta),
+        ] {
+            assert!(got >= floor, "{lang} {what}: {got:.1}% below {floor}%\n{s}");
+        }
+    }
 }

@@ -135,6 +135,11 @@ fn is_space(s: &str) -> bool {
 
 /// Groups a page's glyphs into lines.
 fn lines_of(page: &PageGlyphs, fonts: &[FontInfo], barcode: &[bool]) -> Vec<Line> {
+    // A right-to-left page is read in a mirror: x grows in reading direction, so lines,
+    // indents and word gaps work as on any page; left-to-right runs are turned back per line.
+    let mirrored = is_rtl_page(page).then(|| mirror(page));
+    let rtl = mirrored.is_some();
+    let page = mirrored.as_ref().unwrap_or(page);
     let mut idx: Vec<usize> = (0..page.glyphs.len())
         .filter(|&i| {
             let g = &page.glyphs[i];
@@ -212,7 +217,7 @@ fn lines_of(page: &PageGlyphs, fonts: &[FontInfo], barcode: &[bool]) -> Vec<Line
     let merged = clusters.into_iter().filter(|c| !c.members.is_empty());
 
     let mut lines: Vec<Line> = merged
-        .filter_map(|c| build_line(page, fonts, c.y, c.size, c.members))
+        .filter_map(|c| build_line(page, fonts, c.y, c.size, c.members, rtl))
         .collect();
     lines.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
     lines
@@ -279,8 +284,16 @@ fn build_line(
     y: f32,
     size: f32,
     mut members: Vec<usize>,
+    rtl: bool,
 ) -> Option<Line> {
-    order_runs(page, &mut members);
+    if rtl {
+        // LibreOffice draws a right-to-left line run by run in reading order, the glyphs of
+        // a right-to-left run in visual order (from the left): each such run is reversed.
+        members.sort_unstable();
+        reverse_rtl_runs(page, &mut members);
+    } else {
+        order_runs(page, &mut members);
+    }
     // Where the line draws its spaces as glyphs (Word does), a gap alone must be wider to
     // split a word: Word's justification widens gaps inside words up to ~0.12 em.
     let explicit_spaces = members
@@ -295,6 +308,7 @@ fn build_line(
     let mut pending_space = false;
     let mut prev_end: Option<f32> = None;
     let mut prev_size = size;
+    let mut prev_char: Option<char> = None;
     let mut artifacts = [0usize; 4];
     for &i in &members {
         let g: &Glyph = &page.glyphs[i];
@@ -308,7 +322,13 @@ fn build_line(
         let font = fonts.get(g.font as usize);
         let superscript = g.rise > 0.05 * size || (g.size < 0.9 * size && g.y > y + 0.12 * size);
         let gap_em = g.size.min(prev_size).max(1.0);
-        let gap_break = prev_end.is_some_and(|e| g.x - e > word_gap * gap_em);
+        // Chinese puts no space between words: a gap beside a CJK character is spacing.
+        let cjk = prev_char
+            .zip(text.chars().next())
+            .is_some_and(|(a, b)| joins_tight(a, b));
+        // A right-to-left line that draws its spaces breaks words only there.
+        let gap_free = cjk || (rtl && explicit_spaces);
+        let gap_break = !gap_free && prev_end.is_some_and(|e| g.x - e > word_gap * gap_em);
         let space_before = (pending_space || gap_break) && prev_end.is_some();
         let bold = font.is_some_and(|f| f.bold);
         let italic = font.is_some_and(|f| f.italic);
@@ -346,6 +366,7 @@ fn build_line(
         pending_space = false;
         prev_end = Some(g.x + g.w);
         prev_size = g.size;
+        prev_char = text.chars().last().or(prev_char);
     }
     if spans.is_empty() {
         return None;
@@ -373,6 +394,112 @@ fn build_line(
         artifact,
         spans,
     })
+}
+
+/// Characters of the scripts that write words without spaces (Chinese and Japanese: Han,
+/// kana, CJK and full-width punctuation).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF00}'..='\u{FFEF}')
+}
+
+/// A line break or gap between `a` and `b` is no word break: one of them is CJK.
+pub(crate) fn joins_tight(a: char, b: char) -> bool {
+    is_cjk(a) || is_cjk(b)
+}
+
+/// Letters and digits written left to right, right to left, or neither (spaces, punctuation).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dir {
+    Ltr,
+    Rtl,
+    Neutral,
+}
+
+fn dir_of(s: &str) -> Dir {
+    match s.chars().next() {
+        Some(c) if is_rtl_char(c) => Dir::Rtl,
+        Some(c) if c.is_alphanumeric() => Dir::Ltr,
+        _ => Dir::Neutral,
+    }
+}
+
+fn is_rtl_char(c: char) -> bool {
+    matches!(c,
+        '\u{0590}'..='\u{05FF}'
+        | '\u{0600}'..='\u{065F}'
+        | '\u{066A}'..='\u{06FF}'
+        | '\u{0750}'..='\u{077F}'
+        | '\u{FB1D}'..='\u{FDFF}'
+        | '\u{FE70}'..='\u{FEFF}')
+}
+
+/// A page whose letters are mostly of a right-to-left script (Arabic).
+fn is_rtl_page(page: &PageGlyphs) -> bool {
+    let (mut rtl, mut ltr) = (0usize, 0usize);
+    for g in &page.glyphs {
+        match dir_of(page.text_of(g)) {
+            Dir::Rtl => rtl += 1,
+            Dir::Ltr => ltr += 1,
+            Dir::Neutral => {}
+        }
+    }
+    rtl > ltr
+}
+
+/// The page seen in a mirror: `x` measured from the right edge.
+fn mirror(page: &PageGlyphs) -> PageGlyphs {
+    PageGlyphs {
+        width: page.width,
+        height: page.height,
+        glyphs: page
+            .glyphs
+            .iter()
+            .map(|g| crate::interp::Glyph {
+                x: page.width - g.x - g.w,
+                ..*g
+            })
+            .collect(),
+        text: page.text.clone(),
+    }
+}
+
+/// Drawing order into reading order: runs of one direction (a neutral goes with the next
+/// strong glyph when that one is right-to-left, else with the run before it), each
+/// right-to-left run reversed.
+fn reverse_rtl_runs(page: &PageGlyphs, members: &mut [usize]) {
+    let dirs: Vec<Dir> = members
+        .iter()
+        .map(|&i| dir_of(page.text_of(&page.glyphs[i])))
+        .collect();
+    let mut resolved = dirs.clone();
+    let mut last = Dir::Rtl;
+    for k in 0..dirs.len() {
+        if dirs[k] != Dir::Neutral {
+            last = dirs[k];
+            continue;
+        }
+        let next = dirs[k + 1..].iter().find(|d| **d != Dir::Neutral).copied();
+        resolved[k] = if next == Some(Dir::Rtl) {
+            Dir::Rtl
+        } else {
+            last
+        };
+    }
+    let mut k = 0;
+    while k < members.len() {
+        let end = (k..members.len())
+            .find(|&j| resolved[j] != resolved[k])
+            .unwrap_or(members.len());
+        if resolved[k] == Dir::Rtl {
+            members[k..end].reverse();
+        }
+        k = end;
+    }
 }
 
 /// Reading order within a line: the glyphs in drawing order, cut into runs wherever the
@@ -421,4 +548,61 @@ fn expand_ligatures(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One glyph per char, drawn in the order given, at `x` positions that do not advance
+    /// (as LibreOffice writes Arabic).
+    fn page(drawn: &str) -> PageGlyphs {
+        let mut p = PageGlyphs {
+            width: 600.0,
+            height: 800.0,
+            ..PageGlyphs::default()
+        };
+        for c in drawn.chars() {
+            let start = p.text.len() as u32;
+            p.text.push(c);
+            p.glyphs.push(Glyph {
+                x: 100.0,
+                y: 700.0,
+                w: 5.0,
+                size: 10.0,
+                font: 0,
+                start,
+                len: c.len_utf8() as u8,
+                artifact: Artifact::None,
+                rise: 0.0,
+            });
+        }
+        p
+    }
+
+    #[test]
+    fn right_to_left_runs_are_reversed_and_runs_keep_their_order() {
+        // "البند 58 من" drawn as LibreOffice does: each Arabic run from the left.
+        let drawn: String = "البند "
+            .chars()
+            .rev()
+            .chain("58".chars())
+            .chain(" من".chars().rev())
+            .collect();
+        let p = page(&drawn);
+        assert!(is_rtl_page(&p));
+        let mut members: Vec<usize> = (0..p.glyphs.len()).collect();
+        reverse_rtl_runs(&p, &mut members);
+        let text: String = members.iter().map(|&i| p.text_of(&p.glyphs[i])).collect();
+        assert_eq!(text, "البند 58 من");
+    }
+
+    #[test]
+    fn chinese_joins_without_spaces_latin_does_not() {
+        assert!(joins_tight('会', '议'));
+        assert!(joins_tight('》', 'A'));
+        assert!(joins_tight('8', '年'));
+        assert!(!joins_tight('a', 'b'));
+        assert!(!is_rtl_page(&page("General Assembly")));
+    }
 }

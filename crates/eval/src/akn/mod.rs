@@ -16,7 +16,7 @@ pub mod score;
 mod xml;
 
 pub use read::{read_akn, AknDocument, AknNote, Heading};
-pub use score::{compare_akn, score_dir, AknReport, AknRun, AknSummary};
+pub use score::{compare_akn, language_table, score_dir, AknReport, AknRun, AknSummary};
 
 use std::path::PathBuf;
 

@@ -46,6 +46,113 @@ pub struct AknDocument {
     pub clauses: Value,
     pub footnotes: Vec<AknNote>,
     pub headings: Vec<Heading>,
+    /// The masthead and closing fields the markup tags, in the contract's terms.
+    pub meta: AknMeta,
+}
+
+/// Metadata as the UN's markup tags it: what `eval --akn` scores besides the clauses. Each is
+/// `None` when the file does not tag it, and is then not scored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AknMeta {
+    /// ISO 639-1, from `FRBRlanguage` (`fra` -> `fr`).
+    pub language: Option<String>,
+    /// `session value="78"`.
+    pub session: Option<u32>,
+    /// `FRBRdate name="adoption"`.
+    pub adoption_date: Option<String>,
+    /// The closing `location refersTo="#adoptionMeeting"` as printed ("45e séance plénière").
+    pub meeting: Option<String>,
+    /// `docProponent refersTo="#fourthCommittee"` as the contract names it ("Fourth
+    /// Committee"); `Some(None)` for a resolution adopted without reference to a committee.
+    pub main_committee: Option<Option<String>>,
+    /// The preface's `docTitle`.
+    pub title: Option<String>,
+}
+
+/// ISO 639-2/B codes of the UN's six languages, as FRBR writes them, to ISO 639-1.
+const LANGUAGES: [(&str, &str); 6] = [
+    ("ara", "ar"),
+    ("chi", "zh"),
+    ("zho", "zh"),
+    ("eng", "en"),
+    ("fra", "fr"),
+    ("rus", "ru"),
+];
+
+fn iso_639_1(code: &str) -> String {
+    match code {
+        "spa" | "esl" => "es".into(),
+        c => LANGUAGES
+            .iter()
+            .find(|(b, _)| *b == c)
+            .map_or_else(|| c.to_string(), |(_, one)| one.to_string()),
+    }
+}
+
+/// `#fourthCommittee` -> "Fourth Committee", `#sixthCommittee` -> "Sixth Committee": the
+/// markup's committee ids are the English short names in camel case.
+fn committee_name(refers_to: &str) -> Option<String> {
+    let id = refers_to.trim_start_matches('#');
+    if !id.ends_with("Committee") || id.starts_with("no") {
+        return None;
+    }
+    let mut out = String::new();
+    for c in id.chars() {
+        if c.is_uppercase() && !out.is_empty() {
+            out.push(' ');
+        }
+        if out.is_empty() {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+fn read_meta(doc: &Element) -> AknMeta {
+    let all = |name: &'static str| {
+        let mut v = Vec::new();
+        doc.descendants(name, &mut v);
+        v
+    };
+    let language = all("FRBRlanguage")
+        .first()
+        .and_then(|e| e.attr("language"))
+        .map(iso_639_1);
+    let session = all("session")
+        .first()
+        .and_then(|e| e.attr("value"))
+        .and_then(|v| v.trim().parse().ok());
+    let adoption_date = all("FRBRdate")
+        .into_iter()
+        .find(|e| e.attr("name") == Some("adoption"))
+        .and_then(|e| e.attr("date"))
+        .map(str::to_string);
+    let meeting = all("location")
+        .into_iter()
+        .find(|e| e.attr("refersTo") == Some("#adoptionMeeting"))
+        .map(|e| collapse(&e.text()));
+    let main_committee = all("docProponent")
+        .first()
+        .map(|e| e.attr("refersTo").and_then(committee_name));
+    let title = doc
+        .child("preface")
+        .map(|p| {
+            let mut t = Vec::new();
+            p.descendants("docTitle", &mut t);
+            t
+        })
+        .and_then(|t| t.first().map(|e| collapse(&e.text())))
+        .filter(|t| !t.is_empty());
+    AknMeta {
+        language,
+        session,
+        adoption_date,
+        meeting,
+        main_committee,
+        title,
+    }
 }
 
 /// Reads one AKN4UN document (`<akomaNtoso><statement>...`).
@@ -73,12 +180,15 @@ pub fn read_akn(xml: &str) -> Result<AknDocument, AknError> {
 
     // The statement as a flat run of headings and clauses: some documents repeat
     // `preamble` and `mainBody` once per section, others nest `section`s.
-    let mut reader = Reader::default();
+    let mut reader = Reader {
+        emphasis: lead_emphasis(doc),
+        ..Reader::default()
+    };
     for part in doc.elements() {
         match part.name.as_str() {
             "preamble" => {
                 for c in part.elements().filter(|e| e.name == "container") {
-                    let clause = clause(&c.elements().collect::<Vec<_>>());
+                    let clause = clause(&c.elements().collect::<Vec<_>>(), reader.emphasis);
                     reader.events.push(Event::Pre(clause));
                 }
             }
@@ -119,6 +229,7 @@ pub fn read_akn(xml: &str) -> Result<AknDocument, AknError> {
         clauses,
         footnotes,
         headings,
+        meta: read_meta(doc),
     })
 }
 
@@ -249,6 +360,8 @@ fn last_unit(p: &mut Value) -> &mut Value {
 
 #[derive(Default)]
 struct Reader {
+    /// The class that marks leads: the enacting formula's (`italic`; `bold` in Chinese).
+    emphasis: &'static str,
     events: Vec<Event>,
     /// A roman number or letter printed alone, waiting for its title.
     pending_num: Option<String>,
@@ -258,7 +371,7 @@ impl Reader {
     fn body_element(&mut self, e: &Element) {
         match e.name.as_str() {
             "crossHeading" if e.attr("refersTo") == Some("#preamble") => {
-                self.events.push(Event::Pre(clause(&[e])));
+                self.events.push(Event::Pre(clause(&[e], self.emphasis)));
             }
             "paragraph" => self.paragraph(e),
             _ => {}
@@ -365,7 +478,7 @@ impl Reader {
                 _ => {}
             }
         }
-        let clause = clause(&ps);
+        let clause = clause(&ps, self.emphasis);
         (
             clause["text"].as_str().unwrap_or_default().to_string(),
             clause["lead"].clone(),
@@ -392,7 +505,7 @@ impl Reader {
 
 /// A clause from its `p` elements (or one `crossHeading`): text without notes, the opening
 /// italic run as lead, the notes' markers as references; `index` is set when it is placed.
-fn clause(ps: &[&Element]) -> Value {
+fn clause(ps: &[&Element], emphasis: &str) -> Value {
     let mut text = String::new();
     let mut refs = Vec::new();
     for p in ps {
@@ -401,7 +514,7 @@ fn clause(ps: &[&Element]) -> Value {
         }
         clause_text(p, &mut text, &mut refs);
     }
-    let lead = ps.first().and_then(|p| lead_of(first_block(p)));
+    let lead = ps.first().and_then(|p| lead_of(first_block(p), emphasis));
     json!({"index": 0, "lead": lead, "text": collapse(&text), "footnote_refs": refs})
 }
 
@@ -461,12 +574,14 @@ fn first_block(e: &Element) -> &Element {
 
 /// The opening italic run of a `p`: italic spans separated only by spaces, after nothing but
 /// whitespace, without the punctuation after it.
-fn lead_of(p: &Element) -> Option<String> {
+fn lead_of(p: &Element, emphasis: &str) -> Option<String> {
     let mut lead = String::new();
     for n in &p.children {
         match n {
             Node::Text(t) if t.trim().is_empty() => lead.push(' '),
-            Node::Element(e) if e.name == "span" && is_italic(e) => lead.push_str(&e.text()),
+            Node::Element(e) if e.name == "span" && has_class(e, emphasis) => {
+                lead.push_str(&e.text())
+            }
             _ => break,
         }
     }
@@ -475,9 +590,24 @@ fn lead_of(p: &Element) -> Option<String> {
     (!lead.is_empty()).then(|| lead.to_string())
 }
 
-fn is_italic(e: &Element) -> bool {
+fn has_class(e: &Element, class: &str) -> bool {
     e.attr("class")
-        .is_some_and(|c| c.split_whitespace().any(|w| w == "italic"))
+        .is_some_and(|c| c.split_whitespace().any(|w| w == class))
+}
+
+/// How the document marks its leads, read from its enacting formula ("*The General
+/// Assembly*,"): italic, or bold where the formula is bold and not italic (the UN's Chinese).
+fn lead_emphasis(doc: &Element) -> &'static str {
+    let mut formulas = Vec::new();
+    doc.descendants("formula", &mut formulas);
+    let mut spans = Vec::new();
+    if let Some(f) = formulas.first() {
+        f.descendants("span", &mut spans);
+    }
+    match spans.first() {
+        Some(s) if !has_class(s, "italic") && has_class(s, "bold") => "bold",
+        _ => "italic",
+    }
 }
 
 /// A section number printed alone: a roman number or one capital letter.
@@ -605,6 +735,58 @@ mod tests {
         assert_eq!(part["preamble"][0]["lead"], "Recalling");
         assert_eq!(part["operative"][0]["text"], "Notes y;");
         assert_eq!(d.clauses["parts"][1]["operative"][0]["text"], "Notes z.");
+    }
+
+    #[test]
+    fn metadata_is_read_from_the_tags_in_any_language() {
+        let xml = DOC.replace(
+            "<preface>",
+            r##"<meta><FRBRWork><FRBRdate date="2023-12-07" name="adoption"/></FRBRWork>
+              <FRBRExpression><FRBRlanguage language="fra"/></FRBRExpression></meta>
+              <coverPage><p><session value="78">Soixante-dix-huitième session</session></p>
+              <p><docProponent refersTo="#fourthCommittee">[sur la base du rapport ...]</docProponent></p></coverPage>
+              <preface><p><docTitle> <span class="bold">Application  de la Déclaration</span></docTitle></p>"##,
+        )
+        .replace(
+            "</mainBody>",
+            r##"</mainBody><conclusions><p><event><location refersTo="#adoptionMeeting">45e  séance plénière</location></event></p></conclusions>"##,
+        );
+        let m = read_akn(&xml).unwrap().meta;
+        assert_eq!(
+            m,
+            AknMeta {
+                language: Some("fr".into()),
+                session: Some(78),
+                adoption_date: Some("2023-12-07".into()),
+                meeting: Some("45e séance plénière".into()),
+                main_committee: Some(Some("Fourth Committee".into())),
+                title: Some("Application de la Déclaration".into()),
+            }
+        );
+        let none = xml.replace("#fourthCommittee", "#noMainCommittee");
+        assert_eq!(read_akn(&none).unwrap().meta.main_committee, Some(None));
+        assert_eq!(read_akn(DOC).unwrap().meta, AknMeta::default());
+    }
+
+    #[test]
+    fn leads_are_bold_where_the_formula_is_bold() {
+        let zh = r#"<akomaNtoso><statement><preface><docNumber>78/1.</docNumber></preface>
+          <preamble><formula name="enactingFormula"><p><span class="bold">大会</span>，</p></formula>
+          <container><p><span class="bold">回顾</span>其决议，</p></container></preamble>
+          <mainBody><paragraph><num>1.</num><content><p><span class="bold">决定</span>继续。</p></content></paragraph></mainBody>
+          </statement></akomaNtoso>"#;
+        let d = read_akn(zh).unwrap();
+        assert_eq!(d.clauses["preamble"][0]["lead"], "回顾");
+        assert_eq!(d.clauses["operative"][0]["lead"], "决定");
+        // Where the formula is italic, a bold opening is no lead.
+        let en = zh.replace(
+            r#"<span class="bold">大会</span>"#,
+            r#"<span class="italic">大会</span>"#,
+        );
+        assert_eq!(
+            read_akn(&en).unwrap().clauses["preamble"][0]["lead"],
+            Value::Null
+        );
     }
 
     #[test]

@@ -39,6 +39,13 @@ pub struct AknReport {
     pub headings_exact: usize,
     pub headings_total: usize,
     pub wrong_headings: Vec<String>,
+    /// Symbol, session, adoption date, meeting, committee and title, where the markup tags
+    /// them (not part of [`AknReport::is_exact`], which judges the clauses).
+    pub meta_exact: usize,
+    pub meta_total: usize,
+    pub wrong_meta: Vec<String>,
+    /// The language the markup declares and the one the extraction detected.
+    pub language: Option<(String, String)>,
 }
 
 impl AknReport {
@@ -67,10 +74,23 @@ impl fmt::Display for AknReport {
             self.headings_exact,
             self.headings_total
         )?;
+        write!(f, "; metadata {}/{}", self.meta_exact, self.meta_total)?;
+        if let Some((want, got)) = &self.language {
+            if want == got {
+                write!(f, "; language {got}")?;
+            } else {
+                write!(f, "; language {got}, not {want}")?;
+            }
+        }
         for (unit, reason) in &self.wrong_units {
             write!(f, "\n  {unit}: {reason}")?;
         }
-        for line in self.wrong_footnotes.iter().chain(&self.wrong_headings) {
+        for line in self
+            .wrong_footnotes
+            .iter()
+            .chain(&self.wrong_headings)
+            .chain(&self.wrong_meta)
+        {
             write!(f, "\n  {line}")?;
         }
         Ok(())
@@ -97,7 +117,45 @@ pub fn compare_akn_value(akn: &AknDocument, got: &Value) -> AknReport {
     count_leads(akn, got, &mut r);
     count_footnotes(akn, got, &mut r);
     count_headings(&akn.headings, &headings_of(got), &mut r);
+    count_meta(akn, got, &mut r);
+    r.language = akn.meta.language.clone().map(|want| {
+        let got = got["language"].as_str().unwrap_or_default().to_string();
+        (want, got)
+    });
     r
+}
+
+/// Each field the markup tags, compared after [`normalize`]; a field the markup leaves out is
+/// not counted.
+fn count_meta(akn: &AknDocument, got: &Value, r: &mut AknReport) {
+    let m = &akn.meta;
+    let text = |v: Option<String>| v.map(|s| normalize(&s));
+    let fields: [(&str, Option<Option<String>>); 6] = [
+        ("symbol", Some(Some(akn.symbol.clone()))),
+        ("session", m.session.map(|n| Some(n.to_string()))),
+        ("adoption_date", m.adoption_date.clone().map(Some)),
+        ("meeting", m.meeting.clone().map(Some)),
+        ("main_committee", m.main_committee.clone()),
+        ("title", m.title.clone().map(Some)),
+    ];
+    for (name, want) in fields {
+        let Some(want) = want else { continue };
+        r.meta_total += 1;
+        let have = match &got[name] {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        let (want, have) = (text(want), text(have));
+        if want == have {
+            r.meta_exact += 1;
+        } else {
+            let show =
+                |v: &Option<String>| v.as_deref().map_or("null".into(), |s| format!("«{s}»"));
+            r.wrong_meta
+                .push(format!("{name}: gold {} got {}", show(&want), show(&have)));
+        }
+    }
 }
 
 fn count_leads(akn: &AknDocument, got: &Value, r: &mut AknReport) {
@@ -232,6 +290,11 @@ pub struct AknSummary {
     pub footnotes_total: usize,
     pub headings_exact: usize,
     pub headings_total: usize,
+    pub meta_exact: usize,
+    pub meta_total: usize,
+    /// Documents whose detected language is the one their markup declares, of those declaring.
+    pub language_exact: usize,
+    pub language_total: usize,
 }
 
 impl AknSummary {
@@ -246,6 +309,12 @@ impl AknSummary {
         self.footnotes_total += r.footnotes_total;
         self.headings_exact += r.headings_exact;
         self.headings_total += r.headings_total;
+        self.meta_exact += r.meta_exact;
+        self.meta_total += r.meta_total;
+        if let Some((want, got)) = &r.language {
+            self.language_total += 1;
+            self.language_exact += usize::from(want == got);
+        }
     }
 
     /// A share in percent; 100 for an empty total.
@@ -268,6 +337,8 @@ impl fmt::Display for AknSummary {
             line("leads", self.leads_exact, self.leads_total),
             line("footnotes", self.footnotes_exact, self.footnotes_total),
             line("headings", self.headings_exact, self.headings_total),
+            line("metadata fields", self.meta_exact, self.meta_total),
+            line("language", self.language_exact, self.language_total),
             line(
                 "documents wholly exact",
                 self.documents_exact,
@@ -276,6 +347,28 @@ impl fmt::Display for AknSummary {
         ];
         write!(f, "{}", lines.join("\n"))
     }
+}
+
+/// A Markdown table of per-language summaries (`("fr", summary)`), one row per language.
+pub fn language_table(rows: &[(String, AknSummary)]) -> String {
+    let cell = |n: usize, m: usize| format!("{n}/{m} ({:.1}%)", AknSummary::pct(n, m));
+    let mut out = String::from(
+        "| language | documents | language detected | units exact | leads | footnotes | metadata fields | documents wholly exact |\n\
+         |---|---|---|---|---|---|---|---|",
+    );
+    for (lang, s) in rows {
+        out.push_str(&format!(
+            "\n| {lang} | {} | {} | {} | {} | {} | {} | {} |",
+            s.documents,
+            cell(s.language_exact, s.language_total),
+            cell(s.units_exact, s.units_total),
+            cell(s.leads_exact, s.leads_total),
+            cell(s.footnotes_exact, s.footnotes_total),
+            cell(s.meta_exact, s.meta_total),
+            cell(s.documents_exact, s.documents),
+        ));
+    }
+    out
 }
 
 /// The result of scoring a folder: one line per XML file (a report, or why it was not scored),
@@ -287,7 +380,8 @@ pub struct AknRun {
     pub summary: AknSummary,
 }
 
-/// Scores every `*.xml` of `akn_dir` against the extraction of its PDF in `corpus`, paired by
+/// Scores every `*.xml` of `akn_dir` against the extraction of its PDF: the one beside it
+/// with the same name when there is one, else the one in `corpus` paired by
 /// job number (`A_RES_78_101-2324977E.xml` is the PDF whose MANIFEST.tsv row reads
 /// `23-24977 (E)`), else by symbol. `extract` turns PDF bytes into a resolution.
 pub fn score_dir(
@@ -322,7 +416,9 @@ pub fn score_dir(
             .and_then(|s| s.to_str())
             .and_then(|s| s.rsplit_once('-'))
             .map(|(_, job)| job.to_string());
-        let Some(pdf) = manifest.find(job.as_deref(), &akn.symbol) else {
+        // A rendering keeps its PDF beside its XML (`corpus-ml/fr/A_RES_78_101-FR.pdf`).
+        let beside = Some(file.with_extension("pdf")).filter(|p| p.is_file());
+        let Some(pdf) = beside.or_else(|| manifest.find(job.as_deref(), &akn.symbol)) else {
             run.lines
                 .push(format!("{}: no PDF in the corpus, not scored", akn.symbol));
             continue;
@@ -428,7 +524,7 @@ mod tests {
         assert!(r.is_exact(), "{r}");
         assert_eq!(
             r.to_string(),
-            "A/RES/78/1: units 2/2; leads 2/2; footnotes 1/1; headings 1/1"
+            "A/RES/78/1: units 2/2; leads 2/2; footnotes 1/1; headings 1/1; metadata 1/1"
         );
     }
 
@@ -461,7 +557,55 @@ mod tests {
         assert_eq!(
             s.to_string(),
             "units exact: 3/4 (75.0%)\nleads: 3/4 (75.0%)\nfootnotes: 1/3 (33.3%)\n\
-             headings: 1/2 (50.0%)\ndocuments wholly exact: 1/2 (50.0%)"
+             headings: 1/2 (50.0%)\nmetadata fields: 2/2 (100.0%)\nlanguage: 0/0 (100.0%)\n\
+             documents wholly exact: 1/2 (50.0%)"
+        );
+    }
+
+    #[test]
+    fn metadata_and_language_are_scored_and_shown() {
+        let xml = r##"<akomaNtoso><statement><meta><FRBRWork><FRBRdate date="2023-12-07" name="adoption"/></FRBRWork>
+            <FRBRExpression><FRBRlanguage language="rus"/></FRBRExpression></meta>
+            <coverPage><p><session value="78">x</session></p><p><docProponent refersTo="#thirdCommittee">[x]</docProponent></p></coverPage>
+            <preface><p><docNumber>78/1.</docNumber><docTitle>Тема</docTitle></p></preface>
+            <mainBody><paragraph><num>1.</num><content><p>y.</p></content></paragraph></mainBody>
+            <conclusions><p><event><location refersTo="#adoptionMeeting">45-е пленарное заседание</location></event></p></conclusions>
+            </statement></akomaNtoso>"##;
+        let akn = read_akn(xml).unwrap();
+        let mut g = json!({
+            "symbol": "A/RES/78/1", "language": "ru", "session": 78, "adoption_date": "2023-12-07",
+            "meeting": "45‑е пленарное заседание", "main_committee": "Third Committee", "title": "Тема",
+            "preamble": [], "operative": [{"number": 1, "lead": null, "text": "y.", "footnote_refs": [], "subparagraphs": []}],
+        });
+        let r = compare_akn_value(&akn, &g);
+        assert_eq!((r.meta_exact, r.meta_total), (6, 6), "{r}");
+        assert!(
+            r.to_string().ends_with("; metadata 6/6; language ru"),
+            "{r}"
+        );
+        g["language"] = json!("en");
+        g["session"] = Value::Null;
+        let r = compare_akn_value(&akn, &g);
+        assert_eq!((r.meta_exact, r.meta_total), (5, 6));
+        let text = r.to_string();
+        assert!(text.contains("; language en, not ru"), "{text}");
+        assert!(text.contains("\n  session: gold «78» got null"), "{text}");
+        let mut s = AknSummary::default();
+        s.add(&r);
+        assert_eq!((s.language_exact, s.language_total), (0, 1));
+    }
+
+    #[test]
+    fn the_language_table_has_a_row_per_language() {
+        let mut s = AknSummary::default();
+        s.add(&compare_akn_value(&akn(), &got()));
+        let t = language_table(&[("fr".into(), s)]);
+        let rows: Vec<&str> = t.lines().collect();
+        assert_eq!(rows.len(), 3, "{t}");
+        assert!(rows[0].starts_with("| language | documents |"), "{t}");
+        assert_eq!(
+            rows[2],
+            "| fr | 1 | 0/0 (100.0%) | 2/2 (100.0%) | 2/2 (100.0%) | 1/1 (100.0%) | 1/1 (100.0%) | 1/1 (100.0%) |"
         );
     }
 

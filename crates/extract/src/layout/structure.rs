@@ -222,7 +222,7 @@ fn is_furniture_text(t: &str, symbol: Option<&str>, first_page: bool) -> bool {
     let mut any = false;
     for w in &words {
         let furniture = is_job_number(w)
-            || *w == "(E)"
+            || is_job_language(w)
             || is_page_number(w)
             || (w.starts_with('*') && w.ends_with('*') && w.len() > 2)
             || (w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
@@ -233,6 +233,13 @@ fn is_furniture_text(t: &str, symbol: Option<&str>, first_page: bool) -> bool {
         any = true;
     }
     any
+}
+
+/// The language letter after a job number: `(E)`, and `(F)`, `(S)`, `(R)`, `(A)`, `(C)` for
+/// French, Spanish, Russian, Arabic and Chinese.
+fn is_job_language(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.len() == 3 && b[0] == b'(' && b[1].is_ascii_uppercase() && b[2] == b')'
 }
 
 pub(crate) fn is_job_number(w: &str) -> bool {
@@ -359,8 +366,15 @@ fn join_line_text(acc: &mut String, next: &str) {
         return;
     }
     let suspended = acc.ends_with('-') && is_conjunction(next.split(' ').next().unwrap_or(""));
+    let tight = acc
+        .chars()
+        .last()
+        .zip(next.chars().next())
+        .is_some_and(|(a, b)| super::joins_tight(a, b));
     if acc.ends_with('\u{ad}') {
         acc.pop();
+    } else if tight {
+        // Chinese: lines join without a space.
     } else if suspended
         || !acc.is_empty()
             && !acc.ends_with('-')
@@ -626,8 +640,16 @@ fn append_line(para: &mut Paragraph, l: &Line) {
         Some(last) if ends_with_glued_dash(&last.text) && !ends_with_marker => true,
         _ => false,
     };
+    let tight = para
+        .spans
+        .iter()
+        .rev()
+        .find(|s| !is_marker(s))
+        .and_then(|s| s.text.chars().last())
+        .zip(spans.first().and_then(|s| s.text.chars().next()))
+        .is_some_and(|(a, b)| super::joins_tight(a, b));
     if let Some(first) = spans.first_mut() {
-        first.space_before = !joined_by_hyphen;
+        first.space_before = !joined_by_hyphen && !tight;
     }
     para.spans.extend(spans);
 }
@@ -717,7 +739,12 @@ fn dehyphenate(paragraphs: &mut [Paragraph], footnotes: &[Footnote]) {
 /// real hyphen, or the hyphen dropped where it split a word (decided as in [`dehyphenate`]).
 pub fn join_lines(doc: &Document, acc: &mut String, next: &str) {
     let next = next.trim();
-    if ends_with_glued_dash(acc) {
+    let tight = acc
+        .chars()
+        .last()
+        .zip(next.chars().next())
+        .is_some_and(|(a, b)| super::joins_tight(a, b));
+    if ends_with_glued_dash(acc) || tight {
         acc.push_str(next);
         return;
     }

@@ -2,9 +2,12 @@
 //!
 //! The document reads as: masthead and header block (metadata), the formula ("The General
 //! Assembly,"), preambular clauses, operative paragraphs with sub-items, the closing meeting
-//! line, then annexes. Leads are the opening italic run of a clause; the lexicon in
-//! [`lexicon`] stands in only for PDFs with no italic information at all.
+//! line, then annexes. Leads are the opening italic run of a clause (bold where the language
+//! prints leads bold); the lexicon in [`lexicon`] stands in only for PDFs with no italic
+//! information at all. Every word the parser looks for comes from the [`lang`] table of the
+//! language [`lang::detect`] finds in the text.
 
+pub mod lang;
 mod lexicon;
 pub mod meta;
 pub mod refs;
@@ -26,7 +29,8 @@ struct Para<'a> {
 }
 
 impl<'a> Para<'a> {
-    fn new(src: &'a Paragraph, doc: &Document) -> Para<'a> {
+    /// `emphasis` is the style that marks leads in the document's language.
+    fn new(src: &'a Paragraph, doc: &Document, emphasis: lang::Emphasis) -> Para<'a> {
         let mut chars: Vec<(char, bool)> = Vec::new();
         let mut refs = Vec::new();
         let mut cite_text = String::new();
@@ -59,7 +63,7 @@ impl<'a> Para<'a> {
                 if c == ' ' && chars.last().is_some_and(|l| l.0 == ' ') {
                     continue;
                 }
-                chars.push((c, sp.italic && c != ' '));
+                chars.push((c, emphasised(sp, emphasis) && c != ' '));
             }
             cite_text.push_str(&sp.text);
         }
@@ -85,6 +89,13 @@ impl<'a> Para<'a> {
     }
 }
 
+fn emphasised(sp: &crate::layout::Span, emphasis: lang::Emphasis) -> bool {
+    match emphasis {
+        lang::Emphasis::Italic => sp.italic,
+        lang::Emphasis::Bold => sp.bold,
+    }
+}
+
 /// A paragraph's leading label: an operative number `12.`, or a sub-item `(a)`, `(iv)`, `a.`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Label {
@@ -105,37 +116,61 @@ fn label_of(text: &str) -> Option<(Label, usize)> {
     if !digits.is_empty()
         && digits.len() <= 3
         && chars.get(digits.len()) == Some(&'.')
-        && chars.get(digits.len() + 1).is_none_or(|c| *c == ' ')
+        && chars.get(digits.len() + 1).is_none_or(|c| opens_text(*c))
     {
         return Some((
             Label::Number(digits.parse().ok()?),
             skip_ws(digits.len() + 1),
         ));
     }
+    // Arabic numbers its paragraphs "1 - ".
+    let n = digits.chars().count();
+    if !digits.is_empty()
+        && n <= 3
+        && chars.get(n) == Some(&' ')
+        && chars.get(n + 1) == Some(&'-')
+        && chars.get(n + 2).is_none_or(|c| *c == ' ')
+    {
+        return Some((Label::Number(digits.parse().ok()?), skip_ws(n + 2)));
+    }
+    // Chinese sub-sub-items: ㈠, ㈡, ... (parenthesised ideographs).
+    if chars.first().is_some_and(|c| is_ideograph_item(*c)) {
+        return Some((Label::Item(chars[0].to_string()), skip_ws(1)));
+    }
     if chars.first() == Some(&'(') {
         let inner: String = chars[1..]
             .iter()
-            .take_while(|c| c.is_ascii_lowercase())
+            .take_while(|c| is_label_letter(**c))
             .collect();
+        let inner = if inner.chars().any(is_arabic_letter) && inner.chars().count() <= 2 {
+            inner
+        } else {
+            inner
+                .chars()
+                .take_while(|c| !is_arabic_letter(*c))
+                .collect()
+        };
+        let len = inner.chars().count();
         if !inner.is_empty()
-            && inner.len() <= 5
-            && chars.get(inner.len() + 1) == Some(&')')
-            && chars.get(inner.len() + 2).is_none_or(|c| *c == ' ')
+            && len <= 5
+            && chars.get(len + 1) == Some(&')')
+            && chars.get(len + 2).is_none_or(|c| opens_text(*c))
         {
-            return Some((Label::Item(inner.clone()), skip_ws(inner.len() + 2)));
+            return Some((Label::Item(inner.clone()), skip_ws(len + 2)));
         }
     }
-    // French and Spanish print "a)" and "i)".
+    // French, Spanish and Russian print "a)" and "i)".
     let bare: String = chars
         .iter()
-        .take_while(|c| c.is_ascii_lowercase())
+        .take_while(|c| is_label_letter(**c) && !is_arabic_letter(**c))
         .collect();
+    let len = bare.chars().count();
     if !bare.is_empty()
-        && bare.len() <= 5
-        && chars.get(bare.len()) == Some(&')')
-        && chars.get(bare.len() + 1) == Some(&' ')
+        && len <= 5
+        && chars.get(len) == Some(&')')
+        && chars.get(len + 1) == Some(&' ')
     {
-        return Some((Label::Item(bare.clone()), skip_ws(bare.len() + 1)));
+        return Some((Label::Item(bare.clone()), skip_ws(len + 1)));
     }
     if chars.len() > 3
         && chars[0].is_ascii_lowercase()
@@ -146,6 +181,25 @@ fn label_of(text: &str) -> Option<(Label, usize)> {
         return Some((Label::Item(chars[0].to_string()), skip_ws(2)));
     }
     None
+}
+
+fn is_ideograph_item(c: char) -> bool {
+    ('\u{3220}'..='\u{3229}').contains(&c)
+}
+
+/// What may follow a label: a space, or in Chinese the text itself (no space between).
+fn opens_text(c: char) -> bool {
+    c == ' ' || crate::layout::is_cjk(c)
+}
+
+/// A letter of a sub-item label: Latin, its Cyrillic look-alikes (Russian texts print "а)"
+/// in Cyrillic among Latin labels), or an Arabic letter ("(أ)", "(هـ)").
+fn is_label_letter(c: char) -> bool {
+    c.is_ascii_lowercase() || matches!(c, 'а' | 'с' | 'е' | 'о' | 'р' | 'х') || is_arabic_letter(c)
+}
+
+fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0621}'..='\u{064A}')
 }
 
 fn roman_value(s: &str) -> Option<u32> {
@@ -227,29 +281,11 @@ fn lead_of(chars: &[(char, bool)], start: usize) -> Option<String> {
     }
     let lead: String = chars[start..end].iter().map(|c| c.0).collect();
     let lead = lead.trim().trim_end_matches([',', ':', ';']).trim();
-    // A lone italic letter or symbol (a variable, a quote mark) is not a lead.
-    (lead.chars().filter(|c| c.is_alphabetic()).count() >= 2).then(|| lead.to_string())
-}
-
-fn is_formula(t: &str) -> bool {
-    let t = t.trim_end_matches([',', ':']);
-    matches!(
-        t,
-        "The General Assembly"
-            | "The Security Council"
-            | "The Human Rights Council"
-            | "The Economic and Social Council"
-    )
-}
-
-/// "45th plenary meeting", "69th (resumed) plenary meeting", "33rd meeting".
-fn is_meeting_line(t: &str) -> bool {
-    let mut w = t.split_whitespace();
-    let Some(first) = w.next() else { return false };
-    let ordinal = ["st", "nd", "rd", "th"].iter().any(|s| first.ends_with(s))
-        && first.len() > 2
-        && first[..first.len() - 2].bytes().all(|b| b.is_ascii_digit());
-    ordinal && t.ends_with("meeting") && t.len() < 60
+    // A lone italic letter or symbol (a variable, a quote mark) is not a lead; one Chinese
+    // character is a word ("请", requests).
+    let letters = lead.chars().filter(|c| c.is_alphabetic()).count();
+    let cjk = lead.chars().any(crate::layout::is_cjk);
+    (letters >= 2 || (cjk && letters == 1)).then(|| lead.to_string())
 }
 
 /// "Annex", "Annex I", "Annex A – Items subject to ...": the heading and a title printed
@@ -299,14 +335,22 @@ struct Parser<'a> {
     body_size: f32,
     /// The PDF marks no text italic at all: leads come from the lexicon.
     no_italics: bool,
+    /// The document's language, detected from its text.
+    lang: &'static lang::Lang,
 }
 
 /// Builds the resolution from a document's layout.
 pub fn parse(doc: &Document, provenance: Provenance) -> Resolution {
+    let lang = lang::detect(
+        doc.paragraphs
+            .iter()
+            .flat_map(|p| &p.spans)
+            .map(|s| s.text.as_str()),
+    );
     let paras: Vec<Para<'_>> = doc
         .paragraphs
         .iter()
-        .map(|p| Para::new(p, doc))
+        .map(|p| Para::new(p, doc, lang.lead_emphasis))
         .filter(|p| !p.chars.is_empty())
         .collect();
     let body_size = {
@@ -318,12 +362,13 @@ pub fn parse(doc: &Document, provenance: Provenance) -> Resolution {
         .paragraphs
         .iter()
         .flat_map(|p| &p.spans)
-        .any(|s| s.italic);
+        .any(|s| emphasised(s, lang.lead_emphasis));
     let parser = Parser {
         doc,
         paras,
         body_size,
         no_italics,
+        lang,
     };
     parser.run(provenance)
 }
@@ -331,7 +376,21 @@ pub fn parse(doc: &Document, provenance: Provenance) -> Resolution {
 impl<'a> Parser<'a> {
     fn run(&self, provenance: Provenance) -> Resolution {
         let texts: Vec<String> = self.paras.iter().map(Para::text).collect();
-        let formula = texts.iter().position(|t| is_formula(t));
+        // The formula with its comma first: the Chinese masthead's organ ("大会") is the
+        // formula's words without it.
+        // Without its comma (no preamble), the last formula before paragraph 1.
+        let first_numbered = texts
+            .iter()
+            .position(|t| matches!(label_of(t), Some((Label::Number(_), _))))
+            .unwrap_or(texts.len());
+        let formula = texts
+            .iter()
+            .position(|t| self.lang.is_formula(t) && t.trim_end().ends_with([',', '，', '،']))
+            .or_else(|| {
+                texts[..first_numbered]
+                    .iter()
+                    .rposition(|t| self.lang.is_formula(t))
+            });
         let header_end = formula.unwrap_or_else(|| {
             texts
                 .iter()
@@ -348,7 +407,7 @@ impl<'a> Parser<'a> {
         let mut r = Resolution {
             symbol: symbol.clone(),
             organ: organ.to_string(),
-            language: language_of(&header_text).to_string(),
+            language: self.lang.code.to_string(),
             session: None,
             agenda_items: Vec::new(),
             distribution: None,
@@ -394,7 +453,7 @@ impl<'a> Parser<'a> {
 
         let body_start = formula.map_or(header_end, |f| f + 1);
         // The closing meeting line ends the resolution (GA, HRC); the SC prints none.
-        let closing = (body_start..texts.len()).find(|&i| is_meeting_line(&texts[i]));
+        let closing = (body_start..texts.len()).find(|&i| self.lang.is_meeting_line(&texts[i]));
         let body_end = closing.unwrap_or_else(|| {
             (body_start..texts.len())
                 .find(|&i| is_annex_heading(&texts[i]))
@@ -405,7 +464,7 @@ impl<'a> Parser<'a> {
                 r.meeting = Some(texts[c].clone());
             }
             if r.adoption_date.is_none() && r.kind == Kind::Resolution {
-                r.adoption_date = texts.get(c + 1).and_then(|t| meta::find_date(t));
+                r.adoption_date = texts.get(c + 1).and_then(|t| self.lang.find_date(t));
             }
         }
         let inline_annex = match self.part_starts(body_start, body_end) {
@@ -453,29 +512,32 @@ impl<'a> Parser<'a> {
     }
 
     fn header_metadata(&self, header: &[String], header_text: &str, r: &mut Resolution) {
-        if let Some(i) = header.iter().position(|t| t.contains("Distr.:")) {
-            let after = header[i].split("Distr.:").nth(1).unwrap_or("").trim();
+        let lang = self.lang;
+        if let Some(i) = header.iter().position(|t| t.contains("Distr.")) {
+            let after = header[i].split("Distr.").nth(1).unwrap_or("");
+            let after = after.trim_start_matches(':').trim();
             r.distribution = after.split_whitespace().next().map(str::to_string);
-            r.distribution_date = meta::find_date(after)
-                .or_else(|| header.get(i + 1).and_then(|t| meta::find_date(t)));
+            r.distribution_date = lang
+                .find_date(after)
+                .or_else(|| header.get(i + 1).and_then(|t| lang.find_date(t)));
         }
         if r.organ != "Security Council" {
-            r.session = header.iter().find_map(|t| {
-                let t = t.trim();
-                let first = t.strip_suffix(" session")?;
-                meta::ordinal_words(first.split_whitespace().last()?)
-            });
+            r.session = header.iter().find_map(|t| lang.session_of(t));
         }
-        if let Some(t) = header.iter().find(|t| t.starts_with("Agenda item")) {
-            r.agenda_items = meta::agenda_items(t);
+        if let Some(items) = header.iter().find_map(|t| lang.agenda_items(t)) {
+            r.agenda_items = items;
         }
         let flat = header_text.replace('\n', " ");
-        if let Some(i) = flat
-            .find("esolution adopted by the")
-            .or_else(|| flat.find("dopted by the"))
-        {
-            let rest = &flat[i..];
-            r.adoption_date = meta::find_date(prefix(rest, 160));
+        // The line saying "adopted by", from its start (the Chinese date comes first).
+        let adopted = lang
+            .adopted
+            .iter()
+            .filter_map(|a| header_text.find(a))
+            .min()
+            .map(|i| header_text[..i].rfind('\n').map_or(0, |n| n + 1));
+        if let Some(start) = adopted {
+            let rest = header_text[start..].replace('\n', " ");
+            r.adoption_date = lang.find_date(prefix(&rest, 240));
             if let Some(m) = rest.find(" at its ") {
                 let after = &rest[m + 8..];
                 if let Some(end) = after.find("meeting") {
@@ -486,10 +548,12 @@ impl<'a> Parser<'a> {
         if let Some(open) = flat
             .find("[on the report")
             .or_else(|| flat.find("[without reference"))
+            .or_else(|| flat.find('['))
         {
             let close = flat[open..].find(']').map_or(flat.len(), |c| open + c + 1);
-            let (committee, drafts) = meta::bracket_line(&flat[open..close]);
-            r.main_committee = committee;
+            let bracket = &flat[open..close];
+            let (committee, drafts) = meta::bracket_line(bracket, lang.and);
+            r.main_committee = lang.committee_of(bracket).map(str::to_string).or(committee);
             r.draft_symbols = drafts;
         }
         r.title = self.title(header);
@@ -575,7 +639,7 @@ impl<'a> Parser<'a> {
                 // semicolon in a section of a longer resolution (budget sections).
                 !self.paras[i].is_bold()
                     && (t.ends_with(['.', ':', ';']) || Some(i) == inline)
-                    && !is_formula(&t)
+                    && !self.lang.is_formula(&t)
             })
         } else {
             None
@@ -718,15 +782,16 @@ impl<'a> Parser<'a> {
             while k < part_end {
                 let p = &self.paras[k];
                 let t = p.text();
-                let starts_clause =
-                    label_of(&t).is_some() || lead_of(&p.chars, 0).is_some() || is_formula(&t);
+                let starts_clause = label_of(&t).is_some()
+                    || lead_of(&p.chars, 0).is_some()
+                    || self.lang.is_formula(&t);
                 if starts_clause || title.len() >= 3 {
                     break;
                 }
                 title.push(t);
                 k += 1;
             }
-            if k < part_end && is_formula(&self.paras[k].text()) {
+            if k < part_end && self.lang.is_formula(&self.paras[k].text()) {
                 k += 1;
             }
             let mut scratch = Resolution {
@@ -895,10 +960,12 @@ fn place_item(
             .map(|s| s.label.as_str()),
     );
     let deeper = letter_indent.is_some_and(|li| indent > li + 6.0);
+    let ideograph = item.label.chars().all(is_ideograph_item);
     let as_sub = under.is_some()
-        && roman_value(&item.label).is_some()
-        && item.label == expected_roman
-        && (item.label != expected_letter || deeper);
+        && (ideograph
+            || (roman_value(&item.label).is_some()
+                && item.label == expected_roman
+                && (item.label != expected_letter || deeper)));
     if as_sub {
         if let Some(last) = op.subparagraphs.last_mut() {
             last.subparagraphs.push(item);
@@ -922,11 +989,8 @@ fn prefix(s: &str, n: usize) -> &str {
 
 fn masthead_symbol(header: &[String]) -> Option<String> {
     for t in header.iter().take(6) {
-        if let Some(rest) = t
-            .strip_prefix("United Nations")
-            .or_else(|| t.strip_prefix("Nations Unies"))
-            .or_else(|| t.strip_prefix("Naciones Unidas"))
-        {
+        let mut names = lang::LANGS.iter().flat_map(|l| l.united_nations.iter());
+        if let Some(rest) = names.find_map(|n| t.strip_prefix(*n)) {
             let rest = rest.trim();
             if meta::looks_like_symbol(rest.split_whitespace().next().unwrap_or("")) {
                 return Some(meta::canonical_symbol(rest));
@@ -939,19 +1003,6 @@ fn masthead_symbol(header: &[String]) -> Option<String> {
         .flat_map(|t| t.split_whitespace())
         .find(|w| meta::looks_like_symbol(w))
         .map(meta::canonical_symbol)
-}
-
-fn language_of(header: &str) -> &'static str {
-    if header.contains("Assemblée générale")
-        || header.contains("Nations Unies")
-        || header.contains("Conseil de sécurité")
-    {
-        "fr"
-    } else if header.contains("Asamblea General") || header.contains("Naciones Unidas") {
-        "es"
-    } else {
-        "en"
-    }
 }
 
 #[cfg(test)]
@@ -985,6 +1036,14 @@ mod tests {
         assert_eq!(label_of("(iv) To"), Some((Label::Item("iv".into()), 5)));
         assert_eq!(label_of("a. To"), Some((Label::Item("a".into()), 3)));
         assert_eq!(label_of("b) Pour"), Some((Label::Item("b".into()), 3)));
+        assert_eq!(label_of("а) Для"), Some((Label::Item("а".into()), 3)));
+        assert_eq!(label_of("1 - تقرر"), Some((Label::Number(1), 4)));
+        assert_eq!(label_of("(أ) أن"), Some((Label::Item("أ".into()), 4)));
+        assert_eq!(label_of("(هـ) أن"), Some((Label::Item("هـ".into()), 5)));
+        assert_eq!(label_of("1 -2 x"), None);
+        assert_eq!(label_of("1.重申"), Some((Label::Number(1), 2)));
+        assert_eq!(label_of("(a)在"), Some((Label::Item("a".into()), 3)));
+        assert_eq!(label_of("㈠指定"), Some((Label::Item("㈠".into()), 1)));
         assert_eq!(label_of("(a)To"), None);
         assert_eq!(label_of("1.5 million"), None);
         assert_eq!(label_of("e.g. this"), None);
@@ -1019,7 +1078,8 @@ mod tests {
         assert_eq!(part_label("XIV"), Some("XIV"));
         assert_eq!(part_label("B"), Some("B"));
         assert_eq!(part_label("In"), None);
-        assert!(is_meeting_line("69th (resumed) plenary meeting"));
-        assert!(!is_meeting_line("• meeting"));
+        let en = lang::by_code("en").unwrap();
+        assert!(en.is_meeting_line("69th (resumed) plenary meeting"));
+        assert!(!en.is_meeting_line("• meeting"));
     }
 }
