@@ -616,13 +616,16 @@ impl<'a> Parser<'a> {
                 p.is_bold() && next_starts_clause && (sc || !text.ends_with([',', ';', ':']));
             if label.is_none() && (heading || part_label(&text).is_some()) {
                 let numbered = part_label(&text).is_some();
+                // A heading wrapped onto a second line that the layout kept apart.
+                let wrapped =
+                    i > start && !pending.is_empty() && wraps_onto(self.paras[i - 1].src, p.src);
                 match part_label(&text) {
                     Some(num) => pending.push(Heading {
                         num: Some(num.to_string()),
                         text: String::new(),
                     }),
                     // The title under a roman number, in bold.
-                    None if in_heading => add_heading_line(&mut pending, &text),
+                    None if in_heading || wrapped => add_heading_line(&mut pending, &text),
                     None => pending.push(Heading { num: None, text }),
                 }
                 in_heading = numbered;
@@ -912,6 +915,15 @@ fn is_draft_decision(header: &str) -> bool {
     h.contains("draft decision") && !h.contains("draft resolution")
 }
 
+/// `next` is the line right under the one-line paragraph `prev`, at the line spacing of its
+/// size: the same heading wrapped ("Department of Political and Peacebuilding
+/// Affairs/Peacebuilding" / "Support Office" in 80/11), not a new one, which the UN sets a
+/// blank line apart.
+fn wraps_onto(prev: &Paragraph, next: &Paragraph) -> bool {
+    let gap = prev.y - next.y;
+    prev.page == next.page && gap > 0.0 && gap <= 1.3 * prev.size.max(next.size)
+}
+
 /// A title line under a section number: the first fills the heading, later ones continue it.
 fn add_heading_line(pending: &mut Vec<Heading>, line: &str) {
     match pending.last_mut() {
@@ -1062,6 +1074,22 @@ mod tests {
         ] {
             assert!(!is_draft_symbol(adopted), "{adopted}");
         }
+    }
+
+    #[test]
+    fn a_heading_line_at_line_spacing_continues_the_heading() {
+        let line = |page, y| Paragraph {
+            page,
+            y,
+            indent: 0.0,
+            size: 10.0,
+            margin: 72.0,
+            spans: vec![],
+        };
+        // 80/11: 11.5 pt under the first line, then 18 pt to the next paragraph.
+        assert!(wraps_onto(&line(7, 604.06), &line(7, 592.54)));
+        assert!(!wraps_onto(&line(7, 592.54), &line(7, 574.54)));
+        assert!(!wraps_onto(&line(7, 100.0), &line(8, 700.0)));
     }
 
     #[test]
