@@ -36,10 +36,12 @@
 //! - `mainBody`: `paragraph eId="para_12"` with `num` "12." and `content eId="para_12__content"`,
 //!   or `list eId="para_12_list"` with `intro` and `point eId="para_12_list_point_a"` (`num`
 //!   "(a)", `content eId="..._point_a_content"`); a point's own sub-items follow it in a
-//!   `sublist`, as the UN nests them. Roman parts (79/258) are `section`s with `num`,
-//!   `subheading` and their preambular paragraphs as `crossHeading refersTo="#preamble"`;
-//!   lettered resolutions (71/123 A, B) are `hcontainer name="resolution"`. `Block` in
-//!   `render` is where contract v2's section headings plug in;
+//!   `sublist`, as the UN nests them. Contract v2 `sections` (and a v1 document's roman
+//!   parts, 79/258) are `section`s with `num`, `subheading` and their preambular paragraphs
+//!   as `crossHeading refersTo="#preamble"`; v2 `headings` over continuous numbering are one
+//!   unnumbered `paragraph` with a `subheading` per printed line before the paragraph they
+//!   head (78/297, 79/117); lettered resolutions (71/123 A, B) are
+//!   `hcontainer name="resolution"`;
 //! - `conclusions`: the meeting line (`event` / `location` / `eol` / `docDate`), not for the
 //!   Security Council, which prints it in the preface, then footnotes no clause refers to;
 //! - `attachments`: one `doc name="annex"` per annex with its own identification.

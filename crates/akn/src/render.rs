@@ -5,7 +5,8 @@ use crate::cite::Citations;
 use crate::uri::{self, Organ};
 use crate::xml::Xml;
 use resingest_model::{
-    Annex, AnnexParagraph, Clause, Kind, Paragraph, Part, Provenance, Resolution, Subparagraph,
+    Annex, AnnexParagraph, Clause, Heading, Kind, Paragraph, Part, Provenance, Resolution,
+    Subparagraph,
 };
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -18,10 +19,12 @@ struct WorkDate {
     name: &'static str,
 }
 
-/// One block of the main body in print order. Today a body is numbered paragraphs, or the
-/// [`Part`]s of a document whose numbering restarts; the section headings of contract v2
-/// become [`Block::Section`]s here (`blocks`), and nothing else in the renderer changes.
+/// One block of the main body in print order: numbered paragraphs with the headings printed
+/// over them, contract v2 sections (or a v1 document's roman parts), lettered resolutions.
 enum Block<'a> {
+    /// One printed line of a heading over continuous numbering ("I", then its title): an
+    /// unnumbered `paragraph` holding only a `subheading`, as the UN's editors mark them.
+    Heading(&'a str),
     /// A paragraph the contract keeps in the preamble but that is printed as an operative
     /// one, without a number ("*Resolves* that:"): see [`operative_tail`].
     Unnumbered(&'a Clause),
@@ -578,6 +581,16 @@ impl<'a> Renderer<'a> {
     /// The main body's blocks in print order; the one place sections plug in.
     fn blocks(&self) -> Vec<Block<'a>> {
         let r = self.r;
+        if !r.sections.is_empty() && !has_parts(r) {
+            let mut blocks = body_blocks(split_preamble(r.kind, &r.preamble).1, &r.operative);
+            blocks.extend(r.sections.iter().map(|s| Block::Section {
+                num: s.num.as_deref().unwrap_or_default(),
+                heading: s.heading.as_deref(),
+                preamble: &s.preamble,
+                paragraphs: &s.operative,
+            }));
+            return blocks;
+        }
         match r.parts.as_deref().filter(|p| !p.is_empty()) {
             Some(parts) => parts
                 .iter()
@@ -594,12 +607,7 @@ impl<'a> Renderer<'a> {
                     }
                 })
                 .collect(),
-            None => split_preamble(r.kind, &r.preamble)
-                .1
-                .iter()
-                .map(Block::Unnumbered)
-                .chain(r.operative.iter().map(Block::Paragraph))
-                .collect(),
+            None => body_blocks(split_preamble(r.kind, &r.preamble).1, &r.operative),
         }
     }
 
@@ -614,6 +622,7 @@ impl<'a> Renderer<'a> {
         let numbered = r.operative.len() != 1;
         for b in blocks {
             match b {
+                Block::Heading(line) => self.heading_line("", line),
                 Block::Unnumbered(c) => self.unnumbered("", c),
                 Block::Paragraph(p) => self.paragraph("", p, numbered),
                 Block::Section {
@@ -649,14 +658,25 @@ impl<'a> Renderer<'a> {
             self.inline(&c.text, c.lead.as_deref(), &c.footnote_refs);
             self.x.close("crossHeading");
         }
-        for c in operative {
-            self.unnumbered(&format!("{id}__"), c);
-        }
         let numbered = paragraphs.len() != 1;
-        for p in paragraphs {
-            self.paragraph(&format!("{id}__"), p, numbered);
+        let prefix = format!("{id}__");
+        for b in body_blocks(operative, paragraphs) {
+            match b {
+                Block::Heading(line) => self.heading_line(&prefix, line),
+                Block::Unnumbered(c) => self.unnumbered(&prefix, c),
+                Block::Paragraph(p) => self.paragraph(&prefix, p, numbered),
+                _ => {}
+            }
         }
         self.x.close("section");
+    }
+
+    /// A heading line between paragraphs: `paragraph` with only a `subheading`.
+    fn heading_line(&mut self, prefix: &str, line: &str) {
+        let id = self.eid(&format!("{prefix}para_h"));
+        self.x.open("paragraph", &[("eId", &id), ("class", "H23")]);
+        self.x.leaf("subheading", &[], line);
+        self.x.close("paragraph");
     }
 
     /// A lettered resolution: `hcontainer name="resolution"` with `num` and `heading`, its
@@ -1016,11 +1036,13 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// The document type as AKN4UN names it: `resolution`, `resolutionDraft`, `amendment`.
+/// The document type as AKN4UN names it: `resolution`, `resolutionDraft`, `amendment`; a
+/// draft decision `decisionDraft`, by the same pattern.
 fn doc_name(kind: Kind) -> &'static str {
     match kind {
         Kind::Resolution => "resolution",
         Kind::Draft => "resolutionDraft",
+        Kind::DraftDecision => "decisionDraft",
         Kind::Amendment => "amendment",
     }
 }
@@ -1081,6 +1103,29 @@ fn lettered_items(text: &str) -> Option<(&str, Vec<(char, &str)>)> {
         })
         .collect();
     Some((intro, items))
+}
+
+/// Unnumbered and numbered paragraphs in print order, each preceded by the lines of the
+/// headings printed over it (contract v2 `headings`).
+fn body_blocks<'a>(unnumbered: &'a [Clause], operative: &'a [Paragraph]) -> Vec<Block<'a>> {
+    fn lines<'a>(headings: &'a [Heading], out: &mut Vec<Block<'a>>) {
+        for h in headings {
+            out.extend(h.num.as_deref().map(Block::Heading));
+            if !h.text.is_empty() {
+                out.push(Block::Heading(&h.text));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for c in unnumbered {
+        lines(&c.headings, &mut out);
+        out.push(Block::Unnumbered(c));
+    }
+    for p in operative {
+        lines(&p.headings, &mut out);
+        out.push(Block::Paragraph(p));
+    }
+    out
 }
 
 fn has_parts(r: &Resolution) -> bool {
@@ -1185,6 +1230,7 @@ mod tests {
             lead: None,
             text: text.into(),
             footnote_refs: vec![],
+            headings: vec![],
         }
     }
 
@@ -1234,6 +1280,7 @@ mod tests {
             title: None,
             preamble: vec![],
             operative: vec![],
+            sections: vec![],
         };
         let parts = |labels: &[&str]| labels.iter().map(|l| part(l)).collect::<Vec<_>>();
         assert!(numbers_sections(&parts(&["I", "II", "III", "IV"])));

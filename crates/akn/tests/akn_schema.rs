@@ -3,8 +3,8 @@
 
 use resingest_akn::to_akn_marked_up_on;
 use resingest_model::{
-    Annex, AnnexParagraph, Clause, Footnote, Kind, Paragraph, Part, Provenance, Resolution,
-    Subparagraph, SCHEMA_VERSION,
+    Annex, AnnexParagraph, Clause, Footnote, Heading, Kind, Paragraph, Part, Provenance,
+    Resolution, Section, Subparagraph, SCHEMA_VERSION,
 };
 use std::io::Write;
 use std::path::PathBuf;
@@ -179,6 +179,7 @@ fn base(symbol: &str, organ: &str) -> Resolution {
             lead: Some("Recalling".into()),
             text: "Recalling its resolution 51/1 & resolution 1514 (XV),".into(),
             footnote_refs: vec![1],
+            headings: vec![],
         }],
         operative: vec![
             Paragraph {
@@ -187,6 +188,7 @@ fn base(symbol: &str, organ: &str) -> Resolution {
                 text: "Decides to act;".into(),
                 footnote_refs: vec![],
                 subparagraphs: vec![],
+                headings: vec![],
             },
             Paragraph {
                 number: 2,
@@ -199,6 +201,7 @@ fn base(symbol: &str, organ: &str) -> Resolution {
                     footnote_refs: vec![1],
                     subparagraphs: vec![],
                 }],
+                headings: vec![],
             },
         ],
         footnotes: vec![
@@ -222,6 +225,8 @@ fn base(symbol: &str, organ: &str) -> Resolution {
             extractor_version: "0.1.0".into(),
         },
         schema_version: SCHEMA_VERSION,
+        sections: vec![],
+        warnings: vec![],
     }
 }
 
@@ -275,18 +280,21 @@ fn edge_cases_render_valid_akn() {
             title: Some("Part A".into()),
             preamble: pre.clone(),
             operative: ops.clone(),
+            sections: vec![],
         },
         Part {
             label: "B".into(),
             title: None,
             preamble: pre,
             operative: ops,
+            sections: vec![],
         },
         Part {
             label: "C D".into(),
             title: None,
             preamble: vec![],
             operative: vec![],
+            sections: vec![],
         },
     ]);
     cases.push(("parts", parts));
@@ -398,6 +406,7 @@ fn edge_cases_render_valid_akn() {
                 title: Some(format!("Section {l}")),
                 preamble: pre.clone(),
                 operative: ops.clone(),
+                sections: vec![],
             })
             .collect(),
     );
@@ -423,6 +432,7 @@ fn listed_and_resolving() -> Resolution {
         lead: Some("Resolves".into()),
         text: "Resolves that:".into(),
         footnote_refs: vec![],
+        headings: vec![],
     });
     r
 }
@@ -487,12 +497,48 @@ fn roman_parts_are_sections_with_their_preamble_as_cross_headings() {
         title: Some("Umoja".into()),
         preamble: pre,
         operative: ops,
+        sections: vec![],
     }]);
     let xml = to_akn(&r);
     assert!(xml.contains("<section eId=\"sec_I\">\n    <num>I</num>\n    <subheading>Umoja</subheading>\n    <crossHeading eId=\"sec_I__preamble_1\" refersTo=\"#preamble\"><i>Recalling</i>"), "{xml}");
     assert!(xml.contains("<paragraph eId=\"sec_I__para_1\">"), "{xml}");
     // The formula stays in the preamble, before the sections.
     assert!(xml.contains("<preamble>\n   <formula eId=\"formula_1\" name=\"enactingFormula\">\n    <p><i>The General Assembly</i>,</p>\n   </formula>\n  </preamble>"), "{xml}");
+}
+
+/// Contract v2: sections with their own numbering, and headings over continuous numbering.
+fn sectioned() -> Resolution {
+    let mut r = base("A/RES/80/8", "General Assembly");
+    r.operative[1].headings = vec![Heading {
+        num: Some("I".into()),
+        text: "Legislative activities".into(),
+    }];
+    let mut inner = r.operative.clone();
+    inner[0].headings = vec![Heading {
+        num: None,
+        text: "Umoja".into(),
+    }];
+    r.sections = vec![Section {
+        num: Some("II".into()),
+        heading: Some("Contingency fund".into()),
+        preamble: r.preamble.clone(),
+        operative: inner,
+    }];
+    r
+}
+
+#[test]
+fn v2_sections_and_headings_follow_the_uns_markup_and_validate() {
+    let r = sectioned();
+    let xml = to_akn(&r);
+    // A heading over continuous numbering: one subheading paragraph per printed line.
+    let heading = "<paragraph eId=\"para_h\" class=\"H23\">\n    <subheading>I</subheading>\n   </paragraph>\n   <paragraph eId=\"para_h_2\" class=\"H23\">\n    <subheading>Legislative activities</subheading>\n   </paragraph>\n   <paragraph eId=\"para_2\">";
+    assert!(xml.contains(heading), "{xml}");
+    assert!(xml.contains("<section eId=\"sec_II\">\n    <num>II</num>\n    <subheading>Contingency fund</subheading>\n    <crossHeading"), "{xml}");
+    assert!(xml.contains("<subheading>Umoja</subheading>\n    </paragraph>\n    <paragraph eId=\"sec_II__para_1\">"), "{xml}");
+    if let Some(shared) = shared() {
+        assert_valid(&shared, "v2 sections and headings", &xml);
+    }
 }
 
 #[test]

@@ -141,8 +141,15 @@ pub fn structural_check(r: &Resolution, pdftotext_text: Option<&str>) -> Vec<Pro
 
 fn check_numbering(r: &Resolution, problems: &mut Vec<Problem>) {
     let mut lists: Vec<(Option<String>, &[Paragraph])> = vec![(None, &r.operative)];
+    let num = |s: &resingest_model::Section| s.num.clone().unwrap_or_default();
+    for s in &r.sections {
+        lists.push((Some(num(s)), &s.operative));
+    }
     for part in r.parts.iter().flatten() {
         lists.push((Some(part.label.clone()), &part.operative));
+        for s in &part.sections {
+            lists.push((Some(format!("{}.{}", part.label, num(s))), &s.operative));
+        }
     }
     if r.kind == Kind::Resolution && lists.iter().all(|(_, ops)| ops.is_empty()) {
         problems.push(Problem::NoOperative);
@@ -593,8 +600,14 @@ fn letters(s: &str) -> String {
 /// Keys of the first clause and of the last operative unit of the document.
 fn anchors(r: &Resolution) -> (String, String) {
     let mut lists = vec![(&r.preamble, &r.operative)];
+    for s in &r.sections {
+        lists.push((&s.preamble, &s.operative));
+    }
     for part in r.parts.iter().flatten() {
         lists.push((&part.preamble, &part.operative));
+        for s in &part.sections {
+            lists.push((&s.preamble, &s.operative));
+        }
     }
     let first = lists
         .iter()
@@ -639,9 +652,44 @@ fn haystack(r: &Resolution) -> String {
     for part in r.parts.iter().flatten() {
         texts.extend(part.title.as_deref());
     }
+    // Headings are text too (contract v2): a section's number and title, a clause's headings.
+    let heading_texts = headings_text(&doc);
+    texts.extend(heading_texts.iter().map(String::as_str));
     let formula = format!("The {},", r.organ);
     texts.push(&formula);
     texts.iter().map(|t| letters(t)).collect()
+}
+
+/// Every section number and heading and every clause heading of a v2 document, anywhere.
+fn headings_text(doc: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    match doc {
+        Value::Object(m) => {
+            for (k, v) in m {
+                match (k.as_str(), v) {
+                    ("headings", Value::Array(hs)) => {
+                        for h in hs {
+                            for f in ["num", "text"] {
+                                out.extend(h.get(f).and_then(Value::as_str).map(str::to_string));
+                            }
+                        }
+                    }
+                    ("sections", Value::Array(ss)) => {
+                        for s in ss {
+                            for f in ["num", "heading"] {
+                                out.extend(s.get(f).and_then(Value::as_str).map(str::to_string));
+                            }
+                            out.extend(headings_text(s));
+                        }
+                    }
+                    (_, v) => out.extend(headings_text(v)),
+                }
+            }
+        }
+        Value::Array(vs) => vs.iter().for_each(|v| out.extend(headings_text(v))),
+        _ => {}
+    }
+    out
 }
 
 /// Letters of `key` not found near each other in `haystack`.
@@ -727,6 +775,7 @@ mod tests {
             text: text.into(),
             footnote_refs: vec![],
             subparagraphs: subs,
+            headings: vec![],
         }
     }
 
@@ -764,12 +813,14 @@ mod tests {
                     lead: Some("Recalling".into()),
                     text: "Recalling its resolutions 70/1, 71/3 and 72/139 and Human Rights Council resolutions 5/1 and 5/2,".into(),
                     footnote_refs: vec![1],
+                    headings: vec![],
                 },
                 Clause {
                     index: 2,
                     lead: Some("Noting".into()),
                     text: "Noting the period 2021–2030 and the report A/78/23 of the Special Committee,".into(),
                     footnote_refs: vec![],
+                    headings: vec![],
                 },
             ],
             operative: vec![
@@ -786,6 +837,8 @@ mod tests {
             annexes: vec![],
             kind: Kind::Resolution,
             parts: None,
+            sections: vec![],
+            warnings: vec![],
             provenance: Provenance {
                 sha256: String::new(),
                 bytes: 0,

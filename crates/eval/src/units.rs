@@ -1,6 +1,7 @@
 //! Naming the comparable units of a resolution: `P<index>` for preambular clauses,
 //! `O<number>` for operative paragraphs, `O<number>.<label>[.<label>]` for sub-items, each
-//! prefixed with the part label (`A.P1`) in documents with `parts`.
+//! prefixed with the part label (`A.P1`) in documents with `parts` and with the section number
+//! (`II.O3`, `A.II.O3`) in sections that number their paragraphs afresh (contract v2).
 //!
 //! Both the gold comparison and the structural checks name units this way, so a problem and a
 //! wrong unit point at the same place. The walk runs over JSON values because gold files are
@@ -52,9 +53,11 @@ pub(crate) struct Unit<'a> {
 pub(crate) fn units(doc: &Value, sections: Sections) -> Vec<Unit<'_>> {
     let mut out = Vec::new();
     walk_lists(doc, "", sections, &mut out);
+    walk_sections(doc, "", sections, &mut out);
     for part in array(doc, "parts") {
         let label = part.get("label").and_then(Value::as_str).unwrap_or("?");
         walk_lists(part, &format!("{label}."), Sections::ALL, &mut out);
+        walk_sections(part, &format!("{label}."), Sections::ALL, &mut out);
     }
     let mut seen = HashSet::new();
     for u in &mut out {
@@ -67,6 +70,16 @@ pub(crate) fn units(doc: &Value, sections: Sections) -> Vec<Unit<'_>> {
         }
     }
     out
+}
+
+fn walk_sections<'a>(obj: &'a Value, prefix: &str, sections: Sections, out: &mut Vec<Unit<'a>>) {
+    for (i, s) in array(obj, "sections").iter().enumerate() {
+        let num = s.get("num").and_then(Value::as_str).map_or_else(
+            || format!("s{}", i + 1),
+            |n| n.trim_end_matches('.').to_string(),
+        );
+        walk_lists(s, &format!("{prefix}{num}."), sections, out);
+    }
 }
 
 fn walk_lists<'a>(obj: &'a Value, prefix: &str, sections: Sections, out: &mut Vec<Unit<'a>>) {
@@ -137,6 +150,22 @@ mod tests {
             .map(|u| u.key)
             .collect();
         assert_eq!(keys, ["P1", "O1", "O1.a", "O1.a.i", "O1#2", "A.P1"]);
+    }
+
+    #[test]
+    fn names_units_of_sections_by_their_number() {
+        let doc = json!({
+            "operative": [],
+            "sections": [
+                {"num": "I", "preamble": [{"index": 1}], "operative": [{"number": 1}]},
+                {"num": "II", "operative": [{"number": 1}]}
+            ]
+        });
+        let keys: Vec<_> = units(&doc, Sections::ALL)
+            .into_iter()
+            .map(|u| u.key)
+            .collect();
+        assert_eq!(keys, ["I.P1", "I.O1", "II.O1"]);
     }
 
     #[test]

@@ -80,6 +80,7 @@ fn a_mutated_gold_file_scores_exactly_its_mutations() {
         text: "Invented.".into(),
         footnote_refs: vec![],
         subparagraphs: vec![],
+        headings: vec![],
     });
     // Two wrong metadata fields.
     r.title = Some("Implementation".into());

@@ -293,3 +293,64 @@ fn exact_text_of_a_built_document() {
         assert_eq!(r.operative[0].footnote_refs, vec![2]);
     }
 }
+
+/// Contract v2: a bold heading between operative paragraphs goes on the paragraph after it
+/// (v1 dropped it), and the document reads without a warning.
+#[test]
+fn bold_headings_go_on_the_paragraph_after_them() {
+    use resingest_typeset::un::{self, fixtures};
+    let pdf = un::render(&fixtures::security_council_2769(), &Options::default());
+    let r = resingest_extract::extract_resolution(&pdf, &Limits::default()).unwrap();
+    let headings = |p: &resingest_model::Paragraph| {
+        p.headings
+            .iter()
+            .map(|h| (h.num.clone(), h.text.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        headings(&r.operative[0]),
+        [(None, "Mandate of the Panel of Experts".to_string())]
+    );
+    assert_eq!(headings(&r.operative[1]), [(None, "Reporting".to_string())]);
+    assert!(r.preamble.iter().all(|c| c.headings.is_empty()));
+    assert_eq!(r.warnings, vec![], "a clean document has no warning");
+}
+
+/// Contract v2: roman sections that number their paragraphs afresh are `sections` with their
+/// number and title, not lettered `parts`.
+#[test]
+fn restarting_roman_sections_are_sections_not_parts() {
+    use resingest_typeset::un::{self, fixtures, Item};
+    use resingest_typeset::Run;
+    let mut res = fixtures::security_council_2769();
+    let op = |n: &str, verb: &str| Item::Operative {
+        number: Some(n.into()),
+        runs: vec![Run::italic(verb), Run::plain(" to act;")],
+    };
+    res.body.retain(|i| matches!(i, Item::Preambular(_)));
+    res.body.extend([
+        Item::Heading("I".into()),
+        Item::Heading("Umoja".into()),
+        op("1.", "Notes"),
+        op("2.", "Decides"),
+        Item::Heading("II".into()),
+        Item::Heading("Contingency fund".into()),
+        op("1.", "Requests"),
+    ]);
+    let pdf = un::render(&res, &Options::default());
+    let r = resingest_extract::extract_resolution(&pdf, &Limits::default()).unwrap();
+    assert!(r.parts.is_none(), "{:?}", r.parts);
+    let got: Vec<_> = r
+        .sections
+        .iter()
+        .map(|s| (s.num.as_deref(), s.heading.as_deref(), s.operative.len()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some("I"), Some("Umoja"), 2),
+            (Some("II"), Some("Contingency fund"), 1)
+        ]
+    );
+    assert_eq!(r.sections[1].operative[0].lead.as_deref(), Some("Requests"));
+}

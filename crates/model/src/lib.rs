@@ -1,8 +1,8 @@
 //! Shared wire types of resingest: every role depends on this crate and nothing else is
 //! shared sideways.
 //!
-//! - [`resolution`]: the resolution JSON contract (v1), exactly as `shared/gold/README.md`
-//!   defines it. The extractor produces it, the queue carries it, the sink stores it.
+//! - [`resolution`]: the resolution JSON contract (v2, `docs/contract-v2.md`: v1 as
+//!   `shared/gold/README.md` defines it, plus section headings, `sections` and `warnings`). The extractor produces it, the queue carries it, the sink stores it.
 //! - [`topology`]: exchange and queue names, their argument tables, the message envelope
 //!   (headers) and the event body, as plain data; `resingest-amqp` declares them with lapin.
 //! - [`archive`]: where PDFs are archived (content-addressed by sha256) and when a document
@@ -22,8 +22,8 @@ pub mod symbol;
 pub mod topology;
 
 pub use resolution::{
-    Annex, AnnexParagraph, Clause, Footnote, Kind, Paragraph, Part, Provenance, Resolution,
-    Subparagraph, SCHEMA_VERSION,
+    Annex, AnnexParagraph, Clause, Footnote, Heading, Kind, Paragraph, Part, Provenance,
+    Resolution, Section, Subparagraph, Warning, WarningKind, SCHEMA_VERSION, SCHEMA_VERSIONS_READ,
 };
 pub use symbol::{Organ, Symbol, SymbolError, LANGUAGES};
 

@@ -1,12 +1,19 @@
-//! The resolution JSON contract, version 1.
+//! The resolution JSON contract, version 2.
 //!
-//! Field names, optionality and nesting follow `shared/gold/README.md` to the letter: a change
-//! here is a change of the product's public contract and bumps [`SCHEMA_VERSION`].
+//! Version 1 is `shared/gold/README.md`; version 2 (`docs/contract-v2.md`) adds section
+//! headings (`headings` on the first clause under them, `sections` for sections that number
+//! their paragraphs afresh), `kind: draft_decision` and `warnings`. Every v1 document reads as
+//! a v2 one (the new fields default to empty). A change here is a change of the product's
+//! public contract and bumps [`SCHEMA_VERSION`].
 
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON contract carried in every [`Resolution`].
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Every contract version this build reads: the sink stores v1 and v2 alike, so that it can
+/// be upgraded before the workers (docs/contract-v2.md, "Upgrade order").
+pub const SCHEMA_VERSIONS_READ: [u32; 2] = [1, 2];
 
 /// One resolution (or draft, or amendment) as structured clauses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,8 +58,64 @@ pub struct Resolution {
     /// Several lettered resolutions under one number; top-level preamble/operative stay empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<Part>>,
+    /// v2: sections that number their paragraphs afresh (roman "I", "II" of a budget
+    /// resolution), in print order after the top-level clauses. Headings over continuous
+    /// numbering are `headings` on clauses instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<Section>,
+    /// v2: each structural anomaly the extractor noticed; empty when the document read clean.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
     pub provenance: Provenance,
     pub schema_version: u32,
+}
+
+/// v2: a section heading as printed: its number ("I", "A.") when it has one, and its title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Heading {
+    pub num: Option<String>,
+    pub text: String,
+}
+
+/// v2: a section with its own numbering: paragraph 1 of section II is not paragraph 1 of
+/// section I, so each section holds its own clauses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    /// As printed, without a trailing full stop: "I", "XXV".
+    pub num: Option<String>,
+    /// The title under the number; `None` when the section prints none.
+    pub heading: Option<String>,
+    #[serde(default)]
+    pub preamble: Vec<Clause>,
+    #[serde(default)]
+    pub operative: Vec<Paragraph>,
+}
+
+/// v2: a structural anomaly, named by `kind`, at a unit (`O7`, `O3.b`, `P2`, `I.O4`, `F12`)
+/// when there is one, with what was seen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    pub kind: WarningKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    /// Operative numbers not consecutive within a numbering scope (3 after 1).
+    NumberingGap,
+    /// Sub-item labels out of sequence ((c) after (a)).
+    LabelGap,
+    /// A preambular paragraph without an italic lead.
+    PreambleWithoutLead,
+    /// A paragraph of the body that went into no clause.
+    UnplacedText,
+    /// A footnote number of 1..N not found, or a marker without its note.
+    MissingFootnote,
+    /// No enacting formula ("The General Assembly,") before the clauses.
+    NoFormula,
 }
 
 /// A preambular paragraph.
@@ -65,6 +128,9 @@ pub struct Clause {
     pub text: String,
     #[serde(default)]
     pub footnote_refs: Vec<u32>,
+    /// v2: the section headings printed right before this clause, outermost first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headings: Vec<Heading>,
 }
 
 /// A numbered operative paragraph.
@@ -78,6 +144,9 @@ pub struct Paragraph {
     pub footnote_refs: Vec<u32>,
     #[serde(default)]
     pub subparagraphs: Vec<Subparagraph>,
+    /// v2: the section headings printed right before this paragraph, outermost first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headings: Vec<Heading>,
 }
 
 /// A lettered or roman sub-item: `(a)`, `(ii)`; labels are bare (`"a"`, `"ii"`).
@@ -127,15 +196,21 @@ pub struct Part {
     pub preamble: Vec<Clause>,
     #[serde(default)]
     pub operative: Vec<Paragraph>,
+    /// v2: the part's own sections with their own numbering.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<Section>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     Resolution,
-    /// An L. document.
+    /// A draft resolution of any organ: an L. document (`A/80/L.28`, `E/2025/L.28`,
+    /// `A/HRC/59/L.5`) or a Security Council draft (`S/2025/123`).
     Draft,
-    /// Amendments to a draft.
+    /// v2: a draft decision of any organ (an L. document headed "Draft decision").
+    DraftDecision,
+    /// Amendments to a draft, of any organ.
     Amendment,
 }
 
@@ -159,6 +234,30 @@ mod tests {
             serde_json::to_string(&Kind::Amendment).unwrap(),
             "\"amendment\""
         );
+        assert_eq!(
+            serde_json::to_string(&Kind::DraftDecision).unwrap(),
+            "\"draft_decision\""
+        );
+    }
+
+    #[test]
+    fn a_v1_document_reads_as_v2_with_empty_new_fields() {
+        let v1 = serde_json::json!({
+            "symbol": "A/RES/1/1", "organ": "General Assembly", "language": "en",
+            "session": 1, "distribution": null, "distribution_date": null,
+            "adoption_date": null, "meeting": null, "main_committee": null, "title": null,
+            "preamble": [{"index": 1, "lead": "Noting", "text": "x,"}],
+            "operative": [{"number": 1, "lead": null, "text": "y."}],
+            "kind": "resolution",
+            "provenance": {"sha256": "0", "bytes": 1, "pages": 1, "extractor_version": "x"},
+            "schema_version": 1
+        });
+        let r: Resolution = serde_json::from_value(v1).unwrap();
+        assert!(r.sections.is_empty() && r.warnings.is_empty());
+        assert!(r.preamble[0].headings.is_empty() && r.operative[0].headings.is_empty());
+        let back = serde_json::to_value(&r).unwrap();
+        assert!(back.get("sections").is_none(), "{back}");
+        assert!(back["operative"][0].get("headings").is_none(), "{back}");
     }
 
     #[test]

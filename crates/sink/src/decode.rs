@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use resingest_model::topology::Envelope;
-use resingest_model::{Resolution, SCHEMA_VERSION};
+use resingest_model::{Resolution, SCHEMA_VERSIONS_READ};
 
 use crate::store::Incoming;
 
@@ -13,7 +13,7 @@ pub enum DecodeError {
     #[error("message {sha256} is not resolution json: {error}")]
     InvalidJson { sha256: String, error: String },
     #[error(
-        "{symbol}: schema version {version} is not supported (this sink reads {SCHEMA_VERSION})"
+        "{symbol}: schema version {version} is not supported (this sink reads {SCHEMA_VERSIONS_READ:?}): upgrade the sink"
     )]
     UnsupportedSchema { symbol: String, version: u32 },
     #[error("{symbol}: field `{field}` is not valid: {value:?}")]
@@ -47,7 +47,9 @@ pub fn decode(data: &[u8], envelope: &Envelope) -> Result<Incoming, DecodeError>
         field,
         value: value.into(),
     };
-    if resolution.schema_version != SCHEMA_VERSION {
+    // Every version this build reads, v1 included: a v1 body deserialises into the v2 types
+    // with the new fields empty, so a sink upgraded first keeps storing old workers' results.
+    if !SCHEMA_VERSIONS_READ.contains(&resolution.schema_version) {
         return Err(DecodeError::UnsupportedSchema {
             symbol,
             version: resolution.schema_version,
@@ -112,6 +114,31 @@ pub fn is_symbol(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn body(version: u32) -> Vec<u8> {
+        serde_json::to_vec(&serde_json::json!({
+            "symbol": "A/RES/78/1", "organ": "General Assembly", "language": "en",
+            "session": 78, "distribution": null, "distribution_date": null,
+            "adoption_date": null, "meeting": null, "main_committee": null, "title": null,
+            "operative": [{"number": 1, "lead": null, "text": "Decides."}],
+            "kind": "resolution",
+            "provenance": {"sha256": "a".repeat(64), "bytes": 1, "pages": 1,
+                           "extractor_version": "resingest-extract/0.1.0"},
+            "schema_version": version
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn v1_and_v2_bodies_are_stored_and_later_versions_refused() {
+        let env = Envelope::default();
+        for v in [1, 2] {
+            let inc = decode(&body(v), &env).unwrap_or_else(|e| panic!("v{v}: {e}"));
+            assert_eq!(inc.resolution.schema_version, v);
+        }
+        let err = decode(&body(3), &env).unwrap_err();
+        assert_eq!(err.kind(), "unsupported_schema");
+    }
 
     #[test]
     fn canonical_symbols_are_accepted_and_spaced_ones_refused() {

@@ -3,9 +3,10 @@
 //!
 //! Paths: `p3` is preambular paragraph 3; `3`, `3.b`, `3.b.ii` operative paragraph 3 and its
 //! sub-items; `annex1` an annex without numbered paragraphs, `annex1.4` paragraph 4 of annex 1;
-//! in a document of several lettered parts, the part comes first: `A.p2`, `B.3.a`.
+//! in a document of several lettered parts, the part comes first: `A.p2`, `B.3.a`; a section
+//! with its own numbering (contract v2 `sections`) likewise: `II.3`, `A.IV.p1`.
 
-use resingest_model::{Clause, Paragraph, Resolution, Subparagraph};
+use resingest_model::{Clause, Paragraph, Resolution, Section, Subparagraph};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClauseRow {
@@ -21,13 +22,11 @@ pub struct ClauseRow {
 pub fn clause_rows(r: &Resolution) -> Vec<ClauseRow> {
     let mut rows = Vec::new();
     push_body(&mut rows, "", &r.preamble, &r.operative);
+    push_sections(&mut rows, "", &r.sections);
     for part in r.parts.iter().flatten() {
-        push_body(
-            &mut rows,
-            &format!("{}.", part.label),
-            &part.preamble,
-            &part.operative,
-        );
+        let prefix = format!("{}.", part.label);
+        push_body(&mut rows, &prefix, &part.preamble, &part.operative);
+        push_sections(&mut rows, &prefix, &part.sections);
     }
     for (i, annex) in r.annexes.iter().enumerate() {
         let base = format!("annex{}", i + 1);
@@ -49,6 +48,13 @@ pub fn clause_rows(r: &Resolution) -> Vec<ClauseRow> {
         }
     }
     rows
+}
+
+fn push_sections(rows: &mut Vec<ClauseRow>, prefix: &str, sections: &[Section]) {
+    for (i, s) in sections.iter().enumerate() {
+        let num = s.num.clone().unwrap_or_else(|| format!("s{}", i + 1));
+        push_body(rows, &format!("{prefix}{num}."), &s.preamble, &s.operative);
+    }
 }
 
 fn push_body(
@@ -135,5 +141,23 @@ mod tests {
         ];
         let paths: Vec<_> = clause_rows(&r).into_iter().map(|c| c.path).collect();
         assert_eq!(paths, ["p1", "1", "1.a", "1.a.i", "1.a.ii", "1.b"]);
+    }
+
+    #[test]
+    fn sections_with_their_own_numbering_are_prefixed() {
+        let r: Resolution = serde_json::from_value(serde_json::json!({
+            "symbol": "A/RES/1/1", "organ": "General Assembly", "language": "en", "session": 1,
+            "distribution": null, "distribution_date": null, "adoption_date": null, "meeting": null,
+            "main_committee": null, "title": null, "kind": "resolution", "schema_version": 2,
+            "provenance": {"sha256": "00", "bytes": 1, "pages": 1, "extractor_version": "x"},
+            "sections": [
+                {"num": "I", "heading": "Umoja", "preamble": [{"index": 1, "lead": "Recalling", "text": "x,"}],
+                 "operative": [{"number": 1, "lead": null, "text": "Notes."}]},
+                {"num": "II", "heading": null, "operative": [{"number": 1, "lead": null, "text": "Decides."}]}
+            ]
+        }))
+        .unwrap();
+        let paths: Vec<_> = clause_rows(&r).into_iter().map(|c| c.path).collect();
+        assert_eq!(paths, ["I.p1", "I.1", "II.1"]);
     }
 }

@@ -119,6 +119,7 @@ struct Current {
     version: i32,
     sha256: String,
     extractor_version: String,
+    schema_version: i32,
     fetched_at: Option<DateTime<Utc>>,
 }
 
@@ -137,7 +138,7 @@ async fn store_round(
         .map(|&i| batch[i].resolution.language.as_str())
         .collect();
     let rows = sqlx::query(
-        "SELECT r.id, r.symbol, r.language, r.version, r.sha256, r.extractor_version, r.fetched_at
+        "SELECT r.id, r.symbol, r.language, r.version, r.sha256, r.extractor_version, r.schema_version, r.fetched_at
          FROM resolutions r JOIN UNNEST($1::text[], $2::text[]) AS k (symbol, language)
            ON r.symbol = k.symbol AND r.language = k.language
          ORDER BY r.id FOR UPDATE OF r",
@@ -155,6 +156,7 @@ async fn store_round(
                 version: row.get("version"),
                 sha256: row.get("sha256"),
                 extractor_version: row.get("extractor_version"),
+                schema_version: row.get("schema_version"),
                 fetched_at: row.get("fetched_at"),
             },
         );
@@ -290,7 +292,10 @@ fn decide(cur: &Current, inc: &Incoming) -> Outcome {
         version: cur.version as u32 + 1,
     };
     if p.sha256 == cur.sha256 {
-        if extractor_newer(&p.extractor_version, &cur.extractor_version) {
+        // `resingest reprocess` brings stored rows to the current contract: a later schema
+        // version of the same PDF replaces the row even from the same extractor release.
+        let newer_schema = i64::from(inc.resolution.schema_version) > i64::from(cur.schema_version);
+        if newer_schema || extractor_newer(&p.extractor_version, &cur.extractor_version) {
             replace
         } else {
             Outcome::Duplicate
@@ -402,6 +407,7 @@ pub(crate) fn kind_name(k: resingest_model::Kind) -> &'static str {
     match k {
         resingest_model::Kind::Resolution => "resolution",
         resingest_model::Kind::Draft => "draft",
+        resingest_model::Kind::DraftDecision => "draft_decision",
         resingest_model::Kind::Amendment => "amendment",
     }
 }
@@ -471,6 +477,35 @@ mod tests {
             "resingest-extract/0.1.0"
         ));
         assert!(extractor_newer("other", "resingest-extract/0.1.0"));
+    }
+
+    #[test]
+    fn a_later_schema_of_the_same_pdf_replaces_the_row() {
+        let resolution: Resolution = serde_json::from_value(serde_json::json!({
+            "symbol": "A/RES/78/1", "organ": "General Assembly", "language": "en",
+            "session": 78, "distribution": null, "distribution_date": null,
+            "adoption_date": null, "meeting": null, "main_committee": null, "title": null,
+            "kind": "resolution",
+            "provenance": {"sha256": "ab", "bytes": 1, "pages": 1, "extractor_version": "x/1.0.0"},
+            "schema_version": 2
+        }))
+        .unwrap();
+        let inc = Incoming {
+            resolution,
+            body: String::new(),
+            fetched_at: None,
+            archive_key: None,
+        };
+        let cur = |schema_version| Current {
+            id: 1,
+            version: 1,
+            sha256: "ab".into(),
+            extractor_version: "x/1.0.0".into(),
+            schema_version,
+            fetched_at: None,
+        };
+        assert_eq!(decide(&cur(1), &inc), Outcome::Replaced { version: 2 });
+        assert_eq!(decide(&cur(2), &inc), Outcome::Duplicate);
     }
 
     #[test]

@@ -169,6 +169,7 @@ fn with_clauses(symbol: &str, texts: &[&str], references: &[&str]) -> Resolution
         lead: Some("Recalling".into()),
         text: "Recalling its earlier work,".into(),
         footnote_refs: vec![],
+        headings: vec![],
     }];
     r.operative.truncate(texts.len().min(r.operative.len()));
     for (p, t) in r.operative.iter_mut().zip(texts) {

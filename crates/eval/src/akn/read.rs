@@ -7,8 +7,8 @@
 //! - a `paragraph` with a numeric `num`: an operative paragraph; its `list/intro` is the text,
 //!   each `point` a sub-item labelled by its bare `num`, at any depth (a `sublist` holds the
 //!   items of the point before it);
-//! - a `section` with `num` and `heading`/`subheading`: a heading, and a part named by its
-//!   number, since numbering restarts in each such section;
+//! - a `section` with `num` and `heading`/`subheading`: a heading, and a contract v2 section
+//!   with that number, since numbering restarts in each such section;
 //! - a `paragraph` of class `H1`, `H23`, ... and an unnumbered one that is only a roman number
 //!   or letter (the next unnumbered paragraph is its title) or a line with no closing
 //!   punctuation and no italic lead: a heading;
@@ -243,7 +243,7 @@ enum Event {
 }
 
 /// Clauses in the contract's shape, and every heading. When operative numbering restarts,
-/// each numbered heading opens a part labelled by its number (what the UN marks up as
+/// each numbered heading opens a v2 section with that number (what the UN marks up as
 /// `section`, or as a bare "II" paragraph in a body of its own).
 fn assemble(events: Vec<Event>) -> (Value, Vec<Heading>) {
     let mut last = 0;
@@ -290,14 +290,14 @@ fn assemble(events: Vec<Event>) -> (Value, Vec<Heading>) {
     top.finish();
     let mut clauses = json!({"preamble": top.preamble, "operative": top.operative});
     if !parts.is_empty() {
-        let parts = parts
+        let sections = parts
             .into_iter()
-            .map(|(label, title, mut b)| {
+            .map(|(num, heading, mut b)| {
                 b.finish();
-                json!({"label": label, "title": title, "preamble": b.preamble, "operative": b.operative})
+                json!({"num": num, "heading": heading, "preamble": b.preamble, "operative": b.operative})
             })
             .collect();
-        clauses["parts"] = Value::Array(parts);
+        clauses["sections"] = Value::Array(sections);
     }
     (clauses, headings)
 }
@@ -393,7 +393,11 @@ impl Reader {
                     .collect::<Vec<_>>()
                     .join(" "),
             );
-            if !text.is_empty() {
+            // A number alone on its heading line ("I", then "Legislative activities" in
+            // 79/117) numbers the heading after it, as a bare "II" paragraph does.
+            if num.is_none() && is_section_number(text.trim_end_matches('.')) {
+                self.pending_num = Some(text.trim_end_matches('.').to_string());
+            } else if !text.is_empty() {
                 let num = num.or_else(|| self.pending_num.take());
                 self.events.push(Event::Heading(Heading { num, text }));
             } else if num.is_some() {
@@ -714,7 +718,26 @@ mod tests {
     }
 
     #[test]
-    fn sections_restart_their_numbering_as_parts() {
+    fn a_heading_line_holding_only_a_number_numbers_the_next_one() {
+        let doc = r##"<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0"><statement>
+          <preface><p><docNumber>79/117.</docNumber></p></preface>
+          <mainBody><paragraph><num>1.</num><content><p>Takes note;</p></content></paragraph>
+            <paragraph class="H23"><subheading>I</subheading></paragraph>
+            <paragraph class="H23"><subheading>Legislative activities</subheading></paragraph>
+            <paragraph><num>2.</num><content><p>Commends.</p></content></paragraph>
+          </mainBody></statement></akomaNtoso>"##;
+        let d = read_akn(doc).unwrap();
+        assert_eq!(
+            d.headings,
+            [Heading {
+                num: Some("I".into()),
+                text: "Legislative activities".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn sections_restart_their_numbering_as_sections() {
         let xml = r##"<akomaNtoso><statement><preface><docNumber>79/258.</docNumber></preface>
           <mainBody><section><num>		I</num><subheading>	Umoja</subheading>
             <crossHeading refersTo="#preamble"><span class="italic">Recalling</span> x,</crossHeading>
@@ -730,11 +753,11 @@ mod tests {
                 text: "Umoja".into()
             }
         );
-        let part = &d.clauses["parts"][0];
-        assert_eq!(part["label"], "I");
-        assert_eq!(part["preamble"][0]["lead"], "Recalling");
-        assert_eq!(part["operative"][0]["text"], "Notes y;");
-        assert_eq!(d.clauses["parts"][1]["operative"][0]["text"], "Notes z.");
+        let section = &d.clauses["sections"][0];
+        assert_eq!(section["num"], "I");
+        assert_eq!(section["preamble"][0]["lead"], "Recalling");
+        assert_eq!(section["operative"][0]["text"], "Notes y;");
+        assert_eq!(d.clauses["sections"][1]["operative"][0]["text"], "Notes z.");
     }
 
     #[test]

@@ -219,24 +219,44 @@ fn count_footnotes(akn: &AknDocument, got: &Value, r: &mut AknReport) {
     }
 }
 
-/// The headings an extraction carries: v2 `sections`, and the label and title of each part
-/// (v1 modelled restarting sections as parts).
+/// The headings an extraction carries: v2 `sections` (number and heading) and the
+/// `headings` on clauses, and the label and title of each part (v1 modelled restarting
+/// sections as parts).
 fn headings_of(got: &Value) -> Vec<Heading> {
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(collapse);
-    let mut out = Vec::new();
-    for s in array(got, "sections") {
-        if let Some(heading) = text(s.get("heading")) {
-            out.push(Heading {
-                num: text(s.get("num")),
-                text: heading,
-            });
+    fn text(v: Option<&Value>) -> Option<String> {
+        v.and_then(Value::as_str).map(collapse)
+    }
+    fn on_clauses(body: &Value, out: &mut Vec<Heading>) {
+        for c in array(body, "preamble")
+            .iter()
+            .chain(array(body, "operative"))
+        {
+            for h in array(c, "headings") {
+                out.push(Heading {
+                    num: text(h.get("num")),
+                    text: text(h.get("text")).unwrap_or_default(),
+                });
+            }
         }
     }
+    fn body(b: &Value, out: &mut Vec<Heading>) {
+        on_clauses(b, out);
+        for s in array(b, "sections") {
+            out.push(Heading {
+                num: text(s.get("num")),
+                text: text(s.get("heading")).unwrap_or_default(),
+            });
+            on_clauses(s, out);
+        }
+    }
+    let mut out = Vec::new();
+    body(got, &mut out);
     for p in array(got, "parts") {
         out.push(Heading {
             num: text(p.get("label")),
             text: text(p.get("title")).unwrap_or_default(),
         });
+        body(p, &mut out);
     }
     out
 }

@@ -11,10 +11,11 @@ pub mod lang;
 mod lexicon;
 pub mod meta;
 pub mod refs;
+mod warnings;
 
 use resingest_model::{
-    Annex, AnnexParagraph, Clause, Footnote, Kind, Paragraph as Operative, Provenance, Resolution,
-    Subparagraph, SCHEMA_VERSION,
+    Annex, AnnexParagraph, Clause, Footnote, Heading, Kind, Paragraph as Operative, Provenance,
+    Resolution, Section, Subparagraph, Warning, WarningKind, SCHEMA_VERSION,
 };
 
 use crate::layout::{is_marker, Document, Paragraph};
@@ -434,6 +435,8 @@ impl<'a> Parser<'a> {
             annexes: Vec::new(),
             kind: Kind::Resolution,
             parts: None,
+            sections: Vec::new(),
+            warnings: Vec::new(),
             provenance,
             schema_version: SCHEMA_VERSION,
         };
@@ -445,6 +448,8 @@ impl<'a> Parser<'a> {
                 || all.contains("Amendments to draft")
             {
                 Kind::Amendment
+            } else if is_draft_decision(&header_text) {
+                Kind::DraftDecision
             } else {
                 Kind::Draft
             };
@@ -508,6 +513,8 @@ impl<'a> Parser<'a> {
             inline_annex,
             closing.map_or(body_end, |c| c + 1),
         );
+        let structural = warnings::check(&r, formula.is_some());
+        r.warnings.extend(structural);
         r
     }
 
@@ -648,6 +655,8 @@ impl<'a> Parser<'a> {
 
         let mut letter_indent = None;
         let mut in_heading = false;
+        // Headings read since the last clause; the next clause carries them (contract v2).
+        let mut pending: Vec<Heading> = Vec::new();
         let mut i = start;
         while i < end {
             let p = &self.paras[i];
@@ -670,7 +679,20 @@ impl<'a> Parser<'a> {
             let heading =
                 p.is_bold() && next_starts_clause && (sc || !text.ends_with([',', ';', ':']));
             if label.is_none() && (heading || part_label(&text).is_some()) {
-                in_heading = part_label(&text).is_some();
+                let numbered = part_label(&text).is_some();
+                // A heading wrapped onto a second line that the layout kept apart.
+                let wrapped =
+                    i > start && !pending.is_empty() && wraps_onto(self.paras[i - 1].src, p.src);
+                match part_label(&text) {
+                    Some(num) => pending.push(Heading {
+                        num: Some(num.to_string()),
+                        text: String::new(),
+                    }),
+                    // The title under a roman number, in bold.
+                    None if in_heading || wrapped => add_heading_line(&mut pending, &text),
+                    None => pending.push(Heading { num: None, text }),
+                }
+                in_heading = numbered;
                 i += 1;
                 continue;
             }
@@ -679,6 +701,7 @@ impl<'a> Parser<'a> {
                     || lead_of(&p.chars, 0).is_some()
                     || text.starts_with(['“', '"']);
                 if !clause_start {
+                    add_heading_line(&mut pending, &text);
                     i += 1;
                     continue;
                 }
@@ -695,6 +718,7 @@ impl<'a> Parser<'a> {
                         lead: self.lead(&p.chars, 0),
                         text,
                         footnote_refs: p.refs.clone(),
+                        headings: std::mem::take(&mut pending),
                     });
                 }
                 i += 1;
@@ -708,6 +732,7 @@ impl<'a> Parser<'a> {
                         text: p.chars[*skip..].iter().map(|c| c.0).collect(),
                         footnote_refs: p.refs.clone(),
                         subparagraphs: Vec::new(),
+                        headings: std::mem::take(&mut pending),
                     });
                 }
                 Some((Label::Item(l), skip)) if !r.operative.is_empty() => {
@@ -731,11 +756,19 @@ impl<'a> Parser<'a> {
                         text,
                         footnote_refs: p.refs.clone(),
                         subparagraphs: Vec::new(),
+                        headings: std::mem::take(&mut pending),
                     });
                 }
                 _ => self.append_to_last(r, p),
             }
             i += 1;
+        }
+        for h in pending {
+            r.warnings.push(Warning {
+                kind: WarningKind::UnplacedText,
+                at: None,
+                detail: format!("a heading with no clause after it: {}", show_heading(&h)),
+            });
         }
         inline.map(|i| i + 1)
     }
@@ -769,8 +802,14 @@ impl<'a> Parser<'a> {
     }
 
     /// Each part: its label, its title (the lines before its first clause or formula), and
-    /// its own preamble and operative paragraphs.
+    /// its own preamble and operative paragraphs. Parts that open with their own formula are
+    /// lettered resolutions (71/123 A and B, `parts`); the others are sections that number
+    /// their paragraphs afresh (`sections`, contract v2).
     fn parts(&self, starts: &[usize], end: usize, sc: bool, r: &mut Resolution) {
+        let resolutions = starts.iter().enumerate().any(|(n, &s)| {
+            let part_end = starts.get(n + 1).copied().unwrap_or(end);
+            (s..part_end).any(|k| is_formula(&self.paras[k].text()))
+        });
         let mut parts = Vec::new();
         for (n, &s) in starts.iter().enumerate() {
             let part_end = starts.get(n + 1).copied().unwrap_or(end);
@@ -798,17 +837,32 @@ impl<'a> Parser<'a> {
                 preamble: Vec::new(),
                 operative: Vec::new(),
                 annexes: Vec::new(),
+                warnings: Vec::new(),
                 ..r.clone()
             };
             self.clauses(k, part_end, sc, &mut scratch);
-            parts.push(resingest_model::Part {
-                label,
-                title: (!title.is_empty()).then(|| title.join(" ")),
-                preamble: scratch.preamble,
-                operative: scratch.operative,
-            });
+            r.warnings.append(&mut scratch.warnings);
+            let title = (!title.is_empty()).then(|| title.join(" "));
+            if resolutions {
+                parts.push(resingest_model::Part {
+                    label,
+                    title,
+                    preamble: scratch.preamble,
+                    operative: scratch.operative,
+                    sections: Vec::new(),
+                });
+            } else {
+                r.sections.push(Section {
+                    num: Some(label),
+                    heading: title,
+                    preamble: scratch.preamble,
+                    operative: scratch.operative,
+                });
+            }
         }
-        r.parts = Some(parts);
+        if resolutions {
+            r.parts = Some(parts);
+        }
     }
 
     /// A paragraph that continues the clause before it (quoted text, a stray line).
@@ -822,6 +876,11 @@ impl<'a> Parser<'a> {
         } else if let Some(c) = r.preamble.last_mut() {
             (&mut c.text, &mut c.footnote_refs)
         } else {
+            r.warnings.push(Warning {
+                kind: WarningKind::UnplacedText,
+                at: None,
+                detail: format!("before any clause: {}", prefix(&text, 80)),
+            });
             return;
         };
         t.push(' ');
@@ -912,6 +971,44 @@ fn is_draft_symbol(symbol: &str) -> bool {
         && parts
             .next()
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A draft decision rather than a draft resolution: its heading says so ("Draft decision
+/// submitted by the President"), in any organ.
+fn is_draft_decision(header: &str) -> bool {
+    let h = header.to_lowercase();
+    h.contains("draft decision") && !h.contains("draft resolution")
+}
+
+/// `next` is the line right under the one-line paragraph `prev`, at the line spacing of its
+/// size: the same heading wrapped ("Department of Political and Peacebuilding
+/// Affairs/Peacebuilding" / "Support Office" in 80/11), not a new one, which the UN sets a
+/// blank line apart.
+fn wraps_onto(prev: &Paragraph, next: &Paragraph) -> bool {
+    let gap = prev.y - next.y;
+    prev.page == next.page && gap > 0.0 && gap <= 1.3 * prev.size.max(next.size)
+}
+
+/// A title line under a section number: the first fills the heading, later ones continue it.
+fn add_heading_line(pending: &mut Vec<Heading>, line: &str) {
+    match pending.last_mut() {
+        Some(h) if h.text.is_empty() => h.text = line.to_string(),
+        Some(h) => {
+            h.text.push(' ');
+            h.text.push_str(line);
+        }
+        None => pending.push(Heading {
+            num: None,
+            text: line.to_string(),
+        }),
+    }
+}
+
+fn show_heading(h: &Heading) -> String {
+    match &h.num {
+        Some(n) => format!("{n} {}", h.text).trim().to_string(),
+        None => h.text.clone(),
+    }
 }
 
 /// Annex text: note markers in table cells (superscript letters) dropped.
@@ -1028,6 +1125,35 @@ mod tests {
         ] {
             assert!(!is_draft_symbol(adopted), "{adopted}");
         }
+    }
+
+    #[test]
+    fn a_heading_line_at_line_spacing_continues_the_heading() {
+        let line = |page, y| Paragraph {
+            page,
+            y,
+            indent: 0.0,
+            size: 10.0,
+            margin: 72.0,
+            spans: vec![],
+        };
+        // 80/11: 11.5 pt under the first line, then 18 pt to the next paragraph.
+        assert!(wraps_onto(&line(7, 604.06), &line(7, 592.54)));
+        assert!(!wraps_onto(&line(7, 592.54), &line(7, 574.54)));
+        assert!(!wraps_onto(&line(7, 100.0), &line(8, 700.0)));
+    }
+
+    #[test]
+    fn draft_decisions_are_told_from_draft_resolutions() {
+        assert!(is_draft_decision(
+            "A/79/L.99\nDraft decision submitted by the President of the General Assembly"
+        ));
+        assert!(is_draft_decision("E/2025/L.12\nDRAFT DECISION"));
+        assert!(!is_draft_decision("A/80/L.28\nDraft resolution"));
+        // A draft resolution that recalls a draft decision is still a draft resolution.
+        assert!(!is_draft_decision(
+            "Draft resolution submitted by Chile\nrecommended in draft decision I"
+        ));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use maud::{html, Escaper, Markup, PreEscaped, DOCTYPE};
-use resingest_model::{Annex, Clause, Paragraph, Resolution, Subparagraph};
+use resingest_model::{Annex, Clause, Heading, Paragraph, Resolution, Subparagraph};
 
 use super::query::{Citing, Filters, Hit, Listed, MARK_END, MARK_START};
 
@@ -249,6 +249,13 @@ fn clause_name(path: &str) -> String {
             parts.next();
         }
     }
+    // A section with its own numbering (contract v2): `II.3`, `A.IV.p1`.
+    if let Some(first) = parts.peek() {
+        if !first.is_empty() && first.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L')) {
+            let _ = write!(prefix, "section {first}, ");
+            parts.next();
+        }
+    }
     let rest: Vec<&str> = parts.collect();
     let name = match rest.as_slice() {
         [] => String::new(),
@@ -332,6 +339,7 @@ impl Markers {
         html! {
             div.preamble {
                 @for c in clauses {
+                    (headings(&c.headings))
                     p id=(clause_id(&format!("{prefix}p{}", c.index))) {
                         (self.text(c.lead.as_deref(), &c.text, &c.footnote_refs))
                     }
@@ -346,6 +354,7 @@ impl Markers {
                 @for p in paragraphs {
                     @let path = format!("{prefix}{}", p.number);
                     li id=(clause_id(&path)) {
+                        (headings(&p.headings))
                         span.num { (p.number) "." }
                         " "
                         (self.text(p.lead.as_deref(), &p.text, &p.footnote_refs))
@@ -419,6 +428,18 @@ impl Markers {
     }
 }
 
+/// The section headings printed over a clause (contract v2), one line each.
+fn headings(hs: &[Heading]) -> Markup {
+    html! {
+        @for h in hs {
+            p.section-heading {
+                @if let Some(n) = &h.num { span.num { (n) } @if !h.text.is_empty() { " " } }
+                (h.text)
+            }
+        }
+    }
+}
+
 /// An h2 (or h3 inside a lettered part) with an id for the table of contents.
 fn heading_tag(level: &str, text: &str, id: &str) -> Markup {
     html! {
@@ -434,6 +455,16 @@ pub(crate) fn resolution(p: &Page) -> Markup {
     // The clauses first, so every footnote marker is known when the notes are written.
     let text = html! {
         (m.body("h2", "", &r.preamble, &r.operative))
+        @for (i, s) in r.sections.iter().enumerate() {
+            @let num = s.num.clone().unwrap_or_else(|| format!("s{}", i + 1));
+            section.part aria-labelledby={ "h-sec-" (num) } {
+                h2 id={ "h-sec-" (num) } {
+                    "Section " (num)
+                    @if let Some(t) = &s.heading { ": " (t) }
+                }
+                (m.body("h3", &format!("{num}."), &s.preamble, &s.operative))
+            }
+        }
         @for part in r.parts.iter().flatten() {
             section.part aria-labelledby={ "h-part-" (part.label) } {
                 h2 id={ "h-part-" (part.label) } {
@@ -571,6 +602,31 @@ mod tests {
         assert_eq!(clause_name("A.p2"), "resolution A, preambular paragraph 2");
         assert_eq!(clause_name("annex1.4"), "annex 1, paragraph 4");
         assert_eq!(clause_name("annex2"), "annex 2");
+        assert_eq!(clause_name("XII.3"), "section XII, paragraph 3");
+    }
+
+    #[test]
+    fn section_headings_are_shown_over_their_clauses() {
+        let r: Resolution = serde_json::from_value(serde_json::json!({
+            "symbol": "A/RES/1/1", "organ": "General Assembly", "language": "en", "session": 1,
+            "distribution": null, "distribution_date": null, "adoption_date": null, "meeting": null,
+            "main_committee": null, "title": null, "kind": "resolution", "schema_version": 2,
+            "provenance": {"sha256": "00", "bytes": 1, "pages": 1, "extractor_version": "x"},
+            "operative": [{"number": 1, "lead": null, "text": "Notes.",
+                           "headings": [{"num": "I", "text": "Legislative activities"}]}],
+            "sections": [{"num": "II", "heading": "Umoja",
+                          "operative": [{"number": 1, "lead": null, "text": "Decides."}]}]
+        }))
+        .unwrap();
+        let html = resolution(&Page {
+            r: &r,
+            cited_by: &[],
+            stored_references: &[],
+        })
+        .into_string();
+        assert!(html.contains("<p class=\"section-heading\"><span class=\"num\">I</span> Legislative activities</p>"), "{html}");
+        assert!(html.contains("Section II: Umoja"), "{html}");
+        assert!(html.contains("id=\"c-II.1\""), "{html}");
     }
 
     #[test]
