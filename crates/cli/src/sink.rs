@@ -39,6 +39,14 @@ pub struct Args {
     /// Longest wait, in milliseconds, for a batch to fill
     #[arg(long, env = "RESINGEST_BATCH_LATENCY_MS", default_value_t = Config::default().batch_latency.as_millis() as u64)]
     batch_latency_ms: u64,
+    /// Real attempts at one message before it is dead-lettered; the queue arguments follow
+    /// from it and must be the same in every role
+    #[arg(long, env = "RESINGEST_DELIVERY_LIMIT", default_value_t = Config::default().delivery_limit)]
+    delivery_limit: u32,
+    /// Seconds a batch is held and retried while the database cannot take writes, before it
+    /// goes back to the broker (keep it under the broker's consumer timeout)
+    #[arg(long, env = "RESINGEST_HOLD_LIMIT_S", default_value_t = Config::default().hold_limit.as_secs())]
+    hold_limit_s: u64,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -58,6 +66,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         prefetch: args.prefetch,
         batch_max: args.batch_max,
         batch_latency: Duration::from_millis(args.batch_latency_ms),
+        delivery_limit: args.delivery_limit,
+        hold_limit: Duration::from_secs(args.hold_limit_s),
         ..Config::default()
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
