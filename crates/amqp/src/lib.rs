@@ -54,6 +54,13 @@ pub enum AmqpError {
         routing_key: String,
         timeout: Duration,
     },
+    #[error("no queue takes messages for `{exchange}` with key `{routing_key}`: the broker returned it ({reply_code} {reply_text}); is the queue declared?")]
+    Unroutable {
+        exchange: String,
+        routing_key: String,
+        reply_code: u16,
+        reply_text: String,
+    },
     #[error("broker refused the message for `{exchange}` with key `{routing_key}` (nack)")]
     Nacked {
         exchange: String,
@@ -136,13 +143,38 @@ pub async fn declare_topology(channel: &Channel, topology: &Topology) -> Result<
 }
 
 /// Publishes persistent messages back to back, then waits up to `timeout` in all for every
-/// confirm: one round trip for a batch instead of one per message.
+/// confirm: one round trip for a batch instead of one per message. Publishes are `mandatory`:
+/// a message no queue takes comes back as [`AmqpError::Unroutable`] instead of being confirmed
+/// and dropped.
 pub async fn publish_all_confirmed(
     channel: &Channel,
     exchange: &str,
     routing_key: &str,
     messages: &[(&[u8], BasicProperties)],
     timeout: Duration,
+) -> Result<(), AmqpError> {
+    publish_all(channel, exchange, routing_key, messages, timeout, true).await
+}
+
+/// Like [`publish_all_confirmed`] for broadcasts (a fanout of events): without listeners the
+/// broker may drop them, and that is no error.
+pub async fn publish_all_confirmed_broadcast(
+    channel: &Channel,
+    exchange: &str,
+    routing_key: &str,
+    messages: &[(&[u8], BasicProperties)],
+    timeout: Duration,
+) -> Result<(), AmqpError> {
+    publish_all(channel, exchange, routing_key, messages, timeout, false).await
+}
+
+async fn publish_all(
+    channel: &Channel,
+    exchange: &str,
+    routing_key: &str,
+    messages: &[(&[u8], BasicProperties)],
+    timeout: Duration,
+    mandatory: bool,
 ) -> Result<(), AmqpError> {
     let wait = async {
         let mut confirms = Vec::new();
@@ -153,7 +185,10 @@ pub async fn publish_all_confirmed(
                     .basic_publish(
                         exchange.into(),
                         routing_key.into(),
-                        BasicPublishOptions::default(),
+                        BasicPublishOptions {
+                            mandatory,
+                            ..BasicPublishOptions::default()
+                        },
                         body,
                         properties,
                     )
@@ -161,10 +196,15 @@ pub async fn publish_all_confirmed(
             );
         }
         let mut nacked = false;
+        let mut returned = None;
         for confirm in confirms {
-            nacked |= confirm.await?.is_nack();
+            let confirmation = confirm.await?;
+            nacked |= confirmation.is_nack();
+            if let Some(r) = confirmation.take_message() {
+                returned.get_or_insert((r.reply_code, r.reply_text.to_string()));
+            }
         }
-        Ok::<_, lapin::Error>(nacked)
+        Ok::<_, lapin::Error>((nacked, returned))
     };
     match tokio::time::timeout(timeout, wait).await {
         Err(_) => Err(AmqpError::ConfirmTimeout {
@@ -173,11 +213,17 @@ pub async fn publish_all_confirmed(
             timeout,
         }),
         Ok(Err(e)) => Err(AmqpError::Channel(e)),
-        Ok(Ok(true)) => Err(AmqpError::Nacked {
+        Ok(Ok((_, Some((reply_code, reply_text))))) => Err(AmqpError::Unroutable {
+            exchange: exchange.into(),
+            routing_key: routing_key.into(),
+            reply_code,
+            reply_text,
+        }),
+        Ok(Ok((true, None))) => Err(AmqpError::Nacked {
             exchange: exchange.into(),
             routing_key: routing_key.into(),
         }),
-        Ok(Ok(false)) => Ok(()),
+        Ok(Ok((false, None))) => Ok(()),
     }
 }
 

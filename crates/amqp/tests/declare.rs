@@ -43,7 +43,8 @@ async fn declare_is_idempotent_and_sets_quorum_dead_letter_arguments() {
         for expected in [
             "{\"x-dead-letter-strategy\",\"at-least-once\"}".to_owned(),
             "{\"x-overflow\",\"reject-publish\"}".to_owned(),
-            "{\"x-delivery-limit\",3}".to_owned(),
+            // Channel deaths are not attempts: the broker's budget is four returns per attempt.
+            "{\"x-delivery-limit\",12}".to_owned(),
             "{\"x-dead-letter-exchange\",\"resingest.dead\"}".to_owned(),
             format!("{{\"x-dead-letter-routing-key\",\"{dead}\"}}"),
         ] {
@@ -54,6 +55,11 @@ async fn declare_is_idempotent_and_sets_quorum_dead_letter_arguments() {
             );
         }
         assert_eq!(row(dead)[1], "quorum");
+        assert!(
+            row(dead)[3].contains("{\"x-delivery-limit\",1000000}"),
+            "{dead}: a limit of its own, so no broker default drops dead letters: {:?}",
+            row(dead)
+        );
     }
 
     // A passive declare sees the queue the topology made.
@@ -113,6 +119,38 @@ async fn confirmed_publish_reaches_the_bound_queue() {
         Some("abc")
     );
     delivery.ack(BasicAckOptions::default()).await.unwrap();
+    session.close().await;
+}
+
+#[tokio::test]
+async fn a_publish_no_queue_takes_is_an_error_not_a_confirmed_loss() {
+    let vhost = TestVhost::create("unroutable");
+    let session = Session::open(&config(&vhost)).await.unwrap();
+    let err = publish_confirmed(
+        &session.channel,
+        topology::EXCHANGE,
+        "resingest.nowhere",
+        b"{}",
+        BasicProperties::default(),
+        Duration::from_secs(5),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, resingest_amqp::AmqpError::Unroutable { .. }),
+        "{err}"
+    );
+    // The channel lives on: the next publish to a real queue is confirmed.
+    publish_confirmed(
+        &session.channel,
+        topology::EXCHANGE,
+        topology::EXTRACTED,
+        b"{}",
+        BasicProperties::default(),
+        Duration::from_secs(5),
+    )
+    .await
+    .unwrap();
     session.close().await;
 }
 

@@ -31,6 +31,11 @@ pub struct Common {
     /// Address of /metrics (port 0 picks a free port); none when unset
     #[arg(long, env = "RESINGEST_METRICS_ADDR")]
     metrics_addr: Option<SocketAddr>,
+    /// Real attempts at one message before it is dead-lettered; the queue arguments follow
+    /// from it and must be the same in every role
+    #[arg(long, env = "RESINGEST_DELIVERY_LIMIT",
+          default_value_t = resingest_model::topology::DEFAULT_DELIVERY_LIMIT)]
+    delivery_limit: u32,
 }
 
 #[derive(clap::Args)]
@@ -147,6 +152,7 @@ impl Common {
             database_url: self.database_url,
             archive_url: self.archive,
             metrics_addr: self.metrics_addr,
+            delivery_limit: self.delivery_limit,
             ..Config::default()
         }
     }

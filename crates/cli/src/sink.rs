@@ -46,6 +46,14 @@ pub struct Args {
     /// file:///..., or s3://bucket/prefix (the worker's and fetcher's setting)
     #[arg(long, env = "RESINGEST_ARCHIVE_URL", default_value = resingest_worker::DEFAULT_ARCHIVE_URL)]
     archive: String,
+    /// Real attempts at one message before it is dead-lettered; the queue arguments follow
+    /// from it and must be the same in every role
+    #[arg(long, env = "RESINGEST_DELIVERY_LIMIT", default_value_t = Config::default().delivery_limit)]
+    delivery_limit: u32,
+    /// Seconds a batch is held and retried while the database cannot take writes, before it
+    /// goes back to the broker (keep it under the broker's consumer timeout)
+    #[arg(long, env = "RESINGEST_HOLD_LIMIT_S", default_value_t = Config::default().hold_limit.as_secs())]
+    hold_limit_s: u64,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -67,6 +75,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         batch_latency: Duration::from_millis(args.batch_latency_ms),
         cors_origins: args.cors_origin,
         archive_url: Some(args.archive),
+        delivery_limit: args.delivery_limit,
+        hold_limit: Duration::from_secs(args.hold_limit_s),
         ..Config::default()
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;

@@ -27,8 +27,30 @@ pub const EXTRACTED: &str = "resingest.extracted";
 pub const DOCUMENTS_DEAD: &str = "resingest.documents.dead";
 /// Dead letters of [`EXTRACTED`].
 pub const EXTRACTED_DEAD: &str = "resingest.extracted.dead";
-/// Deliveries of one message before the broker dead-letters it.
+/// Real attempts at one message before it is dead-lettered: a consumer that failed on it in a
+/// way that may be the message's fault (an extraction child that crashed) counts one in the
+/// message's own [`headers::ATTEMPTS`] and republishes it. `RESINGEST_DELIVERY_LIMIT`.
 pub const DEFAULT_DELIVERY_LIMIT: u32 = 5;
+/// Broker returns a work queue tolerates per real attempt. A quorum queue counts a delivery
+/// for every message a consumer held unacked when its channel closed (a restart, SIGKILL, the
+/// OOM killer, a lost connection), whether it was ever attempted or not; those must not burn
+/// the attempts, so the broker's `x-delivery-limit` is this many times the attempt limit and
+/// only stops a message that keeps killing whole consumer processes.
+pub const RETURNS_PER_ATTEMPT: u32 = 4;
+/// The broker's `x-delivery-limit` on the dead queues: listing dead letters on a broker that
+/// counts every read as a delivery must never make the broker drop them (RabbitMQ 4 gives
+/// every quorum queue a limit of 20 unless one is declared).
+pub const DEAD_QUEUE_DELIVERY_LIMIT: i64 = 1_000_000;
+
+/// Largest message body a role publishes: RabbitMQ's default `max_message_size` (128 MiB) less
+/// room for properties and headers. A bigger publish makes the broker close the channel, which
+/// hands back everything in flight on it; a result over this is dead-lettered instead.
+pub const MAX_MESSAGE_BYTES: u64 = (128 << 20) - (1 << 20);
+
+/// The `x-delivery-limit` of the work queues for `delivery_limit` real attempts.
+pub fn broker_delivery_limit(delivery_limit: u32) -> i64 {
+    i64::from(delivery_limit.max(1)) * i64::from(RETURNS_PER_ATTEMPT)
+}
 
 /// Content type of a [`DOCUMENTS`] message.
 pub const CONTENT_TYPE_PDF: &str = "application/pdf";
@@ -120,10 +142,13 @@ pub struct Topology {
 }
 
 impl Topology {
-    /// The pipeline's topology (issues 5 and 7) with `delivery_limit` deliveries per message.
+    /// The pipeline's topology (issues 5 and 7) with `delivery_limit` real attempts per message.
+    /// The one place queue arguments are decided: every role declares exactly this, from the
+    /// same `RESINGEST_DELIVERY_LIMIT`, or the broker refuses the declaration.
     ///
     /// Work queues are quorum queues dead-lettering `at-least-once`, which RabbitMQ only honours
-    /// with `x-overflow: reject-publish`; the default `at-most-once` can lose dead letters.
+    /// with `x-overflow: reject-publish`; the default `at-most-once` can lose dead letters. Their
+    /// `x-delivery-limit` is [`broker_delivery_limit`]: channel deaths are not attempts.
     pub fn standard(delivery_limit: u32) -> Topology {
         let exchange = |name: &str, kind| ExchangeSpec {
             name: name.into(),
@@ -131,7 +156,10 @@ impl Topology {
         };
         let dead_queue = |name: &str| QueueSpec {
             name: name.into(),
-            arguments: vec![("x-queue-type".into(), "quorum".into())],
+            arguments: vec![
+                ("x-queue-type".into(), "quorum".into()),
+                ("x-delivery-limit".into(), DEAD_QUEUE_DELIVERY_LIMIT.into()),
+            ],
             binding: (DEAD_EXCHANGE.into(), name.into()),
         };
         let work_queue = |name: &str, dead: &str| QueueSpec {
@@ -142,7 +170,10 @@ impl Topology {
                 ("x-dead-letter-routing-key".into(), dead.into()),
                 ("x-dead-letter-strategy".into(), "at-least-once".into()),
                 ("x-overflow".into(), "reject-publish".into()),
-                ("x-delivery-limit".into(), i64::from(delivery_limit).into()),
+                (
+                    "x-delivery-limit".into(),
+                    broker_delivery_limit(delivery_limit).into(),
+                ),
             ],
             binding: (EXCHANGE.into(), name.into()),
         };
@@ -186,6 +217,10 @@ pub mod headers {
     pub const ERROR: &str = "x-resingest-error";
     /// On a dead letter: the failure's class, a bounded set (`invalid_json`, `database`, ...).
     pub const ERROR_KIND: &str = "x-resingest-error-kind";
+    /// Real attempts already made at this message (absent: none). Set by the consumer that
+    /// failed on it when it republishes it; the broker's `x-delivery-count` also counts
+    /// channel deaths and so is not an attempt count.
+    pub const ATTEMPTS: &str = "x-resingest-attempts";
 }
 
 /// What travels in the headers (and `message_id`) of a documents or extracted message.
@@ -276,9 +311,13 @@ mod tests {
                 Some(&"at-least-once".into())
             );
             assert_eq!(q.argument("x-overflow"), Some(&"reject-publish".into()));
-            assert_eq!(q.argument("x-delivery-limit"), Some(&ArgValue::Int(7)));
+            assert_eq!(q.argument("x-delivery-limit"), Some(&ArgValue::Int(28)));
             assert_eq!(q.argument("x-dead-letter-routing-key"), Some(&dead.into()));
-            assert!(t.queue(dead).is_some());
+            let dead = t.queue(dead).unwrap();
+            assert_eq!(
+                dead.argument("x-delivery-limit"),
+                Some(&ArgValue::Int(DEAD_QUEUE_DELIVERY_LIMIT))
+            );
         }
     }
 

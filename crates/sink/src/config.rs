@@ -23,14 +23,20 @@ pub struct Config {
     pub metrics_addr: SocketAddr,
     /// Header-read (and keep-alive idle) timeout and shutdown grace of both HTTP servers.
     pub http_timeouts: resingest_http::Timeouts,
-    /// Unacknowledged deliveries held at most; also bounds what a database outage holds back.
+    /// Unacknowledged deliveries held at most; also bounds what a database outage holds back,
+    /// and what a sink killed while holding them costs in broker returns (each one a delivery
+    /// on its quorum queue). One batch's worth: whatever is held is being stored.
     pub prefetch: u16,
     /// Most resolutions stored in one transaction.
     pub batch_max: usize,
     /// How long a batch waits to fill before it is stored anyway.
     pub batch_latency: Duration,
-    /// Deliveries of one message before the broker dead-letters it.
+    /// Real attempts at one message before it is dead-lettered (`RESINGEST_DELIVERY_LIMIT`; the
+    /// queue arguments follow from it, the same in every role).
     pub delivery_limit: u32,
+    /// How long a batch is held and retried in place while the database cannot take writes;
+    /// then it goes back to the broker. Keep it well under the broker's consumer timeout.
+    pub hold_limit: Duration,
     /// How long a publish (dead letter, event) waits for the broker's confirm.
     pub publish_timeout: Duration,
     /// Database connections of the consumer.
@@ -59,10 +65,11 @@ impl Default for Config {
             http_addr: DEFAULT_HTTP_ADDR.parse().expect("valid default address"),
             metrics_addr: DEFAULT_METRICS_ADDR.parse().expect("valid default address"),
             http_timeouts: resingest_http::Timeouts::default(),
-            prefetch: 512,
+            prefetch: 200,
             batch_max: 200,
             batch_latency: Duration::from_millis(50),
             delivery_limit: resingest_model::topology::DEFAULT_DELIVERY_LIMIT,
+            hold_limit: Duration::from_secs(120),
             publish_timeout: Duration::from_secs(10),
             db_max_connections: 8,
             api_db_max_connections: 4,

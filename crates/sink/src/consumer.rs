@@ -1,7 +1,9 @@
 //! Consumes `resingest.extracted`: gathers deliveries into a batch (up to `batch_max`, at most
 //! `batch_latency` after the first), decodes them, stores the batch in one transaction and only
-//! then acks. While the database is down the batch is retried with backoff and nothing is acked
-//! or pulled beyond the prefetch; when the broker connection drops, a new session is opened and
+//! then acks. While the database cannot take writes the batch is retried with backoff and
+//! nothing is acked or pulled beyond the prefetch, up to the hold limit, after which the batch
+//! goes back to the broker; conflicts are retried a few times; what the data makes fail is
+//! dead-lettered; when the broker connection drops, a new session is opened and
 //! the broker redelivers whatever was not acked (stored ones come back as duplicates).
 //! After each batch the event outbox is published on `resingest.events`.
 
@@ -10,23 +12,38 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use lapin::message::Delivery;
-use lapin::options::{BasicAckOptions, BasicConsumeOptions};
+use lapin::options::{BasicAckOptions, BasicConsumeOptions, BasicNackOptions};
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Channel};
 use resingest_amqp::{
-    publish_all_confirmed, publish_confirmed, table, AmqpError, Backoff, Session, SessionConfig,
+    publish_all_confirmed_broadcast, publish_confirmed, table, AmqpError, Backoff, Session,
+    SessionConfig,
 };
 use resingest_model::topology::{self, headers, Envelope, Topology};
 use sqlx::{PgPool, Row};
 use tokio_util::sync::CancellationToken;
 
 use crate::decode::decode;
+use crate::identity;
 use crate::metrics::{outcome, Metrics};
-use crate::store::{store_batch, Incoming, Outcome, StoreError, Stored};
+use crate::store::{store_batch, ErrorClass, Incoming, Outcome, StoreError, Stored};
 use crate::{Config, SinkError};
 
 /// Events published per outbox round trip.
 const OUTBOX_CHUNK: i64 = 500;
+/// Tries of a batch that keeps conflicting with concurrent transactions before it counts as
+/// refused by the data (a unique violation that never clears).
+const CONFLICT_TRIES: u32 = 5;
+
+/// Why a batch was not stored.
+enum NotStored {
+    /// The sink is shutting down: nothing acked, the broker redelivers.
+    Shutdown,
+    /// The database stayed unavailable for the whole hold: back to the broker.
+    HandBack(StoreError),
+    /// The data: dead-letter it.
+    Refused(StoreError),
+}
 
 pub(crate) struct Consumer {
     pub config: Config,
@@ -120,7 +137,18 @@ impl Consumer {
         let mut good: Vec<(Delivery, Incoming)> = Vec::with_capacity(batch.len());
         for d in batch {
             let envelope = envelope_of(&d);
-            match decode(&d.data, &envelope) {
+            let decoded = decode(&d.data, &envelope);
+            if let Ok(inc) = &decoded {
+                if let Err(e) = identity::check(&inc.resolution, &envelope) {
+                    tracing::warn!(sha256 = %envelope.sha256, delivery_tag = d.delivery_tag, error = %e, "dead-lettering a result that is not the document the fetcher named");
+                    self.dead_letter(channel, &d, e.kind(), &e.to_string())
+                        .await?;
+                    d.acker.ack(BasicAckOptions::default()).await?;
+                    self.metrics.count(outcome::FAILED, 1);
+                    continue;
+                }
+            }
+            match decoded {
                 Ok(inc) => good.push((d, inc)),
                 Err(e) => {
                     tracing::warn!(sha256 = %envelope.sha256, delivery_tag = d.delivery_tag, error = %e, "dead-lettering undecodable message");
@@ -136,22 +164,36 @@ impl Consumer {
         }
         let incoming: Vec<Incoming> = good.iter().map(|(_, i)| i.clone()).collect();
         let stored = match self.store_with_retry(&incoming).await {
-            Ok(Some(s)) => s,
-            Ok(None) => return Ok(false),
-            Err(error) if incoming.len() > 1 => {
+            Ok(s) => s,
+            Err(NotStored::Shutdown) => return Ok(false),
+            Err(NotStored::HandBack(error)) => {
+                self.hand_back(&good, &error).await?;
+                return Ok(true);
+            }
+            Err(NotStored::Refused(error)) if incoming.len() > 1 => {
                 // Some row the database refuses: store one by one to find it.
                 tracing::warn!(%error, batch = incoming.len(), "batch refused; storing one by one");
-                for (d, inc) in good {
-                    match self.store_with_retry(std::slice::from_ref(&inc)).await {
-                        Ok(Some(s)) => self.record(&s, std::slice::from_ref(&inc)),
-                        Ok(None) => return Ok(false),
-                        Err(error) => self.refuse(channel, &d, &inc, &error).await?,
+                for (n, (d, inc)) in good.iter().enumerate() {
+                    match self.store_with_retry(std::slice::from_ref(inc)).await {
+                        Ok(s) => {
+                            self.record(&s, std::slice::from_ref(inc));
+                            self.refuse_older(channel, std::slice::from_ref(d), &s)
+                                .await?;
+                        }
+                        Err(NotStored::Shutdown) => return Ok(false),
+                        Err(NotStored::HandBack(error)) => {
+                            self.hand_back(&good[n..], &error).await?;
+                            return Ok(true);
+                        }
+                        Err(NotStored::Refused(error)) => {
+                            self.refuse(channel, d, inc, &error).await?
+                        }
                     }
                     d.acker.ack(BasicAckOptions::default()).await?;
                 }
                 return Ok(true);
             }
-            Err(error) => {
+            Err(NotStored::Refused(error)) => {
                 let (d, inc) = &good[0];
                 self.refuse(channel, d, inc, &error).await?;
                 d.acker.ack(BasicAckOptions::default()).await?;
@@ -159,6 +201,8 @@ impl Consumer {
             }
         };
         self.record(&stored, &incoming);
+        let deliveries: Vec<&Delivery> = good.iter().map(|(d, _)| d).collect();
+        self.refuse_older(channel, &deliveries, &stored).await?;
         // Everything unacked on this channel is in `good` (batches run one at a time), so one
         // multiple-ack of the last tag acks them all.
         let last = good
@@ -172,30 +216,50 @@ impl Consumer {
         Ok(true)
     }
 
-    /// Stores `batch`, retrying transient failures with backoff until it commits (`Some`), the
-    /// sink shuts down (`None`), or the database refuses the data (`Err`).
-    async fn store_with_retry(&self, batch: &[Incoming]) -> Result<Option<Stored>, StoreError> {
+    /// Stores `batch`, retrying in place what the database cannot take now (with backoff, up
+    /// to `hold_limit`) and conflicts (up to [`CONFLICT_TRIES`]), until it commits, the sink
+    /// shuts down, the hold runs out (the batch goes back to the broker), or the database
+    /// refuses the data.
+    async fn store_with_retry(&self, batch: &[Incoming]) -> Result<Stored, NotStored> {
         let mut backoff = Backoff::new(Duration::from_millis(100), Duration::from_secs(5));
+        let held = Instant::now();
+        let mut conflicts = 0;
         loop {
             let start = Instant::now();
-            match store_batch(&self.pool, batch).await {
+            let error = match store_batch(&self.pool, batch).await {
                 Ok(stored) => {
                     self.metrics
                         .transaction_seconds
                         .observe(start.elapsed().as_secs_f64());
                     self.metrics.database_up.set(1);
-                    return Ok(Some(stored));
+                    return Ok(stored);
                 }
-                Err(error) if error.is_transient() => {
-                    self.metrics.database_up.set(0);
-                    let wait = backoff.next_delay();
-                    tracing::warn!(%error, batch = batch.len(), retry_in_ms = wait.as_millis() as u64, "storing failed; holding the batch unacked");
-                    tokio::select! {
-                        _ = self.shutdown.cancelled() => return Ok(None),
-                        _ = tokio::time::sleep(wait) => {}
+                Err(error) => error,
+            };
+            let sqlstate = error.sqlstate().unwrap_or_default();
+            let wait = match error.class() {
+                ErrorClass::Refused => return Err(NotStored::Refused(error)),
+                ErrorClass::Conflict => {
+                    conflicts += 1;
+                    if conflicts >= CONFLICT_TRIES {
+                        return Err(NotStored::Refused(error));
                     }
+                    tracing::info!(%error, %sqlstate, batch = batch.len(), conflicts, "conflict with another transaction; retrying");
+                    Duration::from_millis(20 * conflicts as u64)
                 }
-                Err(error) => return Err(error),
+                ErrorClass::Unavailable => {
+                    self.metrics.database_up.set(0);
+                    if held.elapsed() >= self.config.hold_limit {
+                        return Err(NotStored::HandBack(error));
+                    }
+                    let wait = backoff.next_delay();
+                    tracing::warn!(%error, %sqlstate, batch = batch.len(), retry_in_ms = wait.as_millis() as u64, "database unavailable for writes; holding the batch unacked");
+                    wait
+                }
+            };
+            tokio::select! {
+                _ = self.shutdown.cancelled() => return Err(NotStored::Shutdown),
+                _ = tokio::time::sleep(wait) => {}
             }
         }
     }
@@ -208,7 +272,8 @@ impl Consumer {
             let label = match o {
                 Outcome::Stored { .. } => outcome::STORED,
                 Outcome::Replaced { .. } => outcome::REPLACED,
-                Outcome::Duplicate | Outcome::Stale => outcome::DUPLICATE,
+                Outcome::Duplicate => outcome::DUPLICATE,
+                Outcome::Stale => outcome::FAILED,
             };
             self.metrics.count(label, 1);
             if let (Outcome::Stored { .. } | Outcome::Replaced { .. }, Some(fetched)) =
@@ -222,6 +287,42 @@ impl Consumer {
         }
     }
 
+    /// Dead-letters the older copies of a committed batch (`deliveries` in input order) as
+    /// `older_copy` with the reason; the caller acks them with the rest.
+    async fn refuse_older<D: std::borrow::Borrow<Delivery>>(
+        &self,
+        channel: &Channel,
+        deliveries: &[D],
+        stored: &Stored,
+    ) -> Result<(), AmqpError> {
+        for (i, reason) in &stored.refused {
+            let d = deliveries[*i].borrow();
+            tracing::warn!(delivery_tag = d.delivery_tag, %reason, "dead-lettering an older copy");
+            self.dead_letter(channel, d, "older_copy", reason).await?;
+        }
+        Ok(())
+    }
+
+    /// Returns `held` to the broker after the database stayed unavailable for the whole hold:
+    /// held past the broker's consumer timeout they would come back anyway, with the channel.
+    async fn hand_back(
+        &self,
+        held: &[(Delivery, Incoming)],
+        error: &StoreError,
+    ) -> Result<(), AmqpError> {
+        tracing::warn!(%error, batch = held.len(), held_s = self.config.hold_limit.as_secs(), "database unavailable for the whole hold; handing the batch back to the broker");
+        for (d, _) in held {
+            d.acker
+                .nack(BasicNackOptions {
+                    multiple: false,
+                    requeue: true,
+                })
+                .await?;
+        }
+        self.metrics.count(outcome::HANDED_BACK, held.len() as u64);
+        Ok(())
+    }
+
     async fn refuse(
         &self,
         channel: &Channel,
@@ -232,8 +333,11 @@ impl Consumer {
         let r = &inc.resolution;
         tracing::error!(symbol = %r.symbol, language = %r.language, sha256 = %r.provenance.sha256, %error, "database refused resolution; dead-lettering");
         self.metrics.count(outcome::FAILED, 1);
-        self.dead_letter(channel, d, "database", &error.to_string())
-            .await
+        let reason = match error.sqlstate() {
+            Some(code) => format!("{error} (sqlstate {code})"),
+            None => error.to_string(),
+        };
+        self.dead_letter(channel, d, "database", &reason).await
     }
 
     /// Republishes `d` to `resingest.extracted.dead` with the error in its headers; the caller
@@ -297,7 +401,7 @@ impl Consumer {
             .iter()
             .map(|p| (p.as_bytes(), props.clone()))
             .collect();
-        publish_all_confirmed(
+        publish_all_confirmed_broadcast(
             channel,
             topology::EVENTS,
             "",

@@ -5,7 +5,9 @@
 //! How a message flows through the modules:
 //! 1. [`consumer`] takes deliveries from `resingest.extracted` in batches (bounded size and
 //!    latency) and hands each to [`decode`], which checks the JSON contract; a message that
-//!    can never be stored is dead-lettered with its reason.
+//!    can never be stored is dead-lettered with its reason; [`identity`] checks it is the
+//!    document the fetcher named (symbol and language), else it is dead-lettered as
+//!    `identity_mismatch`.
 //! 2. [`store`] writes the batch in one transaction: duplicates are skipped, newer versions
 //!    replace older ones (kept in `resolution_history`), rows are bulk-loaded with COPY, and
 //!    an event per new version goes into the `event_outbox` table. [`flatten`] turns a
@@ -33,6 +35,7 @@ pub mod db;
 pub mod decode;
 mod error;
 pub mod flatten;
+pub mod identity;
 pub mod metrics;
 pub mod openapi;
 pub mod store;

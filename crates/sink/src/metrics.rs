@@ -12,11 +12,13 @@ pub mod outcome {
     pub const DUPLICATE: &str = "duplicate";
     pub const REPLACED: &str = "replaced";
     pub const FAILED: &str = "failed";
+    /// Held while the database could not take writes, then given back to the broker.
+    pub const HANDED_BACK: &str = "handed_back";
 }
 
 pub struct Metrics {
     registry: Registry,
-    /// `resingest_sink_resolutions_total{outcome="stored|duplicate|replaced|failed"}`.
+    /// `resingest_sink_resolutions_total{outcome="stored|duplicate|replaced|failed|handed_back"}`.
     pub resolutions: IntCounterVec,
     /// Seconds from BEGIN to COMMIT of one batch.
     pub transaction_seconds: Histogram,
@@ -46,6 +48,7 @@ impl Metrics {
             outcome::DUPLICATE,
             outcome::REPLACED,
             outcome::FAILED,
+            outcome::HANDED_BACK,
         ] {
             resolutions.with_label_values(&[o]);
         }

@@ -5,7 +5,12 @@
 //!
 //! Idempotency: the row of a symbol and language is locked (`FOR UPDATE`) before it is
 //! compared, so two sinks cannot both replace it; two sinks inserting the same new symbol race
-//! on the UNIQUE constraint and the loser retries ([`StoreError::is_transient`]).
+//! on the UNIQUE constraint and the loser retries ([`ErrorClass::Conflict`]).
+//!
+//! Failures are classified by cause ([`StoreError::class`]): the database unavailable for
+//! writes (down, restarting, a read-only standby after a failover, a cancelled statement, a
+//! missing table) is retried, a conflict with another transaction is retried a few times, and
+//! only what the data itself makes fail is refused.
 
 use std::collections::HashMap;
 
@@ -34,7 +39,9 @@ pub enum Outcome {
     Replaced { version: u32 },
     /// Same source and extractor as stored (or an older extractor): nothing written.
     Duplicate,
-    /// Another source fetched earlier than the stored one: nothing written.
+    /// Another source fetched earlier than the stored one, and not in the history either:
+    /// nothing written, and [`Stored::refused`] says why (the consumer dead-letters it: an
+    /// older copy is never dropped in silence).
     Stale,
 }
 
@@ -45,6 +52,8 @@ pub struct Stored {
     pub outcomes: Vec<Outcome>,
     /// Rows written to resolutions, clauses, footnotes, citations and documents.
     pub rows: u64,
+    /// `(input index, reason)` of every [`Outcome::Stale`] input.
+    pub refused: Vec<(usize, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,44 +62,105 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
 }
 
+/// What a failed store says about retrying it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// The database cannot take this write now, whatever the data: retry the same batch later.
+    /// The connection it failed on is replaced (a read-only session stays read-only).
+    Unavailable,
+    /// A conflict with a concurrent transaction (serialization failure, deadlock, two sinks
+    /// inserting the same new symbol, a lock timeout): retry at once, a bounded number of times,
+    /// since a conflict that comes back every time is a property of the data after all.
+    Conflict,
+    /// The data: the same batch fails the same way every time.
+    Refused,
+}
+
 impl StoreError {
-    /// Worth retrying the whole batch later: the connection or server went away, or a
-    /// concurrency conflict. Everything else is a property of the data.
-    pub fn is_transient(&self) -> bool {
+    pub fn class(&self) -> ErrorClass {
         let StoreError::Database(e) = self;
         match e {
-            sqlx::Error::Database(db) => {
-                let code = db.code().unwrap_or_default();
-                // 08: connection exception; 57P: operator intervention (shutdown, restart);
-                // 53: insufficient resources; 40: serialization/deadlock; 23505: insert race.
-                ["08", "57P", "53", "40"]
-                    .iter()
-                    .any(|p| code.starts_with(p))
-                    || code == "23505"
-                    || code == "55P03"
-            }
+            sqlx::Error::Database(db) => sqlstate_class(&db.code().unwrap_or_default()),
             sqlx::Error::Io(_)
             | sqlx::Error::Tls(_)
             | sqlx::Error::Protocol(_)
             | sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
-            | sqlx::Error::WorkerCrashed => true,
-            _ => false,
+            | sqlx::Error::WorkerCrashed => ErrorClass::Unavailable,
+            _ => ErrorClass::Refused,
         }
+    }
+
+    /// The SQLSTATE of a database error, for logs and dead-letter reasons.
+    pub fn sqlstate(&self) -> Option<String> {
+        let StoreError::Database(sqlx::Error::Database(db)) = self else {
+            return None;
+        };
+        db.code().map(|c| c.into_owned())
+    }
+}
+
+/// Classifies a SQLSTATE ([PostgreSQL's codes](https://www.postgresql.org/docs/current/errcodes-appendix.html)).
+pub fn sqlstate_class(code: &str) -> ErrorClass {
+    const UNAVAILABLE_CLASSES: [&str; 5] = [
+        "08",  // connection exception
+        "53",  // insufficient resources (disk full, out of memory, too many connections)
+        "57P", // operator intervention: admin/crash shutdown, cannot connect now
+        "58",  // system error (i/o error reading a file)
+        "XX",  // internal error: corruption or a server bug, not this batch
+    ];
+    const UNAVAILABLE: [&str; 5] = [
+        "25006", // read-only transaction: a standby, or the database switched read-only
+        "57014", // query canceled: statement timeout, or cancelled by an operator
+        "42P01", // undefined table: a schema not (yet) migrated; retry until it is
+        "3D000", // invalid catalog name: the database is not there (yet)
+        "55006", // object in use
+    ];
+    const CONFLICT: [&str; 2] = [
+        "23505", // unique violation: another sink inserted the same new symbol first
+        "55P03", // lock not available
+    ];
+    if UNAVAILABLE.contains(&code) || UNAVAILABLE_CLASSES.iter().any(|c| code.starts_with(c)) {
+        ErrorClass::Unavailable
+    } else if CONFLICT.contains(&code) || code.starts_with("40") {
+        ErrorClass::Conflict
+    } else {
+        ErrorClass::Refused
     }
 }
 
 /// Stores `batch` in one transaction and reports what happened to each resolution.
 pub async fn store_batch(pool: &PgPool, batch: &[Incoming]) -> Result<Stored, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut conn = pool.acquire().await?;
+    let result = store_on(&mut conn, batch).await;
+    if matches!(&result, Err(e) if e.class() == ErrorClass::Unavailable) {
+        // A session that was read-only (or half-dead) stays so: the next try gets a new one.
+        conn.close_on_drop();
+    }
+    result
+}
+
+async fn store_on(
+    conn: &mut sqlx::pool::PoolConnection<Postgres>,
+    batch: &[Incoming],
+) -> Result<Stored, StoreError> {
+    let mut tx = sqlx::Connection::begin(&mut **conn).await?;
     let mut stored = Stored {
         outcomes: vec![Outcome::Duplicate; batch.len()],
         rows: 0,
+        refused: Vec::new(),
     };
     // The same symbol and language twice in a batch: later ones go in a later round, so each
     // round compares against what the previous one wrote.
     for round in rounds(batch) {
-        stored.rows += store_round(&mut tx, batch, &round, &mut stored.outcomes).await?;
+        stored.rows += store_round(
+            &mut tx,
+            batch,
+            &round,
+            &mut stored.outcomes,
+            &mut stored.refused,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(stored)
@@ -128,6 +198,7 @@ async fn store_round(
     batch: &[Incoming],
     round: &[usize],
     outcomes: &mut [Outcome],
+    refused: &mut Vec<(usize, String)>,
 ) -> Result<u64, StoreError> {
     let symbols: Vec<&str> = round
         .iter()
@@ -164,6 +235,7 @@ async fn store_round(
 
     let mut replaced_ids = Vec::new();
     let mut inserts: Vec<(usize, i32)> = Vec::new();
+    let mut stale = Vec::new();
     for &i in round {
         let inc = &batch[i];
         let r = &inc.resolution;
@@ -179,7 +251,61 @@ async fn store_round(
                 replaced_ids.push(cur.id);
                 inserts.push((i, version as i32));
             }
-            Outcome::Duplicate | Outcome::Stale => {}
+            Outcome::Stale => stale.push(i),
+            Outcome::Duplicate => {}
+        }
+    }
+    if !stale.is_empty() {
+        // Known to the history (the version this one was replaced by came later): a duplicate.
+        let in_history: Vec<i32> = sqlx::query_scalar(
+            "SELECT k.i FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int4[])
+               AS k (symbol, language, sha256, i)
+             WHERE EXISTS (SELECT 1 FROM resolution_history h WHERE h.symbol = k.symbol
+                           AND h.language = k.language AND h.sha256 = k.sha256)",
+        )
+        .bind(
+            stale
+                .iter()
+                .map(|&i| batch[i].resolution.symbol.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            stale
+                .iter()
+                .map(|&i| batch[i].resolution.language.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            stale
+                .iter()
+                .map(|&i| batch[i].resolution.provenance.sha256.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(stale.iter().map(|&i| i as i32).collect::<Vec<_>>())
+        .fetch_all(&mut **tx)
+        .await?;
+        for i in stale {
+            if in_history.contains(&(i as i32)) {
+                outcomes[i] = Outcome::Duplicate;
+                continue;
+            }
+            let r = &batch[i].resolution;
+            let cur = &current[&(r.symbol.clone(), r.language.clone())];
+            let at =
+                |t: Option<DateTime<Utc>>| t.map_or_else(|| "unknown".into(), |t| t.to_rfc3339());
+            refused.push((
+                i,
+                format!(
+                    "{} ({}): this copy (sha256 {}, fetched {}) is older than stored version {} (sha256 {}, fetched {}); not stored",
+                    r.symbol,
+                    r.language,
+                    r.provenance.sha256,
+                    at(batch[i].fetched_at),
+                    cur.version,
+                    cur.sha256,
+                    at(cur.fetched_at),
+                ),
+            ));
         }
     }
     if inserts.is_empty() {
@@ -461,6 +587,21 @@ async fn copy_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlstates_are_classified_by_cause() {
+        for code in [
+            "25006", "57014", "57P01", "57P03", "08006", "53300", "42P01",
+        ] {
+            assert_eq!(sqlstate_class(code), ErrorClass::Unavailable, "{code}");
+        }
+        for code in ["40001", "40P01", "23505", "55P03"] {
+            assert_eq!(sqlstate_class(code), ErrorClass::Conflict, "{code}");
+        }
+        for code in ["22P02", "23502", "23514", "42703", "54000"] {
+            assert_eq!(sqlstate_class(code), ErrorClass::Refused, "{code}");
+        }
+    }
 
     #[test]
     fn extractor_versions_compare_numerically() {

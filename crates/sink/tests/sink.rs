@@ -120,12 +120,13 @@ async fn a_newer_version_replaces_the_old_one_which_goes_to_history() {
     sink.publish(&[(v3.clone(), Some("2025-02-01T00:00:00Z".into()))])
         .await;
     wait_until(WAIT, "v3 replaced", || sink.metric("replaced") == 2).await;
-    // An older fetch of yet another source is stale: nothing changes.
+    // An older fetch of yet another source is refused (dead-lettered, tests/delivery.rs):
+    // nothing changes here.
     let mut stale = v1.clone();
     stale.provenance = provenance(&v1.symbol, 2);
     sink.publish(&[(stale, Some("2024-12-01T00:00:00Z".into()))])
         .await;
-    wait_until(WAIT, "stale counted", || sink.metric("duplicate") == 1).await;
+    wait_until(WAIT, "stale refused", || sink.metric("failed") == 1).await;
 
     assert_eq!(sink.db.count("resolutions"), 1);
     assert_eq!(

@@ -26,6 +26,10 @@ pub struct Config {
     pub delivery_limit: u32,
     /// How long a publish (result or dead letter) waits for the broker's confirm.
     pub publish_timeout: Duration,
+    /// Largest result published; a bigger one is dead-lettered as `result_too_large` on the
+    /// first try (the broker would close the channel over it, handing back everything in
+    /// flight). At most the broker's `max_message_size`.
+    pub max_message_bytes: u64,
     /// After SIGTERM: how long in-flight and already delivered documents may take; the rest is
     /// handed back to the broker.
     pub grace: Duration,
@@ -49,6 +53,7 @@ impl Config {
             prefetch: default_prefetch(concurrency),
             delivery_limit: resingest_model::topology::DEFAULT_DELIVERY_LIMIT,
             publish_timeout: Duration::from_secs(10),
+            max_message_bytes: resingest_model::topology::MAX_MESSAGE_BYTES,
             grace: Duration::from_secs(30),
             pool,
             limits: Limits::default(),

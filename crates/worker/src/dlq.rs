@@ -3,14 +3,16 @@
 //!
 //! Dead letters are read with `basic.get` without acking, up to the count the queue had when
 //! the command started, so a replayed message that dies again is not read twice in one run.
-//! `list` acks nothing: closing the channel puts every one back. `replay` republishes the
+//! `list` acks nothing: it hands every one back with `basic.nack(requeue)`. RabbitMQ 4.3 and
+//! later count that as no delivery; older brokers count one per listing, which is why the dead
+//! queues declare a delivery limit of their own (1,000,000) instead of inheriting a default. `replay` republishes the
 //! selected ones to their work queue without the dead-letter headers and acks each only once
 //! the broker confirmed its republication.
 
 use std::time::Duration;
 
 use lapin::message::Delivery;
-use lapin::options::{BasicAckOptions, BasicGetOptions, QueueDeclareOptions};
+use lapin::options::{BasicAckOptions, BasicGetOptions, BasicNackOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 use resingest_amqp::{publish_confirmed, Session, SessionConfig};
 use resingest_model::topology::{self, headers, Topology};
@@ -137,6 +139,17 @@ pub async fn list(
 ) -> Result<Vec<DeadLetter>, WorkerError> {
     let session = open(amqp_url, delivery_limit).await?;
     let letters = get_all(&session, queue.dead()).await;
+    if let Ok(Some(last)) = letters.as_ref().map(|l| l.last()) {
+        // Handed back as "not processed" (`basic.nack`), which RabbitMQ 4.3 and later do not
+        // count as a delivery; closing the channel over them counts one each.
+        let nack = BasicNackOptions {
+            multiple: true,
+            requeue: true,
+        };
+        if let Err(error) = session.channel.basic_nack(last.delivery_tag, nack).await {
+            tracing::warn!(%error, "handing the dead letters back; the channel close will");
+        }
+    }
     session.close().await;
     Ok(letters?.iter().map(DeadLetter::of).collect())
 }

@@ -107,6 +107,24 @@ pub fn header_int(properties: &BasicProperties, name: &str) -> Option<i64> {
     }
 }
 
+/// Real attempts made at the document so far ([`headers::ATTEMPTS`]; 0 when absent).
+pub fn attempts(properties: &BasicProperties) -> u32 {
+    header_int(properties, headers::ATTEMPTS)
+        .and_then(|a| u32::try_from(a).ok())
+        .unwrap_or(0)
+}
+
+/// `properties` with [`headers::ATTEMPTS`] set to `attempts`, for a republish after a failed
+/// attempt.
+pub fn with_attempts(properties: &BasicProperties, attempts: u32) -> BasicProperties {
+    let mut table = properties.headers().clone().unwrap_or_default();
+    table.insert(
+        headers::ATTEMPTS.into(),
+        AMQPValue::LongLongInt(i64::from(attempts)),
+    );
+    properties.clone().with_headers(table)
+}
+
 /// `properties` with the dead-letter reason added, for a republish to the dead queue.
 pub fn with_error(properties: &BasicProperties, kind: &str, error: &str) -> BasicProperties {
     let mut table = properties.headers().clone().unwrap_or_default();
@@ -120,9 +138,10 @@ pub fn with_error(properties: &BasicProperties, kind: &str, error: &str) -> Basi
 
 /// Headers the broker and the worker add on the way to a dead-letter queue; a replay drops
 /// them so the message starts its life again.
-pub const DEAD_LETTER_HEADERS: [&str; 9] = [
+pub const DEAD_LETTER_HEADERS: [&str; 10] = [
     headers::ERROR,
     headers::ERROR_KIND,
+    headers::ATTEMPTS,
     "x-death",
     "x-delivery-count",
     "x-first-death-exchange",
@@ -189,13 +208,19 @@ mod tests {
     #[test]
     fn dead_letter_headers_are_added_then_stripped_for_replay() {
         let props = properties(&envelope(), CONTENT_TYPE_PDF);
-        let dead = with_error(&props, "corrupt", "corrupt or truncated PDF: x");
+        let dead = with_error(
+            &with_attempts(&props, 2),
+            "corrupt",
+            "corrupt or truncated PDF: x",
+        );
+        assert_eq!(attempts(&dead), 2);
         assert_eq!(
             header_str(&dead, headers::ERROR_KIND).as_deref(),
             Some("corrupt")
         );
         let back = without_dead_letter_headers(&dead);
         assert_eq!(header_str(&back, headers::ERROR_KIND), None);
+        assert_eq!(attempts(&back), 0, "a replay starts its attempts again");
         assert_eq!(
             header_str(&back, headers::SYMBOL).as_deref(),
             Some("A/RES/78/1")

@@ -4,15 +4,17 @@
 //! (the sink stores by sha256, so a second result is a duplicate, never a loss).
 //!
 //! Routing, decided by typed errors, never by message text:
-//! - permanent (the document is bad: corrupt, encrypted, over a limit, timed out, a claim check
+//! - permanent (the document is bad: corrupt, encrypted, over a limit, a claim check
 //!   to nothing): republished to `resingest.documents.dead` with `x-resingest-error` and
 //!   `x-resingest-error-kind`, confirmed, then acked;
 //! - transient (result or dead letter not confirmed, archive unreachable, a child that could
 //!   not start): retried here with jittered backoff, holding the delivery, so a broker hiccup
 //!   never burns a good document's delivery count;
-//! - the extraction child crashed: handed back with `nack(requeue)` for another try on any
-//!   worker, since a kill can come from outside (the OOM killer); the delivery limit bounds the
-//!   tries, and the last allowed one dead-letters it with the reason itself;
+//! - the extraction child crashed: republished with its attempt count (`x-resingest-attempts`)
+//!   plus one, confirmed, then acked, for another try on any worker, since a kill can come from
+//!   outside (the OOM killer); the delivery limit bounds the real attempts, and the last allowed
+//!   one dead-letters it with the reason itself. The broker's `x-delivery-count` is no attempt
+//!   count: it also counts every channel death while the document was merely held;
 //! - the channel is gone or the shutdown grace is over: left unacked, the broker redelivers.
 //!
 //! Extraction is CPU work: it runs in an isolated child, waited for on a blocking thread,
@@ -22,7 +24,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lapin::message::Delivery;
-use lapin::options::{BasicAckOptions, BasicNackOptions};
+use lapin::options::BasicAckOptions;
 use lapin::{BasicProperties, Channel};
 use resingest_amqp::{publish_confirmed, Backoff};
 use resingest_extract::Format;
@@ -36,6 +38,10 @@ use tokio_util::sync::CancellationToken;
 use crate::document::{self, Body};
 use crate::metrics::{outcome, Metrics};
 use crate::Config;
+
+/// Attempts at a document whose extraction ran out of wall time: one retry, since a timeout
+/// is more often the machine's load than the document's fault, but never a whole limit's worth.
+const TIMEOUT_ATTEMPTS: u32 = 2;
 
 /// What every document task shares.
 pub(crate) struct Shared {
@@ -69,7 +75,8 @@ pub(crate) async fn handle(
 enum Failure {
     /// A property of the document: dead-letter it under `kind`.
     Permanent { kind: &'static str, error: String },
-    /// The child died reading it: try again elsewhere, up to the delivery limit.
+    /// The child died reading it, or ran out of wall time (CPU contention can do that to a
+    /// good document): try again elsewhere, up to the delivery limit (a timeout once).
     ChildCrashed(IsolatedError),
     /// Nothing to do with the document: retry here.
     Transient { what: &'static str, error: String },
@@ -82,7 +89,10 @@ impl From<IsolatedError> for Failure {
                 what: "extract",
                 error: e.to_string(),
             }
-        } else if matches!(e, IsolatedError::Crashed { .. }) {
+        } else if matches!(
+            e,
+            IsolatedError::Crashed { .. } | IsolatedError::TimedOut { .. }
+        ) {
             Failure::ChildCrashed(e)
         } else {
             Failure::Permanent {
@@ -151,6 +161,17 @@ async fn process(
         }
     };
     drop(slot);
+    let limit = shared.config.max_message_bytes;
+    if extracted.json.len() as u64 > limit {
+        let failure = Failure::Permanent {
+            kind: "result_too_large",
+            error: format!(
+                "the resolution json is {} bytes, over the {limit} bytes a message may have (the broker's max_message_size)",
+                extracted.json.len()
+            ),
+        };
+        return conclude_failure(shared, channel, &delivery, &body, &envelope, failure).await;
+    }
 
     let metrics = &shared.metrics;
     metrics.extraction_seconds.observe(extracted.seconds);
@@ -246,24 +267,30 @@ async fn conclude_failure(
     let (kind, error) = match failure {
         Failure::Permanent { kind, error } => (kind, error),
         Failure::ChildCrashed(e) => {
-            let previous = document::header_int(&delivery.properties, "x-delivery-count")
-                .unwrap_or(0)
-                .max(0) as u64;
-            if previous + 1 < u64::from(shared.config.delivery_limit) {
-                tracing::warn!(sha256 = %envelope.sha256, delivery_tag = delivery.delivery_tag, previous_deliveries = previous, error = %e, "extraction child crashed; handing the document back for another try");
-                let requeue = BasicNackOptions {
-                    requeue: true,
-                    multiple: false,
-                };
-                return match delivery.acker.nack(requeue).await {
-                    Ok(true) => outcome::REQUEUED,
-                    _ => outcome::HANDED_BACK,
-                };
+            let attempts = document::attempts(&delivery.properties) + 1;
+            let allowed = match e {
+                IsolatedError::TimedOut { .. } => TIMEOUT_ATTEMPTS,
+                _ => u32::MAX,
+            };
+            if attempts < shared.config.delivery_limit.min(allowed) {
+                tracing::warn!(sha256 = %envelope.sha256, delivery_tag = delivery.delivery_tag, attempts, error = %e, "extraction child crashed; handing the document back for another try");
+                // A copy that carries its attempt count, then the ack: the broker's own count
+                // also counts channel deaths, which are no attempt at the document.
+                let props = document::with_attempts(&delivery.properties, attempts);
+                let again = publish_to(
+                    shared,
+                    channel,
+                    topology::EXCHANGE,
+                    topology::DOCUMENTS,
+                    body,
+                    props,
+                );
+                if !again.await || !ack(delivery).await {
+                    return outcome::HANDED_BACK;
+                }
+                return outcome::REQUEUED;
             }
-            (
-                e.kind(),
-                format!("{e} (on each of {} deliveries)", previous + 1),
-            )
+            (e.kind(), format!("{e} (on each of {attempts} attempts)"))
         }
         Failure::Transient { .. } => unreachable!("transient failures are retried in place"),
     };

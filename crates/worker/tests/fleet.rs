@@ -159,6 +159,15 @@ async fn hostile_documents_are_dead_lettered_with_reasons_and_good_ones_go_throu
         .find(|l| l.symbol.as_deref() == Some("crashes-its-child"))
         .unwrap();
     assert_eq!(crash.kind, "crashed", "{crash:?}");
+    // Counted by its own attempts, not by the broker's returns (whose limit is higher, so
+    // that channel deaths cannot burn a good document): dead after exactly the limit.
+    assert!(
+        crash
+            .error
+            .ends_with(&format!("(on each of {DELIVERY_LIMIT} attempts)")),
+        "{crash:?}"
+    );
+    assert!(topology::broker_delivery_limit(DELIVERY_LIMIT) > i64::from(DELIVERY_LIMIT));
     assert!(m.documents(outcome::REQUEUED) >= u64::from(DELIVERY_LIMIT - 1));
     // `list` took nothing away.
     wait_counts(&vhost, topology::DOCUMENTS_DEAD, (hostile.len() as u64, 0)).await;
@@ -254,4 +263,32 @@ async fn shutdown_finishes_what_was_delivered_and_leaves_the_rest_queued() {
     wait_counts(&vhost, topology::DOCUMENTS, (10 - done, 0)).await;
     let results = collect_extracted(&vhost, done as usize, Duration::from_secs(5)).await;
     assert_eq!(results.len() as u64, done);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_result_too_big_for_the_broker_is_dead_lettered_on_the_first_try() {
+    let vhost = TestVhost::create("worker-too-big");
+    publish(&vhost, synthetic(7..8), u64::MAX, None).await;
+    let shutdown = CancellationToken::new();
+    let mut cfg = config(&vhost, 1, 2, Archive::in_memory());
+    // Any real resolution is bigger than this "broker limit".
+    cfg.max_message_bytes = 1000;
+    let worker = resingest_worker::start(cfg, shutdown.clone())
+        .await
+        .unwrap();
+    wait_counts(&vhost, topology::DOCUMENTS_DEAD, (1, 0)).await;
+    wait_counts(&vhost, topology::DOCUMENTS, (0, 0)).await;
+    let m = worker.metrics.clone();
+    assert_eq!(m.documents(outcome::REQUEUED), 0, "retried");
+    assert_eq!(m.documents(outcome::HANDED_BACK), 0, "handed back");
+    let letters = dlq::list(&vhost.url, DELIVERY_LIMIT, DeadQueue::Documents)
+        .await
+        .unwrap();
+    assert_eq!(letters[0].kind, "result_too_large", "{letters:?}");
+    assert!(
+        letters[0].error.contains("over the 1000 bytes"),
+        "{letters:?}"
+    );
+    shutdown.cancel();
+    worker.wait().await.unwrap();
 }
