@@ -808,7 +808,7 @@ impl<'a> Parser<'a> {
     fn parts(&self, starts: &[usize], end: usize, sc: bool, r: &mut Resolution) {
         let resolutions = starts.iter().enumerate().any(|(n, &s)| {
             let part_end = starts.get(n + 1).copied().unwrap_or(end);
-            (s..part_end).any(|k| is_formula(&self.paras[k].text()))
+            (s..part_end).any(|k| self.lang.is_formula(&self.paras[k].text()))
         });
         let mut parts = Vec::new();
         for (n, &s) in starts.iter().enumerate() {
