@@ -44,6 +44,9 @@ pub struct Config {
     /// Read API requests handled at once; beyond it a request is answered 503 with
     /// `Retry-After` at once instead of queueing.
     pub api_max_in_flight: usize,
+    /// How often a line at info sums up what was stored, duplicate and dead-lettered since the
+    /// last one (nothing is logged while nothing arrives); zero for never.
+    pub summary_interval: Duration,
 }
 
 impl Default for Config {
@@ -63,6 +66,7 @@ impl Default for Config {
             api_db_max_connections: 4,
             api_statement_timeout: Duration::from_secs(5),
             api_max_in_flight: 32,
+            summary_interval: Duration::from_secs(30),
         }
     }
 }
