@@ -118,7 +118,7 @@ fn a_stopped_pipeline_exits_0_and_says_so() {
     let bin = dir.path().join("resingest");
     std::fs::write(&bin, "#!/bin/sh\nexec sleep 600\n").unwrap();
     std::fs::set_permissions(&bin, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let mut child = Command::new("bash")
+    let child = Command::new("bash")
         .arg(root().join("deploy/pipeline.sh"))
         .env("RESINGEST_BIN", &bin)
         .env("WORKERS", "1")
