@@ -354,7 +354,7 @@ mod tests {
 
     #[test]
     fn urls_that_can_never_connect_are_refused_before_connecting() {
-        for url in ["http://x", "amqps://h/%2f", "not a url", "amqp://"] {
+        for url in ["http://x", "amqps://h/%2f", "not a url"] {
             let err = super::validate_url(url).expect_err(url);
             assert!(err.setting_problem().is_some(), "{url}: {err}");
         }
