@@ -15,9 +15,11 @@ RUN cargo chef prepare --recipe-path recipe.json
 
 FROM chef AS builder
 COPY --from=planner /src/recipe.json recipe.json
-RUN cargo chef cook --release --locked --recipe-path recipe.json -p resingest-cli
+# Feature s3: the Kubernetes manifests archive in S3 or MinIO (RESINGEST_ARCHIVE_URL=s3://...).
+ARG FEATURES=s3
+RUN cargo chef cook --release --locked --recipe-path recipe.json -p resingest-cli --features "${FEATURES}"
 COPY . .
-RUN cargo build --release --locked -p resingest-cli \
+RUN cargo build --release --locked -p resingest-cli --features "${FEATURES}" \
     && install -m 0755 target/release/resingest /usr/local/bin/resingest
 
 FROM debian:bookworm-slim AS runtime

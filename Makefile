@@ -1,5 +1,8 @@
 # resingest: the commands the README names. `make help` lists them.
 CORPUS ?= ../shared/corpus
+# Where cargo puts the binary: CARGO_TARGET_DIR when set, as cargo itself does.
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+BIN := $(TARGET_DIR)/release/resingest
 
 .PHONY: help build run pipeline up down test bench chaos fuzz lint fmt
 
@@ -19,13 +22,15 @@ help:
 build:
 	cargo build --release -p resingest-cli
 
+# The file list is not echoed: it is every corpus PDF.
 run: build
-	mkdir -p out
-	./target/release/resingest extract --format json --out out $(wildcard $(CORPUS)/ga/*.pdf $(CORPUS)/sc/*.pdf $(CORPUS)/hrc/*.pdf $(CORPUS)/drafts/*.pdf)
+	@mkdir -p out
+	@echo "$(BIN) extract --format json --out out $(CORPUS)/{ga,sc,hrc,drafts}/*.pdf"
+	@$(BIN) extract --format json --out out $(wildcard $(CORPUS)/ga/*.pdf $(CORPUS)/sc/*.pdf $(CORPUS)/hrc/*.pdf $(CORPUS)/drafts/*.pdf)
 	@echo "wrote $$(ls out/*.json | wc -l) resolutions to out/"
 
 pipeline: build
-	SOURCE="$(SOURCE)" bash deploy/pipeline.sh
+	@SOURCE="$(SOURCE)" RESINGEST_BIN="$(BIN)" bash deploy/pipeline.sh
 
 up:
 	docker compose up --build --detach
@@ -48,8 +53,8 @@ bench: build
 
 chaos:
 	cargo build --release -p resingest-cli -p resingest-e2e
-	./target/release/chaos --out target/chaos.md $(CHAOS_ARGS)
-	./target/release/chaos --readme README.md --from target/chaos.md
+	$(TARGET_DIR)/release/chaos --out target/chaos.md $(CHAOS_ARGS)
+	$(TARGET_DIR)/release/chaos --readme README.md --from target/chaos.md
 
 fuzz:
 	command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz

@@ -36,8 +36,11 @@ pub use lapin;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AmqpError {
-    #[error("connecting to the broker at {url}: {source}")]
-    Connect { url: String, source: lapin::Error },
+    #[error("`{url}` is not a broker url: {reason} (write amqp://user:password@host:5672/vhost, the vhost percent-encoded: %2f for /)")]
+    InvalidUrl { url: String, reason: String },
+    // The lapin error is in the message and not a `source`: a chain printer would repeat it.
+    #[error("connecting to the broker at {url}: {cause}")]
+    Connect { url: String, cause: lapin::Error },
     #[error("declaring {what} `{name}`: {source} (a queue declared earlier with other arguments must be deleted first)")]
     Declare {
         what: &'static str,
@@ -72,15 +75,69 @@ pub enum AmqpError {
     Cancelled,
 }
 
+impl AmqpError {
+    /// What to fix when retrying can never help: the url does not parse, the broker refused
+    /// the credentials, or the vhost does not exist (or the user may not use it). `None` for
+    /// everything a later attempt may get past (broker down, connection lost, ...).
+    pub fn setting_problem(&self) -> Option<&'static str> {
+        use lapin::protocol::{AMQPErrorKind, AMQPHardError, AMQPSoftError};
+        match self {
+            AmqpError::InvalidUrl { .. } => Some("fix the broker url"),
+            AmqpError::Connect { cause, .. } => match cause.kind() {
+                lapin::ErrorKind::ProtocolError(e) => match e.kind() {
+                    AMQPErrorKind::Soft(AMQPSoftError::ACCESSREFUSED) => {
+                        Some("the broker refused the user or password: fix them in the broker url")
+                    }
+                    AMQPErrorKind::Hard(AMQPHardError::NOTALLOWED) => Some(
+                        "the vhost does not exist or the user may not use it: create it \
+                         (rabbitmqctl add_vhost, set_permissions) or fix the url's path",
+                    ),
+                    _ => None,
+                },
+                lapin::ErrorKind::AuthProviderError(_) => {
+                    Some("the broker refused the credentials: fix them in the broker url")
+                }
+                lapin::ErrorKind::InvalidProtocolVersion(_) => {
+                    Some("the server at the url does not speak AMQP 0-9-1: is it RabbitMQ?")
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
 /// Connects to `url` (`amqp://user:pass@host:port/vhost`, vhost percent-encoded).
 pub async fn connect(url: &str) -> Result<Connection, AmqpError> {
+    validate_url(url)?;
     let props = ConnectionProperties::default().with_connection_name("resingest".into());
     Connection::connect(url, props)
         .await
-        .map_err(|source| AmqpError::Connect {
+        .map_err(|cause| AmqpError::Connect {
             url: redact(url),
-            source,
+            cause,
         })
+}
+
+/// Checks that `url` is one lapin can connect to, without connecting: [`AmqpError::InvalidUrl`]
+/// (`http://...`, no host, a TLS scheme this build has no TLS for) instead of a connect error
+/// that looks like an outage.
+pub fn validate_url(url: &str) -> Result<(), AmqpError> {
+    let invalid = |reason: String| AmqpError::InvalidUrl {
+        url: redact(url),
+        reason,
+    };
+    let uri: lapin::uri::AMQPUri = url.parse().map_err(invalid)?;
+    if uri.scheme != lapin::uri::AMQPScheme::AMQP {
+        return Err(invalid(format!(
+            "scheme `{}` is not supported, only amqp:// (no TLS in this build)",
+            uri.scheme
+        )));
+    }
+    if uri.authority.host.is_empty() {
+        return Err(invalid("no host".into()));
+    }
+    Ok(())
 }
 
 /// Declares every exchange, queue and binding of `topology`. Idempotent: declaring again with
@@ -285,7 +342,8 @@ impl Session {
 
     /// Like [`Session::open`], retrying with jittered exponential backoff until it succeeds or
     /// `cancel` fires ([`AmqpError::Cancelled`]). Declare errors are retried too: they are
-    /// logged, and an operator can fix the broker while the role waits.
+    /// logged, and an operator can fix the broker while the role waits. A setting that can
+    /// never work ([`AmqpError::setting_problem`]) is returned at once, not retried.
     pub async fn open_with_retry(
         config: &SessionConfig,
         backoff: &mut Backoff,
@@ -297,6 +355,7 @@ impl Session {
                     backoff.reset();
                     return Ok(s);
                 }
+                Err(error) if error.setting_problem().is_some() => return Err(error),
                 Err(error) => {
                     let wait = backoff.next_delay();
                     tracing::warn!(%error, retry_in_ms = wait.as_millis() as u64, "broker session failed");
@@ -337,5 +396,14 @@ mod tests {
             "amqp://guest:***@127.0.0.1:5672/v"
         );
         assert_eq!(super::redact("amqp://127.0.0.1"), "amqp://127.0.0.1");
+    }
+
+    #[test]
+    fn urls_that_can_never_connect_are_refused_before_connecting() {
+        for url in ["http://x", "amqps://h/%2f", "not a url"] {
+            let err = super::validate_url(url).expect_err(url);
+            assert!(err.setting_problem().is_some(), "{url}: {err}");
+        }
+        super::validate_url("amqp://guest:guest@127.0.0.1:5672/%2f").unwrap();
     }
 }

@@ -15,7 +15,7 @@ pub struct Args {
     #[arg(long, global = true, value_enum, default_value_t = Queue::Documents)]
     queue: Queue,
     /// Broker URL (vhost percent-encoded: %2f for /)
-    #[arg(long, global = true, env = "RESINGEST_AMQP_URL", default_value = DEFAULT_AMQP_URL)]
+    #[arg(long, global = true, env = "RESINGEST_AMQP_URL", hide_env_values = true, default_value = DEFAULT_AMQP_URL)]
     amqp_url: String,
     /// Deliveries of one message before the broker dead-letters it (must match the queues)
     #[arg(long, global = true, env = "RESINGEST_DELIVERY_LIMIT",
@@ -29,11 +29,43 @@ enum Command {
     List,
     /// Send dead letters back to their work queue, after a fix
     Replay {
-        /// Only those of this kind (as `list` prints it: corrupt, crashed, delivery_limit, ...)
+        /// Only those of this kind (as `list` prints it: corrupt, crashed, delivery_limit, ...);
+        /// a kind that is neither known nor in the queue is refused, naming the valid ones
         #[arg(long)]
         kind: Option<String>,
     },
 }
+
+/// The kinds dead letters carry (`x-resingest-error-kind`, or the broker's reason): the
+/// extractor's, the isolation's, the worker's, the archive's, the sink's and RabbitMQ's.
+const KNOWN_KINDS: &[&str] = &[
+    "not_a_pdf",
+    "corrupt",
+    "encrypted",
+    "no_text_layer",
+    "over_limit",
+    "crashed",
+    "timed_out",
+    "over_cpu",
+    "over_memory",
+    "panicked",
+    "protocol",
+    "spawn",
+    "io",
+    "checksum_mismatch",
+    "archive_url",
+    "bad_claim_check",
+    "archive_missing",
+    "archive_corrupt",
+    "archive_unreachable",
+    "invalid_json",
+    "unsupported_schema",
+    "invalid_field",
+    "delivery_limit",
+    "rejected",
+    "expired",
+    "maxlen",
+];
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Queue {
@@ -64,6 +96,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 eprintln!("{} dead letters in {}", letters.len(), queue.dead());
             }
             Command::Replay { kind } => {
+                if let Some(k) = kind.as_deref().filter(|k| !KNOWN_KINDS.contains(k)) {
+                    // Not a kind resingest writes; maybe a newer binary's, if it is in the queue.
+                    let letters = dlq::list(&args.amqp_url, args.delivery_limit, queue).await?;
+                    if !letters.iter().any(|l| l.kind == k) {
+                        let mut present: Vec<&str> =
+                            letters.iter().map(|l| l.kind.as_str()).collect();
+                        present.sort_unstable();
+                        present.dedup();
+                        return Err(crate::BadSetting(format!(
+                            "--kind `{k}` is no dead-letter kind: use one of {}{}",
+                            KNOWN_KINDS.join(", "),
+                            if present.is_empty() {
+                                format!(" ({} is empty)", queue.dead())
+                            } else {
+                                format!(" (in {} now: {})", queue.dead(), present.join(", "))
+                            }
+                        ))
+                        .into());
+                    }
+                }
                 let done = dlq::replay(
                     &args.amqp_url,
                     args.delivery_limit,

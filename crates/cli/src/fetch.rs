@@ -20,16 +20,16 @@ use tokio_util::sync::CancellationToken;
 #[derive(clap::Args)]
 pub struct Common {
     /// Broker URL (vhost percent-encoded: %2f for /)
-    #[arg(long, env = "RESINGEST_AMQP_URL", default_value = DEFAULT_AMQP_URL)]
+    #[arg(long, env = "RESINGEST_AMQP_URL", hide_env_values = true, default_value = DEFAULT_AMQP_URL)]
     amqp_url: String,
     /// PostgreSQL URL of the ledger; the database is created if missing
-    #[arg(long, env = "RESINGEST_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    #[arg(long, env = "RESINGEST_DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
     database_url: String,
     /// Archive every PDF goes into: a folder, file:///..., or s3://bucket/prefix
-    #[arg(long, env = "RESINGEST_ARCHIVE_URL", default_value = DEFAULT_ARCHIVE_URL)]
+    #[arg(long, env = "RESINGEST_ARCHIVE_URL", hide_env_values = true, default_value = DEFAULT_ARCHIVE_URL)]
     archive: String,
     /// Address of /metrics (port 0 picks a free port); none when unset
-    #[arg(long, env = "RESINGEST_METRICS_ADDR")]
+    #[arg(long, env = "RESINGEST_METRICS_ADDR", value_parser = crate::units::socket_addr)]
     metrics_addr: Option<SocketAddr>,
     /// Real attempts at one message before it is dead-lettered; the queue arguments follow
     /// from it and must be the same in every role
@@ -129,9 +129,11 @@ pub struct Args {
     /// Consecutive missing symbols that end a probe
     #[arg(long, default_value_t = 5)]
     max_misses: u32,
-    /// Largest PDF accepted, in bytes
-    #[arg(long, default_value_t = resingest_fetcher::HttpConfig::default().max_body)]
-    max_body: u64,
+    /// Largest PDF accepted (50MiB; a bare number is bytes)
+    #[arg(long, value_name = "SIZE",
+          default_value_t = bytesize::ByteSize(resingest_fetcher::HttpConfig::default().max_body),
+          value_parser = crate::units::byte_size)]
+    max_body: bytesize::ByteSize,
     #[command(flatten)]
     common: Common,
 }
@@ -172,7 +174,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     config.http.user_agent = args.user_agent;
     config.http.min_retry_after = args.min_retry_after;
     config.http.max_wait_per_poll = args.max_wait_per_poll;
-    config.http.max_body = args.max_body;
+    config.http.max_body = args.max_body.0;
     config.oai_window_days = args.oai_window_days.max(1);
     config.oai_min_interval = args.oai_min_interval;
     config.probe.ga_session = args.ga_session;
@@ -305,19 +307,7 @@ fn parse_source(s: &str) -> Result<Source, String> {
 
 /// `90s`, `10m`, `1h`, `500ms`, or bare seconds.
 fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (n, unit) = s.split_at(split);
-    let n: u64 = n
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration (try 90s, 10m, 1h)"))?;
-    match unit {
-        "" | "s" => Ok(Duration::from_secs(n)),
-        "ms" => Ok(Duration::from_millis(n)),
-        "m" => Ok(Duration::from_secs(n * 60)),
-        "h" => Ok(Duration::from_secs(n * 3600)),
-        _ => Err(format!("`{s}`: unknown unit `{unit}` (use ms, s, m or h)")),
-    }
+    crate::units::duration(s)
 }
 
 fn parse_since(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {

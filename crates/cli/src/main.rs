@@ -6,9 +6,13 @@ mod eval;
 mod extract;
 mod fetch;
 mod isolate;
+mod migrate;
 mod publish;
 mod sink;
+mod units;
 mod worker;
+
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
@@ -44,9 +48,11 @@ enum Command {
     Fetch(Box<fetch::Args>),
     /// Publish archived documents again for re-extraction, without downloading them
     Reprocess(fetch::ReprocessArgs),
+    /// Create the database if missing and apply the migrations, then exit (a deploy's Job)
+    Migrate(migrate::Args),
 }
 
-fn main() -> std::process::ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => extract::run(args),
@@ -58,12 +64,129 @@ fn main() -> std::process::ExitCode {
         Command::Dlq(args) => dlq::run(args),
         Command::Fetch(args) => fetch::run(*args),
         Command::Reprocess(args) => fetch::reprocess(args),
+        Command::Migrate(args) => migrate::run(args),
     };
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("resingest: {err:#}");
-            std::process::ExitCode::from(2)
+            let chain = one_line(&err);
+            match setting_problem(&err) {
+                Some((setting, hint)) => {
+                    if setting.is_empty() {
+                        eprintln!("resingest: {chain}");
+                    } else {
+                        eprintln!("resingest: {chain}\n  setting {setting}: {hint}");
+                    }
+                    ExitCode::from(exit::SETTING)
+                }
+                None => {
+                    eprintln!("resingest: {chain}");
+                    ExitCode::from(exit::FAILED)
+                }
+            }
         }
     }
 }
+
+/// The exit statuses every role uses (the README's "Exit status" lists them).
+mod exit {
+    /// Done, but some inputs failed (extract, eval, `fetch --once`): the run said which.
+    #[allow(dead_code)]
+    pub const SOME_FAILED: u8 = 1;
+    /// A setting can never work (usage errors, a url that does not parse, credentials or a
+    /// vhost the server refuses, an unknown role): fix it, restarting alone will not help.
+    /// clap's own usage errors exit 2 too.
+    pub const SETTING: u8 = 2;
+    /// Failed at run time (a server unreachable after the retries, lost, an I/O error): a
+    /// restart may succeed.
+    pub const FAILED: u8 = 3;
+}
+
+/// The error and its causes on one line, each cause only once: a cause whose text its parent
+/// already quotes (`connecting ...: Connection refused` over `Connection refused`) is dropped.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
+/// Which setting a startup error blames, and what to do, when retrying can never help.
+fn setting_problem(err: &anyhow::Error) -> Option<(&'static str, &'static str)> {
+    const AMQP: &str = "--amqp-url (RESINGEST_AMQP_URL)";
+    const DATABASE: &str = "--database-url (RESINGEST_DATABASE_URL)";
+    const ARCHIVE: &str = "--archive (RESINGEST_ARCHIVE_URL)";
+    const ARCHIVE_HINT: &str =
+        "fix the archive url (s3:// needs a resingest built with feature s3)";
+    for cause in err.chain() {
+        if let Some(e) = cause.downcast_ref::<resingest_amqp::AmqpError>() {
+            if let Some(hint) = e.setting_problem() {
+                return Some((AMQP, hint));
+            }
+        }
+        if let Some(e) = cause.downcast_ref::<resingest_sink::SinkError>() {
+            if let Some(hint) = e.setting_problem() {
+                let setting = match e {
+                    resingest_sink::SinkError::Amqp(_) => AMQP,
+                    _ => DATABASE,
+                };
+                return Some((setting, hint));
+            }
+        }
+        if let Some(e) = cause.downcast_ref::<resingest_fetcher::FetchError>() {
+            use resingest_fetcher::FetchError as F;
+            if let Some(hint) = e.setting_problem() {
+                let setting = match e {
+                    F::Amqp(_) => AMQP,
+                    F::Database(_) | F::DatabaseUrl { .. } => DATABASE,
+                    F::Language { .. } => "--lang (RESINGEST_LANG)",
+                    F::Archive(_) => ARCHIVE,
+                    _ => "of the fetcher",
+                };
+                return Some((setting, hint));
+            }
+        }
+        if let Some(resingest_archive::ArchiveError::Url { .. }) = cause.downcast_ref() {
+            return Some((ARCHIVE, ARCHIVE_HINT));
+        }
+        if let Some(e) = cause.downcast_ref::<resingest_worker::WorkerError>() {
+            use resingest_worker::WorkerError as W;
+            match e {
+                W::Amqp(a) => {
+                    if let Some(hint) = a.setting_problem() {
+                        return Some((AMQP, hint));
+                    }
+                }
+                W::Archive(resingest_archive::ArchiveError::Url { .. }) => {
+                    return Some((ARCHIVE, ARCHIVE_HINT));
+                }
+                _ => {}
+            }
+        }
+        // The message names the flag itself.
+        if cause.downcast_ref::<BadSetting>().is_some() {
+            return Some(("", ""));
+        }
+    }
+    None
+}
+
+/// A flag value the CLI itself refuses (out of range, unknown kind): exit [`exit::SETTING`].
+#[derive(Debug)]
+pub struct BadSetting(pub String);
+
+impl std::fmt::Display for BadSetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadSetting {}

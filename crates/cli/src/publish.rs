@@ -18,13 +18,14 @@ pub struct Args {
     #[arg(long, default_value_t = 1)]
     repeat: usize,
     /// Largest PDF sent as the message body; larger ones are archived and sent as a claim check
-    #[arg(long, value_name = "BYTES", env = "RESINGEST_INLINE_LIMIT", default_value_t = DEFAULT_INLINE_LIMIT)]
-    inline_limit: u64,
+    #[arg(long, value_name = "SIZE", env = "RESINGEST_INLINE_LIMIT",
+          default_value_t = bytesize::ByteSize(DEFAULT_INLINE_LIMIT), value_parser = crate::units::byte_size)]
+    inline_limit: bytesize::ByteSize,
     /// Archive for PDFs over the inline limit: a folder, file:///..., or s3://bucket/prefix
-    #[arg(long, env = "RESINGEST_ARCHIVE_URL", default_value = DEFAULT_ARCHIVE_URL)]
+    #[arg(long, env = "RESINGEST_ARCHIVE_URL", hide_env_values = true, default_value = DEFAULT_ARCHIVE_URL)]
     archive: String,
     /// Broker URL (vhost percent-encoded: %2f for /)
-    #[arg(long, env = "RESINGEST_AMQP_URL", default_value = DEFAULT_AMQP_URL)]
+    #[arg(long, env = "RESINGEST_AMQP_URL", hide_env_values = true, default_value = DEFAULT_AMQP_URL)]
     amqp_url: String,
     /// Deliveries of one message before the broker dead-letters it (must match the queues)
     #[arg(long, env = "RESINGEST_DELIVERY_LIMIT",
@@ -37,11 +38,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(!files.is_empty(), "no *.pdf under {}", args.dir.display());
     let needs_archive = files
         .iter()
-        .any(|f| std::fs::metadata(f).is_ok_and(|m| m.len() > args.inline_limit));
+        .any(|f| std::fs::metadata(f).is_ok_and(|m| m.len() > args.inline_limit.0));
     let config = PublishConfig {
         amqp_url: args.amqp_url,
         delivery_limit: args.delivery_limit,
-        inline_limit: args.inline_limit,
+        inline_limit: args.inline_limit.0,
         archive: needs_archive
             .then(|| Archive::open(&args.archive))
             .transpose()?,

@@ -13,70 +13,91 @@ use tokio_util::sync::CancellationToken;
 #[derive(clap::Args)]
 pub struct Args {
     /// Broker URL (vhost percent-encoded: %2f for /)
-    #[arg(long, env = "RESINGEST_AMQP_URL", default_value = DEFAULT_AMQP_URL)]
+    #[arg(long, env = "RESINGEST_AMQP_URL", hide_env_values = true, default_value = DEFAULT_AMQP_URL)]
     amqp_url: String,
     /// PostgreSQL URL; the database is created if missing
-    #[arg(long, env = "RESINGEST_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    #[arg(long, env = "RESINGEST_DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
     database_url: String,
-    /// Address of the read API (port 0 picks a free port, logged at start)
-    #[arg(long, env = "RESINGEST_HTTP_ADDR", default_value = DEFAULT_HTTP_ADDR)]
+    /// Address of the read API, host:port (port 0 picks a free port, logged at start)
+    #[arg(long, env = "RESINGEST_HTTP_ADDR", default_value = DEFAULT_HTTP_ADDR,
+          value_parser = crate::units::socket_addr)]
     http_addr: SocketAddr,
     /// Address of /metrics and /healthz, apart from the API (port 0 picks a free port)
-    #[arg(long, env = "RESINGEST_METRICS_ADDR", default_value = DEFAULT_METRICS_ADDR)]
+    #[arg(long, env = "RESINGEST_METRICS_ADDR", default_value = DEFAULT_METRICS_ADDR,
+          value_parser = crate::units::socket_addr)]
     metrics_addr: SocketAddr,
     /// Read API requests handled at once; more are answered 503 with Retry-After
     #[arg(long, env = "RESINGEST_API_MAX_IN_FLIGHT", default_value_t = Config::default().api_max_in_flight)]
     api_max_in_flight: usize,
-    /// Longest a read API query may run, in milliseconds (PostgreSQL statement_timeout)
-    #[arg(long, env = "RESINGEST_API_STATEMENT_TIMEOUT_MS", default_value_t = Config::default().api_statement_timeout.as_millis() as u64)]
-    api_statement_timeout_ms: u64,
+    /// Longest a read API query may run (PostgreSQL statement_timeout): 5s, 500ms
+    #[arg(long, value_name = "DURATION", env = "RESINGEST_API_STATEMENT_TIMEOUT",
+          default_value_t = Config::default().api_statement_timeout.into(),
+          value_parser = crate::units::human_duration)]
+    api_statement_timeout: humantime::Duration,
+    /// The old spelling of --api-statement-timeout, in milliseconds when bare
+    #[arg(long, hide = true, env = "RESINGEST_API_STATEMENT_TIMEOUT_MS",
+          conflicts_with = "api_statement_timeout", value_parser = crate::units::millis)]
+    api_statement_timeout_ms: Option<Duration>,
     /// Unacknowledged deliveries held at most
     #[arg(long, env = "RESINGEST_PREFETCH", default_value_t = Config::default().prefetch)]
     prefetch: u16,
     /// Most resolutions per transaction
     #[arg(long, env = "RESINGEST_BATCH_MAX", default_value_t = Config::default().batch_max)]
     batch_max: usize,
-    /// Longest wait, in milliseconds, for a batch to fill
-    #[arg(long, env = "RESINGEST_BATCH_LATENCY_MS", default_value_t = Config::default().batch_latency.as_millis() as u64)]
-    batch_latency_ms: u64,
+    /// Longest wait for a batch to fill: 50ms, 1s
+    #[arg(long, value_name = "DURATION", env = "RESINGEST_BATCH_LATENCY",
+          default_value_t = Config::default().batch_latency.into(),
+          value_parser = crate::units::human_duration)]
+    batch_latency: humantime::Duration,
+    /// The old spelling of --batch-latency, in milliseconds when bare
+    #[arg(long, hide = true, env = "RESINGEST_BATCH_LATENCY_MS",
+          conflicts_with = "batch_latency", value_parser = crate::units::millis)]
+    batch_latency_ms: Option<Duration>,
+    /// How often one info line sums up what was stored, duplicate and dead-lettered (0 for
+    /// never; silent while nothing arrives)
+    #[arg(long, value_name = "DURATION", env = "RESINGEST_SUMMARY_EVERY",
+          default_value_t = Config::default().summary_interval.into(),
+          value_parser = |s: &str| crate::units::duration(s).map(humantime::Duration::from))]
+    summary_every: humantime::Duration,
     /// Browser origins allowed to read the API (CORS), comma-separated, `*` for any
     #[arg(long, env = "RESINGEST_CORS_ORIGINS", value_delimiter = ',')]
     cors_origin: Vec<String>,
     /// Archive of the source PDFs, served at /v1/resolutions/{symbol}/pdf: a folder,
     /// file:///..., or s3://bucket/prefix (the worker's and fetcher's setting)
-    #[arg(long, env = "RESINGEST_ARCHIVE_URL", default_value = resingest_worker::DEFAULT_ARCHIVE_URL)]
+    #[arg(long, env = "RESINGEST_ARCHIVE_URL", hide_env_values = true, default_value = resingest_worker::DEFAULT_ARCHIVE_URL)]
     archive: String,
     /// Real attempts at one message before it is dead-lettered; the queue arguments follow
     /// from it and must be the same in every role
     #[arg(long, env = "RESINGEST_DELIVERY_LIMIT", default_value_t = Config::default().delivery_limit)]
     delivery_limit: u32,
-    /// Seconds a batch is held and retried while the database cannot take writes, before it
-    /// goes back to the broker (keep it under the broker's consumer timeout)
-    #[arg(long, env = "RESINGEST_HOLD_LIMIT_S", default_value_t = Config::default().hold_limit.as_secs())]
-    hold_limit_s: u64,
+    /// How long a batch is held and retried while the database cannot take writes, before it
+    /// goes back to the broker (keep it under the broker's consumer timeout): 2m, 90s
+    #[arg(long, value_name = "DURATION", env = "RESINGEST_HOLD_LIMIT",
+          default_value_t = Config::default().hold_limit.into(),
+          value_parser = |s: &str| crate::units::duration(s).map(humantime::Duration::from))]
+    hold_limit: humantime::Duration,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // The same logs as every role: no ANSI colours when stderr is a file or a pipe.
+    crate::worker::init_logs();
     let config = Config {
         amqp_url: args.amqp_url,
         database_url: args.database_url,
         http_addr: args.http_addr,
         metrics_addr: args.metrics_addr,
         api_max_in_flight: args.api_max_in_flight,
-        api_statement_timeout: Duration::from_millis(args.api_statement_timeout_ms),
+        api_statement_timeout: args
+            .api_statement_timeout_ms
+            .unwrap_or(*args.api_statement_timeout),
         prefetch: args.prefetch,
         batch_max: args.batch_max,
-        batch_latency: Duration::from_millis(args.batch_latency_ms),
+        batch_latency: args.batch_latency_ms.unwrap_or(*args.batch_latency),
+        summary_interval: *args.summary_every,
         cors_origins: args.cors_origin,
         archive_url: Some(args.archive),
         delivery_limit: args.delivery_limit,
-        hold_limit: Duration::from_secs(args.hold_limit_s),
+        hold_limit: *args.hold_limit,
         ..Config::default()
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;

@@ -14,10 +14,11 @@ use resingest_worker::{
 #[derive(clap::Args)]
 pub struct Args {
     /// Broker URL (vhost percent-encoded: %2f for /)
-    #[arg(long, env = "RESINGEST_AMQP_URL", default_value = DEFAULT_AMQP_URL)]
+    #[arg(long, env = "RESINGEST_AMQP_URL", hide_env_values = true, default_value = DEFAULT_AMQP_URL)]
     amqp_url: String,
-    /// Address of /metrics and /healthz (port 0 picks a free port, logged at start)
-    #[arg(long, env = "RESINGEST_METRICS_ADDR", default_value = DEFAULT_METRICS_ADDR)]
+    /// Address of /metrics and /healthz, host:port (port 0 picks a free port, logged at start)
+    #[arg(long, env = "RESINGEST_METRICS_ADDR", default_value = DEFAULT_METRICS_ADDR,
+          value_parser = crate::units::socket_addr)]
     metrics_addr: SocketAddr,
     /// Documents extracted at once (one isolated child each); default: the number of cores
     #[arg(long, env = "RESINGEST_CONCURRENCY")]
@@ -30,56 +31,54 @@ pub struct Args {
           default_value_t = resingest_model::topology::DEFAULT_DELIVERY_LIMIT)]
     delivery_limit: u32,
     /// Archive that claim checks point into: a folder, file:///..., or s3://bucket/prefix
-    #[arg(long, env = "RESINGEST_ARCHIVE_URL", default_value = DEFAULT_ARCHIVE_URL)]
+    #[arg(long, env = "RESINGEST_ARCHIVE_URL", hide_env_values = true, default_value = DEFAULT_ARCHIVE_URL)]
     archive: String,
-    /// Seconds after SIGTERM to finish what was delivered; the rest goes back to the queue
-    #[arg(
-        long,
-        value_name = "SECONDS",
-        env = "RESINGEST_GRACE",
-        default_value_t = 30.0
-    )]
-    grace: f64,
-    /// Seconds one document may take in its child before it is killed (then dead-lettered)
-    #[arg(long, value_name = "SECONDS", env = "RESINGEST_TIMEOUT",
-          default_value_t = IsolationLimits::default().wall_time.as_secs_f64())]
-    timeout: f64,
-    /// Address space of a child in bytes; 0 for no limit
-    #[arg(long, value_name = "BYTES", env = "RESINGEST_MEMORY_LIMIT",
-          default_value_t = IsolationLimits::default().memory_bytes.unwrap_or(0))]
-    memory_limit: u64,
+    /// Time after SIGTERM to finish what was delivered (30s, 2m; a bare number is seconds);
+    /// the rest goes back to the queue
+    #[arg(long, value_name = "DURATION", env = "RESINGEST_GRACE", default_value = "30s",
+          value_parser = crate::units::human_duration)]
+    grace: humantime::Duration,
+    /// Time one document may take in its child before it is killed, then dead-lettered (2m;
+    /// a bare number is seconds)
+    #[arg(long, value_name = "DURATION", env = "RESINGEST_TIMEOUT",
+          default_value_t = IsolationLimits::default().wall_time.into(),
+          value_parser = crate::units::human_duration)]
+    timeout: humantime::Duration,
+    /// Address space of a child (2GiB; a bare number is bytes); 0 for no limit
+    #[arg(long, value_name = "SIZE", env = "RESINGEST_MEMORY_LIMIT",
+          default_value_t = bytesize::ByteSize(IsolationLimits::default().memory_bytes.unwrap_or(0)),
+          value_parser = crate::units::byte_size)]
+    memory_limit: bytesize::ByteSize,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     init_logs();
-    for (name, v) in [("--grace", args.grace), ("--timeout", args.timeout)] {
-        anyhow::ensure!(
-            v.is_finite() && v > 0.0,
-            "{name} must be a positive number of seconds, not {v}"
-        );
-    }
     let limits = IsolationLimits {
-        wall_time: Duration::from_secs_f64(args.timeout),
-        cpu_seconds: Some(args.timeout.ceil() as u64),
-        memory_bytes: (args.memory_limit > 0).then_some(args.memory_limit),
+        wall_time: *args.timeout,
+        cpu_seconds: Some(args.timeout.as_secs_f64().ceil() as u64),
+        memory_bytes: (args.memory_limit.0 > 0).then_some(args.memory_limit.0),
         ..IsolationLimits::default()
     };
     let archive = Archive::open(&args.archive)?;
     let pool = PoolConfig::current_exe(1, limits).context("finding our own executable")?;
     let mut config = Config::new(pool, archive);
     if let Some(c) = args.concurrency {
-        anyhow::ensure!(c > 0, "--concurrency must be at least 1");
+        if c == 0 {
+            return Err(crate::BadSetting("--concurrency must be at least 1".into()).into());
+        }
         config.concurrency = c;
         config.prefetch = resingest_worker::config::default_prefetch(c);
     }
     if let Some(p) = args.prefetch {
-        anyhow::ensure!(p > 0, "--prefetch must be at least 1");
+        if p == 0 {
+            return Err(crate::BadSetting("--prefetch must be at least 1".into()).into());
+        }
         config.prefetch = p;
     }
     config.amqp_url = args.amqp_url;
     config.metrics_addr = args.metrics_addr;
     config.delivery_limit = args.delivery_limit;
-    config.grace = Duration::from_secs_f64(args.grace);
+    config.grace = *args.grace;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let result = runtime.block_on(async {
         let shutdown = tokio_util::sync::CancellationToken::new();

@@ -175,6 +175,7 @@ fn fetcher_exits_within_the_grace_with_half_sent_and_idle_connections_open() {
         ],
     );
     wait_answering(metrics, "/metrics", &mut fetcher);
+    wait_answering(metrics, "/healthz", &mut fetcher);
     let _held = hold(metrics);
     let (status, took) = terminate_within(&mut fetcher, GRACE);
     drop_database(&db);

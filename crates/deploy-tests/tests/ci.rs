@@ -76,3 +76,62 @@ fn make_test_runs_the_preflight_and_the_tests_as_ci_does() {
     assert!(preflight < tests, "{recipe}");
     assert!(recipe.contains("ALLOW_SKIP"), "{recipe}");
 }
+
+#[test]
+fn make_honours_cargo_target_dir_and_does_not_echo_the_corpus() {
+    let out = Command::new("make")
+        .args([
+            "-n",
+            "run",
+            "pipeline",
+            "CARGO_TARGET_DIR=/elsewhere/target",
+        ])
+        .current_dir(root())
+        .output()
+        .expect("make");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("/elsewhere/target/release/resingest extract"),
+        "{text}"
+    );
+    assert!(
+        text.contains("RESINGEST_BIN=\"/elsewhere/target/release/resingest\""),
+        "{text}"
+    );
+    assert!(!text.contains("./target/release"), "{text}");
+    // The recipe that names every corpus PDF is not echoed (`@`); a short line says what runs.
+    let makefile = std::fs::read_to_string(root().join("Makefile")).unwrap();
+    for line in makefile.lines().filter(|l| l.contains("$(wildcard")) {
+        assert!(line.starts_with("\t@"), "echoed: {line}");
+    }
+}
+
+#[test]
+fn a_stopped_pipeline_exits_0_and_says_so() {
+    // Roles that only wait: SIGTERM ends them with 143, as it ends a real role's shell.
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("resingest");
+    std::fs::write(&bin, "#!/bin/sh\nexec sleep 600\n").unwrap();
+    std::fs::set_permissions(&bin, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let child = Command::new("bash")
+        .arg(root().join("deploy/pipeline.sh"))
+        .env("RESINGEST_BIN", &bin)
+        .env("WORKERS", "1")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("pipeline: stopped"), "{stderr}");
+}

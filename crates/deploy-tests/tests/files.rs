@@ -64,17 +64,84 @@ fn compose_runs_every_role_healthy_and_scalable() {
             s["healthcheck"]["test"].is_array(),
             "{role} has no healthcheck"
         );
-        for dep in ["rabbitmq", "postgres"] {
-            assert_eq!(
-                s["depends_on"][dep]["condition"], "service_healthy",
-                "{role} does not wait for a healthy {dep}"
+        assert!(
+            s["healthcheck"]["test"]
+                .to_string()
+                .contains("GET /healthz"),
+            "{role}'s healthcheck does not ask /healthz"
+        );
+        // The worker keeps no state in PostgreSQL: it must not wait for it, nor hold its url.
+        let uses_database = role != "worker";
+        let env = s["environment"].as_object().unwrap();
+        assert_eq!(
+            s["depends_on"]["rabbitmq"]["condition"], "service_healthy",
+            "{role} does not wait for a healthy rabbitmq"
+        );
+        assert!(
+            env.contains_key("RESINGEST_AMQP_URL"),
+            "{role} lacks RESINGEST_AMQP_URL"
+        );
+        assert_eq!(
+            s["depends_on"]["postgres"]["condition"] == "service_healthy",
+            uses_database,
+            "{role} waits for postgres: {uses_database} expected"
+        );
+        assert_eq!(
+            env.contains_key("RESINGEST_DATABASE_URL"),
+            uses_database,
+            "{role} and RESINGEST_DATABASE_URL"
+        );
+    }
+    for (name, s) in services {
+        // Pinned images: a tag with a version, never `latest` or a bare major.
+        let image = s["image"].as_str().unwrap_or_default();
+        let tag = image.split_once(':').map(|(_, t)| t).unwrap_or_default();
+        assert!(
+            tag.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || c == 'v' || c == '$')
+                && tag.contains('.')
+                || tag.starts_with("${"),
+            "{name}: image `{image}` is not pinned to a version"
+        );
+        // Published ports: loopback only, except the read API and Grafana.
+        for port in s["ports"].as_array().into_iter().flatten() {
+            let port = port.as_str().unwrap();
+            assert!(
+                port.starts_with("127.0.0.1:") || ["sink", "grafana"].contains(&name.as_str()),
+                "{name} publishes {port} on every interface"
             );
         }
-        let env = s["environment"].as_object().unwrap();
-        for var in ["RESINGEST_AMQP_URL", "RESINGEST_DATABASE_URL"] {
-            assert!(env.contains_key(var), "{role} lacks {var}");
+        // No credential with a default a stranger could guess: `${X:?...}` makes compose
+        // refuse to start until .env sets it.
+        for (key, value) in s["environment"].as_object().into_iter().flatten() {
+            let value = value.as_str().unwrap_or_default();
+            for part in value.split("${").skip(1) {
+                let var = part.split([':', '}', '-', '?']).next().unwrap();
+                assert!(
+                    !(var.contains("PASS") && part[var.len()..].starts_with(":-")),
+                    "{name}: {key} has a default credential: {value}"
+                );
+            }
         }
     }
+    let rabbit = services["rabbitmq"]["image"].as_str().unwrap();
+    assert!(
+        rabbit.starts_with("rabbitmq:4."),
+        "{rabbit}: 3.x is past community support"
+    );
+    let grafana_db =
+        repo::read(&repo::deploy().join("grafana/provisioning/datasources/datasources.yml"));
+    assert!(
+        !grafana_db.contains("POSTGRES_USER") && grafana_db.contains("GRAFANA_DB_USER"),
+        "Grafana must read with its read-only role, not the tables' owner"
+    );
+    assert_eq!(
+        services["grafana"]["environment"]["GRAFANA_DB_USER"],
+        "grafana_reader"
+    );
+    let reader = repo::read(&repo::deploy().join("postgres/grafana-reader.sh"));
+    assert!(reader.contains("CREATE ROLE grafana_reader") && reader.contains("read_only"));
     // `--scale worker=4` fails on a fixed container name or a published host port.
     let worker = &services["worker"];
     assert!(worker.get("container_name").is_none());
@@ -162,13 +229,17 @@ fn kubernetes_manifests_are_complete_and_keda_scales_the_worker_on_its_queue() {
         assert!(container["image"].is_string() && container["name"].is_string());
         assert_eq!(container["args"][0], subcommand, "{role} runs another role");
         assert!(pod["terminationGracePeriodSeconds"].as_u64().unwrap() >= 30);
-        if role != "resingest-fetcher" {
-            for probe in ["readinessProbe", "livenessProbe"] {
-                assert_eq!(
-                    container[probe]["httpGet"]["path"], "/healthz",
-                    "{role}: {probe} is not on /healthz"
-                );
-            }
+        // The fetcher has a liveness probe only: between polls it has nothing to be ready for.
+        let probes: &[&str] = if role == "resingest-fetcher" {
+            &["livenessProbe"]
+        } else {
+            &["readinessProbe", "livenessProbe"]
+        };
+        for probe in probes {
+            assert_eq!(
+                container[probe]["httpGet"]["path"], "/healthz",
+                "{role}: {probe} is not on /healthz"
+            );
         }
         let service = named("Service", role);
         for (k, v) in service["spec"]["selector"].as_object().unwrap() {
@@ -189,9 +260,12 @@ fn kubernetes_manifests_are_complete_and_keda_scales_the_worker_on_its_queue() {
         .iter()
         .map(|a| a.as_str().unwrap())
         .collect();
-    let grace: u64 = args[args.iter().position(|a| *a == "--grace").unwrap() + 1]
+    let grace = args[args.iter().position(|a| *a == "--grace").unwrap() + 1];
+    let grace: u64 = grace
+        .strip_suffix('s')
+        .unwrap_or(grace)
         .parse()
-        .unwrap();
+        .unwrap_or_else(|_| panic!("--grace {grace}: write it in seconds, like 30s"));
     assert!(pod["terminationGracePeriodSeconds"].as_u64().unwrap() > grace);
 
     let pdb = named("PodDisruptionBudget", "resingest-worker");
@@ -200,7 +274,59 @@ fn kubernetes_manifests_are_complete_and_keda_scales_the_worker_on_its_queue() {
         pdb["spec"]["selector"]["matchLabels"],
         worker["spec"]["selector"]["matchLabels"]
     );
-    assert!(pdb["spec"]["minAvailable"].is_number() || pdb["spec"]["maxUnavailable"].is_number());
+    // `kubectl drain` must be able to evict a worker even at KEDA's minimum replica count.
+    let min_replicas = named("ScaledObject", "resingest-worker")["spec"]["minReplicaCount"]
+        .as_u64()
+        .unwrap_or(0);
+    let evictable = match (
+        pdb["spec"]["minAvailable"].as_u64(),
+        pdb["spec"]["maxUnavailable"].as_u64(),
+    ) {
+        (Some(min), None) => min < min_replicas,
+        (None, Some(max)) => max >= 1,
+        other => panic!("the PDB needs exactly one of minAvailable, maxUnavailable: {other:?}"),
+    };
+    assert!(
+        evictable,
+        "the worker PDB lets no pod be evicted at {min_replicas} replicas"
+    );
+
+    // The migrations run as a Job of the same image.
+    let job = named("Job", "resingest-migrate");
+    assert_eq!(job["apiVersion"], "batch/v1");
+    let container = &job["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(container["args"][0], "migrate");
+    assert_eq!(container["image"], "resingest");
+
+    // The image: pinned, and built with what the manifests use.
+    let dir = repo::deploy().join("k8s");
+    let kustomization = yaml_as_json(&dir.join("kustomization.yaml"));
+    for image in kustomization["images"].as_array().unwrap() {
+        let tag = image["newTag"].as_str().unwrap_or("latest");
+        assert!(
+            tag != "latest" && tag.contains('.'),
+            "image {image} is not pinned"
+        );
+    }
+    let config = named("ConfigMap", "resingest");
+    let archive = config["data"]["RESINGEST_ARCHIVE_URL"]
+        .as_str()
+        .unwrap_or_default();
+    if archive.starts_with("s3://") {
+        let dockerfile = repo::read(&repo::root().join("Dockerfile"));
+        assert!(
+            dockerfile.contains("ARG FEATURES=s3")
+                && dockerfile.matches("--features \"${FEATURES}\"").count() == 2,
+            "the manifests archive in {archive} but the image is not built with feature s3"
+        );
+        let secret = named("Secret", "resingest");
+        for key in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
+            assert!(
+                secret["stringData"].get(key).is_some(),
+                "the archive is {archive} but Secret resingest has no {key}"
+            );
+        }
+    }
 
     let scaled = named("ScaledObject", "resingest-worker");
     assert_eq!(scaled["apiVersion"], "keda.sh/v1alpha1");

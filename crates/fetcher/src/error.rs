@@ -69,6 +69,8 @@ pub enum HttpError {
     },
     #[error("`{url}` is not a valid http(s) url: {detail}")]
     BadUrl { url: String, detail: String },
+    #[error("{url}: the file name names no symbol, skipped (name it like A_RES_80_5-EN.pdf or S_RES_2768_2025-EN.pdf: the symbol with _ for /, then -LANGUAGE)")]
+    NoSymbol { url: String },
     #[error("building the http client: {0}")]
     Client(String),
     #[error("cancelled")]
@@ -97,6 +99,7 @@ impl HttpError {
             HttpError::HostNotAllowed { .. } => "host_not_allowed",
             HttpError::PrivateAddress { .. } => "private_address",
             HttpError::BadUrl { .. } => "bad_url",
+            HttpError::NoSymbol { .. } => "no_symbol",
             HttpError::Client(_) => "client",
             HttpError::Cancelled => "cancelled",
         }
@@ -121,6 +124,7 @@ impl HttpError {
             | HttpError::HostNotAllowed { .. }
             | HttpError::PrivateAddress { .. }
             | HttpError::BadUrl { .. }
+            | HttpError::NoSymbol { .. }
             | HttpError::Client(_) => Answer::Rejected,
         }
     }
@@ -175,7 +179,8 @@ pub enum FetchError {
     Config(String),
     #[error("database url `{url}`: {reason}")]
     DatabaseUrl { url: String, reason: String },
-    #[error("ledger database: {0}")]
+    // Formatted by `pg_describe`, not sqlx's Display, which appends PostgreSQL's source line.
+    #[error("ledger database: {}", pg_describe(.0))]
     Database(#[from] sqlx::Error),
     #[error("ledger migrations: {0} (is another role's binary newer? rebuild this one)")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -206,4 +211,46 @@ pub enum FetchError {
     },
     #[error("cancelled")]
     Cancelled,
+}
+
+/// A database error in one line: PostgreSQL's message and SQLSTATE, without the location in
+/// its own C source that `sqlx`'s Display appends ("at line 768").
+pub fn pg_describe(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(db) => match db.code() {
+            Some(code) => format!("{} (SQLSTATE {code})", db.message()),
+            None => db.message().to_owned(),
+        },
+        other => other.to_string(),
+    }
+}
+
+impl FetchError {
+    /// What to fix when retrying can never help (a url that does not parse, credentials the
+    /// broker or PostgreSQL refuse, a source or language that does not exist); `None` for
+    /// outages and everything else a later run may get past.
+    pub fn setting_problem(&self) -> Option<&'static str> {
+        match self {
+            FetchError::Language { .. } => Some("use one of the six official languages"),
+            FetchError::Config(_) | FetchError::Source { .. } | FetchError::UrlLine { .. } => {
+                Some("fix the setting named above")
+            }
+            FetchError::DatabaseUrl { .. } => Some("fix the database url"),
+            FetchError::Database(sqlx::Error::Configuration(_)) => Some("fix the database url"),
+            FetchError::Database(sqlx::Error::Database(db)) => match db.code().as_deref() {
+                Some(c) if c.starts_with("28") => Some(
+                    "PostgreSQL refused the user or password: fix them in the database url, or \
+                     allow the user in pg_hba.conf",
+                ),
+                Some("42501") => Some("the database user lacks a privilege it needs: grant it"),
+                _ => None,
+            },
+            FetchError::Amqp(e) => e.setting_problem(),
+            FetchError::Archive(resingest_archive::ArchiveError::Url { .. }) => {
+                Some("fix the archive url (s3:// needs a resingest built with feature s3)")
+            }
+            FetchError::Http(HttpError::BadUrl { .. }) => Some("fix the url"),
+            _ => None,
+        }
+    }
 }

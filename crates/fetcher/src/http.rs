@@ -288,7 +288,13 @@ impl HttpClient {
             validators,
             referer,
         };
-        self.get(url, &request).await
+        let started = std::time::Instant::now();
+        let result = self.get(url, &request).await;
+        self.inner
+            .metrics
+            .fetch_seconds
+            .observe(started.elapsed().as_secs_f64());
+        result
     }
 
     /// Downloads `url` under the same rules, `request.expect` deciding what the body must be.

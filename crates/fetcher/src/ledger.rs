@@ -73,10 +73,18 @@ const COLUMNS: &str = "symbol, language, source, url, sha256, bytes, archive_key
 impl Ledger {
     /// Creates the database of `url` if it does not exist, migrates it and connects.
     pub async fn open(url: &str) -> Result<Ledger, FetchError> {
-        let options = PgConnectOptions::from_str(url).map_err(|e| FetchError::DatabaseUrl {
-            url: url.into(),
-            reason: e.to_string(),
-        })?;
+        let invalid = |reason: String| FetchError::DatabaseUrl {
+            url: resingest_amqp::redact(url),
+            reason,
+        };
+        // sqlx reads `mysql://...` as a PostgreSQL url and fails later as if the server were down.
+        let scheme = url.split_once("://").map(|(s, _)| s).unwrap_or_default();
+        if !matches!(scheme, "postgres" | "postgresql") {
+            return Err(invalid(format!(
+                "scheme `{scheme}` is not PostgreSQL: write postgres://user:password@host:5432/database"
+            )));
+        }
+        let options = PgConnectOptions::from_str(url).map_err(|e| invalid(e.to_string()))?;
         create_if_missing(&options).await?;
         let pool = PgPoolOptions::new()
             .max_connections(4)

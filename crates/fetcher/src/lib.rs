@@ -186,6 +186,8 @@ async fn open(
 ) -> Result<deliver::Fetcher, FetchError> {
     // A child token: ending the run stops the metrics server without cancelling the caller.
     let cancel = cancel.child_token();
+    // The broker is first needed at the first publish; a url that can never work fails now.
+    resingest_amqp::validate_url(&config.amqp_url)?;
     let ledger = ledger::Ledger::open(&config.database_url).await?;
     let archive = Archive::open(&config.archive_url)?;
     if let Some(addr) = config.metrics_addr {

@@ -40,11 +40,17 @@ pub struct Metrics {
     /// `resingest_fetcher_blocked_total{source, reason="challenge|error_page|outage"}`: polls
     /// stopped because the UN refused or failed requests.
     pub blocked: IntCounterVec,
+    /// `resingest_fetcher_fetch_duration_seconds`: one document's download, retries and
+    /// `Retry-After` waits included, whatever its outcome.
+    pub fetch_seconds: prometheus::Histogram,
 }
 
 impl Metrics {
     pub fn new() -> Metrics {
         let registry = Registry::new();
+        // build_info and process_* beside the role's own series, as on every role.
+        resingest_telemetry::register(&registry, "fetch")
+            .expect("telemetry metric names are unique");
         let counter_vec = |name: &str, help: &str, labels: &[&str]| {
             IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric")
         };
@@ -91,8 +97,19 @@ impl Metrics {
             "Polls stopped because the UN refused or failed requests, by source and reason",
             &["source", "reason"],
         );
+        let fetch_seconds = prometheus::Histogram::with_opts(
+            prometheus::HistogramOpts::new(
+                "resingest_fetcher_fetch_duration_seconds",
+                "Time to download one document, retries and waits included",
+            )
+            .buckets(vec![
+                0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0,
+            ]),
+        )
+        .expect("valid metric");
         for c in [
-            Box::new(blocked.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(fetch_seconds.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(blocked.clone()),
             Box::new(requests.clone()),
             Box::new(bytes.clone()),
             Box::new(retries.clone()),
@@ -113,6 +130,7 @@ impl Metrics {
             last_success,
             probe_misses,
             blocked,
+            fetch_seconds,
         }
     }
 
@@ -150,25 +168,29 @@ impl Default for Metrics {
     }
 }
 
-/// Serves `/metrics` until `shutdown`.
+/// Serves `/metrics` and `/healthz` until `shutdown`.
 pub(crate) async fn serve(
     listener: tokio::net::TcpListener,
     metrics: std::sync::Arc<Metrics>,
     shutdown: tokio_util::sync::CancellationToken,
 ) {
     use axum::routing::get;
-    let app = axum::Router::new().route(
-        "/metrics",
-        get(move || {
-            let metrics = metrics.clone();
-            async move {
-                (
-                    [("content-type", "text/plain; version=0.0.4")],
-                    metrics.render(),
-                )
-            }
-        }),
-    );
+    // /healthz: 200 while the process serves, as on the sink and the workers (the fetcher
+    // has no connection to be healthy on between polls).
+    let app = axum::Router::new()
+        .route(
+            "/metrics",
+            get(move || {
+                let metrics = metrics.clone();
+                async move {
+                    (
+                        [("content-type", "text/plain; version=0.0.4")],
+                        metrics.render(),
+                    )
+                }
+            }),
+        )
+        .route("/healthz", get(|| async { "ok\n" }));
     if let Err(error) =
         resingest_http::serve(listener, app, resingest_http::Timeouts::default(), shutdown).await
     {

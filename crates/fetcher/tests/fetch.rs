@@ -538,3 +538,18 @@ async fn a_folder_is_deduplicated_by_sha256_and_a_crash_before_the_confirm_repub
     assert_eq!(symbols, ["A/RES/80/7", "S/RES/2768(2025)"]);
     assert!(w.ledger("S/RES/2768(2025)").starts_with("published"));
 }
+
+#[tokio::test]
+async fn a_file_whose_name_names_no_symbol_is_rejected_not_stored_under_its_path() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let mut w = World::new("nosym").await;
+    let dir = tempfile::tempdir().unwrap();
+    // A real resolution, but a name no symbol can be read from.
+    std::fs::write(dir.path().join("report.pdf"), pdf(&corpus, A5)).unwrap();
+    let s = w.fetch_once(Source::Dir(dir.path().into())).await;
+    assert_eq!((s.published, s.rejected), (0, 1), "{s:?}");
+    assert!(w.drain_documents().await.is_empty());
+    assert_eq!(w.ledger_rows(), "");
+}

@@ -55,6 +55,9 @@ pub struct Config {
     /// The PDF archive the other roles write (a folder, file:///..., s3://...), from which
     /// `/v1/resolutions/{symbol}/pdf` serves; `None`: that route is a 404 saying so.
     pub archive_url: Option<String>,
+    /// How often a line at info sums up what was stored, duplicate and dead-lettered since the
+    /// last one (nothing is logged while nothing arrives); zero for never.
+    pub summary_interval: Duration,
 }
 
 impl Default for Config {
@@ -77,6 +80,7 @@ impl Default for Config {
             api_max_in_flight: 32,
             cors_origins: Vec::new(),
             archive_url: None,
+            summary_interval: Duration::from_secs(30),
         }
     }
 }

@@ -12,10 +12,7 @@ use crate::SinkError;
 /// The migrations are the shared set in `migrations/` at the workspace root: the sink's tables
 /// and the fetcher's ledger, applied by whichever role starts first.
 pub async fn open(url: &str, max_connections: u32) -> Result<PgPool, SinkError> {
-    let options = PgConnectOptions::from_str(url).map_err(|e| SinkError::DatabaseUrl {
-        url: url.into(),
-        reason: e.to_string(),
-    })?;
+    let options = parse_url(url)?;
     create_if_missing(&options).await?;
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)
@@ -37,19 +34,68 @@ pub fn api_pool(
     max_connections: u32,
     statement_timeout: Duration,
 ) -> Result<PgPool, SinkError> {
-    let options = PgConnectOptions::from_str(url)
-        .map_err(|e| SinkError::DatabaseUrl {
-            url: url.into(),
-            reason: e.to_string(),
-        })?
-        .options([(
-            "statement_timeout",
-            statement_timeout.as_millis().max(1).to_string(),
-        )]);
+    let options = parse_url(url)?.options([(
+        "statement_timeout",
+        statement_timeout.as_millis().max(1).to_string(),
+    )]);
     Ok(PgPoolOptions::new()
         .max_connections(max_connections.max(1))
         .acquire_timeout(Duration::from_secs(2))
         .connect_lazy_with(options))
+}
+
+/// Parses a `postgres://` (or `postgresql://`) url; any other scheme is refused here, where
+/// sqlx would read `mysql://...` as a PostgreSQL url and fail later as if the server were down.
+fn parse_url(url: &str) -> Result<PgConnectOptions, SinkError> {
+    let invalid = |reason: String| SinkError::DatabaseUrl {
+        url: redact(url),
+        reason,
+    };
+    let scheme = url.split_once("://").map(|(s, _)| s).unwrap_or_default();
+    if !matches!(scheme, "postgres" | "postgresql") {
+        return Err(invalid(format!(
+            "scheme `{scheme}` is not PostgreSQL: write postgres://user:password@host:5432/database"
+        )));
+    }
+    PgConnectOptions::from_str(url).map_err(|e| invalid(e.to_string()))
+}
+
+/// `url` without its password, for errors.
+fn redact(url: &str) -> String {
+    resingest_amqp::redact(url)
+}
+
+/// A database error in one line: PostgreSQL's message and SQLSTATE, without the location in
+/// its own source that `sqlx`'s Display appends.
+pub fn describe(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(db) => match db.code() {
+            Some(code) => format!("{} (SQLSTATE {code})", db.message()),
+            None => db.message().to_owned(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// What to fix when PostgreSQL refuses for a reason a retry cannot change: bad password, no
+/// such role or no pg_hba entry (28xxx), a missing database it may not create, no privilege.
+pub fn setting_problem(e: &sqlx::Error) -> Option<&'static str> {
+    match e {
+        sqlx::Error::Configuration(_) => Some("fix the database url"),
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            Some(c) if c.starts_with("28") => Some(
+                "PostgreSQL refused the user or password: fix them in the database url, or allow \
+                 the user in pg_hba.conf",
+            ),
+            Some("3D000") => Some("the database does not exist: create it or fix the url's path"),
+            Some("42501") => Some(
+                "the user lacks a privilege it needs (CREATEDB to create the database, or owning \
+                 the schema to migrate it): grant it or use another user",
+            ),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 async fn create_if_missing(options: &PgConnectOptions) -> Result<(), SinkError> {

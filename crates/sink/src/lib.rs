@@ -122,6 +122,13 @@ pub async fn start(config: Config, shutdown: CancellationToken) -> Result<Runnin
         );
         api.and(metrics).map_err(SinkError::Http)
     });
+    if !config.summary_interval.is_zero() {
+        tokio::spawn(log_summaries(
+            metrics.clone(),
+            config.summary_interval,
+            shutdown.clone(),
+        ));
+    }
     let consumer = consumer::Consumer {
         config,
         pool,
@@ -137,6 +144,50 @@ pub async fn start(config: Config, shutdown: CancellationToken) -> Result<Runnin
         http,
         shutdown,
     })
+}
+
+/// Every `every`, one info line with what the consumer did since the last line, so a sink
+/// that works says so at the default log level; silent while nothing arrives.
+async fn log_summaries(metrics: Arc<Metrics>, every: std::time::Duration, stop: CancellationToken) {
+    use metrics::outcome;
+    let read = |o| metrics.resolutions.with_label_values(&[o]).get();
+    let counts = || {
+        [
+            read(outcome::STORED),
+            read(outcome::REPLACED),
+            read(outcome::DUPLICATE),
+            read(outcome::FAILED),
+        ]
+    };
+    let mut last = counts();
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        let now = counts();
+        let [stored, replaced, duplicates, dead_lettered] =
+            std::array::from_fn(|i| now[i] - last[i]);
+        if now != last {
+            tracing::info!(
+                stored,
+                replaced,
+                duplicates,
+                dead_lettered,
+                stored_total = now[0] + now[1],
+                every = %humantime_secs(every),
+                "stored {} new resolutions ({replaced} newer versions), {duplicates} duplicates, \
+                 {dead_lettered} dead-lettered",
+                stored + replaced,
+            );
+        }
+        last = now;
+    }
+}
+
+fn humantime_secs(d: std::time::Duration) -> String {
+    format!("{}s", d.as_secs_f64())
 }
 
 async fn bind(addr: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr), SinkError> {
@@ -163,7 +214,8 @@ async fn open_db_with_retry(
     loop {
         match db::open(&config.database_url, config.db_max_connections).await {
             Ok(pool) => return Ok(pool),
-            Err(e @ (SinkError::DatabaseUrl { .. } | SinkError::Migrate(_))) => return Err(e),
+            Err(e @ SinkError::Migrate(_)) => return Err(e),
+            Err(e) if e.setting_problem().is_some() => return Err(e),
             Err(error) => {
                 let wait = backoff.next_delay();
                 tracing::warn!(%error, retry_in_ms = wait.as_millis() as u64, "database unavailable at start");

@@ -35,6 +35,9 @@ pub struct Metrics {
 impl Metrics {
     pub fn new() -> Metrics {
         let registry = Registry::new();
+        // build_info and process_* beside the role's own series, as on every role.
+        resingest_telemetry::register(&registry, "sink")
+            .expect("telemetry metric names are unique");
         let resolutions = IntCounterVec::new(
             Opts::new(
                 "resingest_sink_resolutions_total",

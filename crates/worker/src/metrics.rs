@@ -50,6 +50,9 @@ pub struct Metrics {
 impl Metrics {
     pub fn new() -> Metrics {
         let registry = Registry::new();
+        // build_info and process_* beside the role's own series, as on every role.
+        resingest_telemetry::register(&registry, "worker")
+            .expect("telemetry metric names are unique");
         let documents = IntCounterVec::new(
             Opts::new(
                 "resingest_worker_documents_total",

@@ -1,7 +1,8 @@
 //! The `dir` source: every `*.pdf` under a folder, for offline use and tests. Files are read
 //! on each poll (no download to spare) and deduplicated by sha256 against the ledger; symbol
-//! and language come from the file name (`A_RES_80_5-EN.pdf`), else the path stands for the
-//! symbol in the first configured language.
+//! and language come from the file name (`A_RES_80_5-EN.pdf`). A file whose name names no
+//! symbol is rejected with a warning naming it (counted as `no_symbol`), never stored under a
+//! made-up symbol such as its path.
 //!
 //! A folder is input like any other: what is not a regular file (a dangling symlink, a FIFO
 //! named `*.pdf`, a socket) is skipped with a warning naming it, symlinked folders are
@@ -104,12 +105,17 @@ pub async fn poll(f: &Fetcher, dir: &Path) -> Result<Summary, FetchError> {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        let (sym, language) = Symbol::from_file_name(name)
-            .map(|(s, l)| (s.to_string(), l))
-            .unwrap_or_else(|| {
-                let first = f.config.languages.first().cloned().unwrap_or("en".into());
-                (url.clone(), first)
-            });
+        let Some((sym, language)) = Symbol::from_file_name(name).map(|(s, l)| (s.to_string(), l))
+        else {
+            // No ledger row: the ledger is keyed by symbol, and this file has none.
+            let e = HttpError::NoSymbol { url };
+            tracing::warn!(path = %path.display(), error = %e, "not a document, skipped");
+            f.metrics.rejected.with_label_values(&[e.kind()]).inc();
+            f.metrics.document("dir", crate::metrics::outcome::REJECTED);
+            f.progress.done.fetch_add(1, Ordering::Relaxed);
+            summary.add(&Outcome::Rejected(e));
+            continue;
+        };
         let body = if size > limit {
             Err(HttpError::TooLarge {
                 url: url.clone(),
