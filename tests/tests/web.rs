@@ -205,6 +205,26 @@ fn subject(r: Resolution, stored: &BTreeSet<String>) -> Result<Subject, String> 
 }
 
 /// `[id="..."]`: ids hold dots (`c-3.b`), which `#` selectors would need escaped.
+/// The body of a 200 answer to `GET path`, as bytes (a PDF is no text).
+fn get_bytes(port: u16, path: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("the sink answers");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: x\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("GET {path}: no header end"));
+    let head = String::from_utf8_lossy(&raw[..end]);
+    assert!(
+        head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"),
+        "GET {path}: {head}"
+    );
+    raw[end + 4..].to_vec()
+}
+
 fn by_id(id: &str) -> String {
     format!("[id=\"{id}\"]")
 }
@@ -384,6 +404,25 @@ fn a_reader_lists_searches_and_follows_notes_and_citations_in_a_real_browser() {
     let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/web.png");
     std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
     std::fs::write(&shot, &png).unwrap();
+
+    // The source-PDF link serves the very PDF the resolution was extracted from.
+    let pdf_link = b
+        .find_all("ul.formats a")
+        .into_iter()
+        .find(|a| b.text(a) == "Source PDF")
+        .unwrap_or_else(|| panic!("no source-PDF link on {sym}"));
+    let href = b
+        .attribute(&pdf_link, "href")
+        .expect("the link has an href");
+    let path = href.strip_prefix(&base).unwrap_or(&href).to_owned();
+    let pdf = get_bytes(p.sink.port, &path);
+    assert!(pdf.starts_with(b"%PDF"), "GET {path} is no PDF");
+    use sha2::Digest;
+    assert_eq!(
+        hex::encode(sha2::Sha256::digest(&pdf)),
+        s.r.provenance.sha256,
+        "GET {path} is not the PDF {sym} was extracted from"
+    );
 
     // A footnote marker lands on its note, and the note leads back.
     let (marked_id, n, note_text) = &s.note;

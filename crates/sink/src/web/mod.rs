@@ -8,8 +8,8 @@
 //! Server-rendered HTML ([`page`], maud templates), no JavaScript, the stylesheet compiled into
 //! the binary. Like the API this module only reads; [`query`] holds its SQL.
 //!
-//! The sink has no access to the PDF archive, so a page names its source PDF's sha256 and
-//! links no PDF.
+//! A page links its source PDF at the API's `/v1/resolutions/{symbol}/pdf`, served from the
+//! archive the sink was given (`--archive`), and names its sha256.
 
 mod page;
 mod query;

@@ -452,6 +452,7 @@ pub(crate) fn resolution(p: &Page) -> Markup {
     let m = Markers::default();
     let akn = format!("/resolutions/{}/akn", r.symbol);
     let json = format!("/v1/resolutions/{}?lang={}", r.symbol, r.language);
+    let pdf = format!("/v1/resolutions/{}/pdf?lang={}", r.symbol, r.language);
     // The clauses first, so every footnote marker is known when the notes are written.
     let text = html! {
         (m.body("h2", "", &r.preamble, &r.operative))
@@ -507,9 +508,8 @@ pub(crate) fn resolution(p: &Page) -> Markup {
                 li { a href=(akn) type="application/akn+xml" { "Akoma Ntoso XML" } }
                 li { a href=(json) type="application/json" { "JSON" } }
                 li {
-                    "Source PDF: this sink keeps no copy of the PDF (sha256 "
-                    code { (r.provenance.sha256) }
-                    ", " (r.provenance.pages) " pages)"
+                    a href=(pdf) type="application/pdf" { "Source PDF" }
+                    " (sha256 " code { (r.provenance.sha256) } ", " (r.provenance.pages) " pages)"
                 }
             }
         }
