@@ -193,8 +193,11 @@ impl Inputs {
                     expect: Expect::Dead(kind),
                 });
             }
-            // The fetcher's own door: these never reach the queue.
-            for (name, bytes) in [("not-a-pdf-EN.pdf", HTML), ("zero-bytes-EN.pdf", &b""[..])] {
+            // The fetcher's own door: these never reach the queue. Their names name symbols
+            // (session 99: no corpus or synthetic resolution has it), so what the fetcher
+            // refuses is their content, an HTML page and an empty file; a name naming no
+            // symbol is refused earlier, without a ledger row (the fetcher's own tests).
+            for (name, bytes) in [("A_RES_99_1-EN.pdf", HTML), ("A_RES_99_2-EN.pdf", &b""[..])] {
                 std::fs::write(fetch_dir.join(name), bytes).unwrap();
                 inputs.push(Input {
                     name: name.into(),

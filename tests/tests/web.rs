@@ -1,7 +1,8 @@
 //! The reader's web pages in a real browser: Debian's Chromium driven over W3C WebDriver
-//! against a real sink whose PostgreSQL was filled by the pipeline (`resingest publish` of
-//! corpus PDFs, a real worker extracting them, the sink storing them). Every expectation comes
-//! from the stored resolutions as the JSON API returns them, not from this file.
+//! against a real sink whose PostgreSQL was filled by the pipeline (`resingest fetch --once` of
+//! corpus PDFs, archived and published; a real worker extracting them; the sink storing them).
+//! Every expectation comes from the stored resolutions as the JSON API returns them, not from
+//! this file.
 //!
 //! The screenshot goes to `docs/web.png` (the README shows it; it is not compared).
 
@@ -86,10 +87,17 @@ impl Pipeline {
         }
     }
 
-    /// Publishes the files and waits until the sink has stored every one.
+    /// Fetches the files as the fetcher does (archived, then published) and waits until the
+    /// sink has stored every one.
     fn fill(&mut self) {
-        let status = self.env.publish(&self.tmp.path().join("in"));
-        assert!(status.success(), "resingest publish: {status}");
+        let mut fetch = self.env.fetcher(&self.tmp.path().join("in"), false);
+        let status = fetch.child.wait().expect("fetch --once runs");
+        fetch.exit = Some(status);
+        assert!(
+            status.success(),
+            "resingest fetch --once: {status}\n{}",
+            fetch.log_tail(20)
+        );
         let deadline = Instant::now() + Duration::from_secs(300);
         loop {
             let stored =
