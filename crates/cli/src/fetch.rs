@@ -2,7 +2,6 @@
 //! their PDFs once (`--once` backfills with a progress line on a terminal, `--watch` polls), or
 //! publish archived documents again for re-extraction.
 
-use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -193,30 +192,27 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     let handles = Handles::default();
-    let terminal = std::io::stderr().is_terminal();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let reporter = args.once.then(|| reporter(handles.progress.clone()));
     let summary = runtime.block_on(async {
         let shutdown = CancellationToken::new();
         tokio::spawn(cancel_on_signal(shutdown.clone()));
-        let drawing = args.once.then(|| {
-            tokio::spawn(show_progress(
-                handles.progress.clone(),
-                terminal,
-                shutdown.clone(),
-            ))
-        });
-        let r = resingest_fetcher::run(config, args.source, mode, handles, shutdown.clone()).await;
-        if let Some(d) = drawing {
-            d.abort();
-            if terminal {
-                eprintln!();
-            }
-        }
-        r.context("fetch")
-    })?;
+        resingest_fetcher::run(config, args.source, mode, handles, shutdown.clone())
+            .await
+            .context("fetch")
+    });
+    if let Some(r) = reporter {
+        r.finish();
+    }
+    let summary = summary?;
     eprintln!(
-        "published {}, unchanged {}, missing {}, rejected {}, blocked polls {}",
-        summary.published, summary.unchanged, summary.missing, summary.rejected, summary.blocked
+        "published {}, skipped as already seen {}, failed {} (missing {}, rejected {}), blocked polls {}",
+        summary.published,
+        summary.unchanged,
+        summary.missing + summary.rejected,
+        summary.missing,
+        summary.rejected,
+        summary.blocked
     );
     Ok(if summary.blocked == 0 {
         ExitCode::SUCCESS
@@ -229,54 +225,31 @@ pub fn reprocess(args: ReprocessArgs) -> anyhow::Result<ExitCode> {
     crate::worker::init_logs();
     let config = args.common.config();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let handles = Handles::default();
+    let reporter = reporter(handles.progress.clone());
     let n = runtime.block_on(async {
         let shutdown = CancellationToken::new();
         tokio::spawn(cancel_on_signal(shutdown.clone()));
-        resingest_fetcher::reprocess(config, args.since, Handles::default(), shutdown)
+        resingest_fetcher::reprocess(config, args.since, handles, shutdown)
             .await
             .context("reprocess")
-    })?;
+    });
+    reporter.finish();
+    let n = n?;
     eprintln!("republished {n} documents from the archive");
     Ok(ExitCode::SUCCESS)
 }
 
-/// A backfill's progress: on a terminal one line redrawn four times a second, elsewhere a log
-/// line every 30 s; done of total (or done while probing), rate, ETA, published.
-async fn show_progress(progress: Arc<Progress>, terminal: bool, stop: CancellationToken) {
-    let started = std::time::Instant::now();
-    let every = if terminal {
-        Duration::from_millis(250)
-    } else {
-        Duration::from_secs(30)
-    };
-    loop {
-        tokio::select! {
-            _ = stop.cancelled() => return,
-            _ = tokio::time::sleep(every) => {}
-        }
+/// A backfill's or a reprocess's progress: documents done of total, and how many published.
+fn reporter(progress: Arc<Progress>) -> crate::progress::Reporter {
+    crate::progress::Reporter::start("documents", move || {
         let (done, total, published) = progress.snapshot();
-        let line = progress_line(done, total, published, started.elapsed());
-        if terminal {
-            eprint!("\r{line}   ");
-        } else {
-            tracing::info!(done, total, published, "{line}");
+        crate::progress::Snapshot {
+            done,
+            total,
+            extra: format!("{published} published"),
         }
-    }
-}
-
-/// `120/600 documents, 3.2/s, ETA 2m30s, 118 published`.
-fn progress_line(done: u64, total: u64, published: u64, elapsed: Duration) -> String {
-    let rate = done as f64 / elapsed.as_secs_f64().max(0.001);
-    if total == 0 {
-        return format!("{done} checked, {rate:.1}/s, {published} published");
-    }
-    let eta = if rate > 0.0 && total > done {
-        let s = ((total - done) as f64 / rate).round() as u64;
-        format!("{}m{:02}s", s / 60, s % 60)
-    } else {
-        "-".into()
-    };
-    format!("{done}/{total} documents, {rate:.1}/s, ETA {eta}, {published} published")
+    })
 }
 
 /// One of the six official languages, lowercased.
@@ -331,13 +304,6 @@ mod tests {
             err.contains("`ja`") && err.contains("ar, zh, en, fr, ru or es"),
             "{err}"
         );
-    }
-
-    #[test]
-    fn progress_shows_rate_and_eta() {
-        let line = progress_line(100, 300, 98, Duration::from_secs(50));
-        assert_eq!(line, "100/300 documents, 2.0/s, ETA 1m40s, 98 published");
-        assert!(progress_line(5, 0, 1, Duration::from_secs(1)).starts_with("5 checked"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod extract;
 mod fetch;
 mod isolate;
 mod migrate;
+mod progress;
 mod publish;
 mod sink;
 mod units;

@@ -4,9 +4,14 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
 use anyhow::Context;
+
+use crate::progress::{Reporter, Snapshot};
 use resingest_model::archive::DEFAULT_INLINE_LIMIT;
-use resingest_worker::publish::{pdf_files, publish_files, PublishConfig};
+use resingest_worker::publish::{pdf_files, publish_files, PublishConfig, Published};
 use resingest_worker::{Archive, DEFAULT_AMQP_URL, DEFAULT_ARCHIVE_URL};
 
 #[derive(clap::Args)]
@@ -33,7 +38,11 @@ pub struct Args {
     delivery_limit: u32,
 }
 
+/// Files published per broker session, so progress moves during a run.
+const CHUNK: usize = 64;
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    crate::worker::init_logs();
     let files = pdf_files(&args.dir)?;
     anyhow::ensure!(!files.is_empty(), "no *.pdf under {}", args.dir.display());
     let needs_archive = files
@@ -50,7 +59,37 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ..PublishConfig::default()
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    let published = runtime.block_on(publish_files(&config, &files))?;
+    // In chunks, so progress moves while the run goes (one broker session per chunk).
+    let total = (files.len() * config.repeat.max(1)) as u64;
+    let done = Arc::new(AtomicU64::new(0));
+    let reporter = {
+        let done = done.clone();
+        Reporter::start("messages", move || Snapshot {
+            done: done.load(Ordering::Relaxed),
+            total,
+            extra: String::new(),
+        })
+    };
+    let chunk_config = PublishConfig {
+        repeat: 1,
+        ..config.clone()
+    };
+    let result = runtime.block_on(async {
+        let mut sum = Published::default();
+        for _ in 0..config.repeat.max(1) {
+            for chunk in files.chunks(CHUNK) {
+                let p = publish_files(&chunk_config, chunk).await?;
+                sum.messages += p.messages;
+                sum.claim_checks += p.claim_checks;
+                sum.bytes += p.bytes;
+                done.fetch_add(p.messages as u64, Ordering::Relaxed);
+            }
+        }
+        sum.documents = files.len();
+        anyhow::Ok(sum)
+    });
+    reporter.finish();
+    let published = result?;
     eprintln!(
         "published {} messages ({} documents x {}, {} as claim checks, {} bytes)",
         published.messages,
