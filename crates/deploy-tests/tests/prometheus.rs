@@ -583,6 +583,26 @@ fn prometheus_sees_every_dashboard_and_alert_metric_and_fires_the_dead_letter_al
             }
         }
     }
+    // The vhost variable filters: the queue panels find this test's queues with its vhost, and
+    // none with a vhost the broker does not have (every vhost summed would find some).
+    for q in all.iter().filter(|q| q.expr.contains("$vhost")) {
+        let expand = |v: &str| {
+            queries::substitute_template_variables(
+                &queries::expand_grafana_variables(&q.expr),
+                &[("instance", ".+"), ("vhost", v)],
+            )
+        };
+        let dead = q.expr.contains("dead");
+        if !dead && prom.query(&expand(&vhost.name)).is_ok_and(|r| r.is_empty()) {
+            problems.push(format!("{}: no series on the test's vhost", q.origin));
+        }
+        if prom
+            .query(&expand("no-such-vhost"))
+            .is_ok_and(|r| !r.is_empty())
+        {
+            problems.push(format!("{}: not filtered by vhost", q.origin));
+        }
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 
     // The resolutions dashboard reads the sink's tables: each query runs and finds rows.
