@@ -103,6 +103,29 @@ pub fn expand_grafana_variables(expr: &str) -> String {
         .replace("$__range", "1h")
 }
 
+/// A dashboard's template variables replaced by the values given (`$name` and `${name}`), as
+/// Grafana does before sending a query: a multi-value variable with "All" selected is its
+/// `allValue` (`.+`), a single one the value chosen.
+pub fn substitute_template_variables(expr: &str, values: &[(&str, &str)]) -> String {
+    let mut out = expr.to_owned();
+    for (name, value) in values {
+        out = out
+            .replace(&format!("${{{name}}}"), value)
+            .replace(&format!("${name}"), value);
+    }
+    out
+}
+
+/// Names of a dashboard's template variables.
+pub fn template_variables(dashboard: &Json) -> Vec<&str> {
+    dashboard["templating"]["list"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v["name"].as_str())
+        .collect()
+}
+
 /// Metric names an expression reads: identifiers before a `{`, `[` or the end that are not
 /// functions, keywords, label names or label values. Good enough for our own expressions, which
 /// name metrics by prefix (`resingest_`, `rabbitmq_`, `up`).
@@ -232,6 +255,17 @@ mod tests {
         assert_eq!(
             names.into_iter().collect::<Vec<_>>(),
             ["resingest_fetcher_last_success_timestamp_seconds", "up"]
+        );
+    }
+
+    #[test]
+    fn template_variables_are_substituted_in_both_spellings() {
+        assert_eq!(
+            substitute_template_variables(
+                r#"up{instance=~"$instance",vhost=~"${vhost}"}"#,
+                &[("instance", ".+"), ("vhost", "v1")]
+            ),
+            r#"up{instance=~".+",vhost=~"v1"}"#
         );
     }
 

@@ -390,7 +390,17 @@ fn dashboards_name_provisioned_data_sources_and_hide_no_emptiness() {
             if panel["type"] == "row" {
                 continue;
             }
-            let uid = panel["datasource"]["uid"].as_str().unwrap_or_default();
+            // `${datasource}` is the dashboard's variable, whose default names a provisioned one.
+            let uid = match panel["datasource"]["uid"].as_str().unwrap_or_default() {
+                "${datasource}" => d["templating"]["list"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|v| v["name"] == "datasource")
+                    .and_then(|v| v["current"]["value"].as_str())
+                    .unwrap_or_default(),
+                uid => uid,
+            };
             assert!(
                 uids.contains(uid),
                 "panel {} uses data source {uid:?}",
@@ -401,6 +411,118 @@ fn dashboards_name_provisioned_data_sources_and_hide_no_emptiness() {
         for q in queries::dashboard_queries(d) {
             assert_eq!(queries::hides_emptiness(&q.expr), None, "{}", q.origin);
         }
+    }
+}
+
+/// Every dashboard opens on a summary row and lets the operator choose its data source; those
+/// reading Prometheus also choose the instance and the RabbitMQ vhost, and every query honours
+/// them (queue depth summed over every vhost of a shared broker is a wrong number). Dead letters
+/// have their own panel, red above 0, and the read API its panel.
+#[test]
+fn dashboards_have_variables_a_summary_row_and_thresholds() {
+    for d in queries::dashboards(&repo::deploy().join("grafana/dashboards")) {
+        let title = d["title"].as_str().unwrap();
+        let vars = queries::template_variables(&d);
+        assert!(
+            vars.contains(&"datasource"),
+            "{title}: no datasource variable"
+        );
+        let panels = d["panels"].as_array().unwrap();
+        let first = &panels[0];
+        assert!(
+            first["type"] == "row" && first["title"] == "Summary" && first["gridPos"]["y"] == 0,
+            "{title}: the first panel is not the Summary row"
+        );
+        let summary: Vec<&Json> = panels[1..]
+            .iter()
+            .take_while(|p| p["type"] != "row")
+            .collect();
+        assert!(
+            summary.len() >= 3 && summary.iter().all(|p| p["type"] == "stat"),
+            "{title}: the summary row has fewer than three stats"
+        );
+        let promql = queries::dashboard_queries(&d);
+        if promql.is_empty() {
+            continue;
+        }
+        for v in ["instance", "vhost"] {
+            assert!(vars.contains(&v), "{title}: no {v} variable");
+        }
+        for q in &promql {
+            if q.expr.contains("rabbitmq_detailed_") {
+                assert!(
+                    q.expr.contains("$vhost"),
+                    "{}: not filtered by vhost",
+                    q.origin
+                );
+            }
+            if q.expr.contains("resingest_") {
+                assert!(
+                    q.expr.contains("$instance"),
+                    "{}: not filtered by instance",
+                    q.origin
+                );
+            }
+        }
+        let titles: Vec<&str> = summary.iter().filter_map(|p| p["title"].as_str()).collect();
+        for want in ["Stored today", "Dead letters waiting", "Targets up"] {
+            assert!(
+                titles.iter().any(|t| t.starts_with(want)),
+                "{title}: no {want:?} in the summary row: {titles:?}"
+            );
+        }
+        let red_above_zero = |p: &&Json| {
+            let steps = p["fieldConfig"]["defaults"]["thresholds"]["steps"].as_array();
+            steps.is_some_and(|s| s.iter().any(|s| s["color"] == "red" && s["value"] == 1))
+        };
+        let dead: Vec<&Json> = panels
+            .iter()
+            .filter(|p| {
+                p["title"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("Dead-letter queue depth")
+            })
+            .collect();
+        assert_eq!(
+            dead.len(),
+            1,
+            "{title}: no dead-letter depth panel of its own"
+        );
+        assert!(
+            red_above_zero(&dead[0]),
+            "{title}: dead-letter depth not red above 0"
+        );
+        let waiting = summary
+            .iter()
+            .find(|p| {
+                p["title"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Dead letters waiting")
+            })
+            .unwrap();
+        assert!(
+            red_above_zero(waiting),
+            "{title}: dead letters waiting not red above 0"
+        );
+        let up = summary
+            .iter()
+            .find(|p| p["title"].as_str().unwrap().starts_with("Targets up"))
+            .unwrap();
+        let steps = up["fieldConfig"]["defaults"]["thresholds"]["steps"]
+            .as_array()
+            .unwrap();
+        assert!(
+            steps[0]["color"] == "red" && steps.last().unwrap()["color"] == "green",
+            "{title}: targets up is not red below the expected count"
+        );
+        assert!(
+            promql
+                .iter()
+                .any(|q| q.expr.contains("resingest_api_requests_total")),
+            "{title}: no read-API panel"
+        );
     }
 }
 

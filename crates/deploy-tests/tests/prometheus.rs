@@ -424,7 +424,7 @@ fn prometheus_sees_every_dashboard_and_alert_metric_and_fires_the_dead_letter_al
     let vhost = TestVhost::create("deploy");
     let db = Database::new();
     let started = Instant::now();
-    let [fetcher_port, worker1_port, worker2_port, sink_port, prom_port] =
+    let [fetcher_port, worker1_port, worker2_port, sink_port, prom_port, api_port] =
         std::array::from_fn(|_| free_port());
     let role = |args: &[&str]| {
         let mut c = Command::new(&bin);
@@ -438,7 +438,7 @@ fn prometheus_sees_every_dashboard_and_alert_metric_and_fires_the_dead_letter_al
     let mut procs = vec![Process::spawn(
         "sink",
         role(&["sink"])
-            .env("RESINGEST_HTTP_ADDR", "127.0.0.1:0")
+            .env("RESINGEST_HTTP_ADDR", format!("127.0.0.1:{api_port}"))
             .env("RESINGEST_METRICS_ADDR", format!("127.0.0.1:{sink_port}")),
         &logs,
     )];
@@ -522,12 +522,18 @@ fn prometheus_sees_every_dashboard_and_alert_metric_and_fires_the_dead_letter_al
         started,
         "every corpus document stored and the hostile one dead-lettered, as Prometheus sees them",
         || {
+            // A read-API request, so the API panels' series exist.
+            let _ = http_get(
+                format!("127.0.0.1:{api_port}").parse().unwrap(),
+                "/v1/resolutions",
+            );
             prom.value(r#"sum(resingest_sink_resolutions_total{outcome="stored"})"#)
                 >= DOCUMENTS.len() as f64
                 && prom.value(r#"sum(resingest_worker_documents_total{outcome="dead_lettered"})"#)
                     >= 1.0
                 && prom.value("count(resingest_fetcher_last_success_timestamp_seconds)") >= 1.0
                 && prom.value("count(rabbitmq_detailed_queue_messages_ready)") >= 1.0
+                && prom.value("count(resingest_api_requests_total)") >= 1.0
         },
         &mut procs,
         &logs,
@@ -548,7 +554,18 @@ fn prometheus_sees_every_dashboard_and_alert_metric_and_fires_the_dead_letter_al
     all.extend(alerts);
     let mut problems = Vec::new();
     for q in &all {
-        let expr = queries::expand_grafana_variables(&q.expr);
+        // "All" instances, and the vhost this test's broker objects live on: the vhost filter
+        // must select the test's queues, not every vhost of the shared broker.
+        let expr = queries::substitute_template_variables(
+            &queries::expand_grafana_variables(&q.expr),
+            &[("instance", ".+"), ("vhost", &vhost.name)],
+        );
+        if expr.contains('$') {
+            problems.push(format!(
+                "{}: an unknown template variable\n  {expr}",
+                q.origin
+            ));
+        }
         if let Err(e) = prom.query(&expr) {
             problems.push(format!("{}: does not evaluate: {e}\n  {expr}", q.origin));
         }
@@ -564,6 +581,26 @@ fn prometheus_sees_every_dashboard_and_alert_metric_and_fires_the_dead_letter_al
             if series < 1.0 {
                 problems.push(format!("{}: no series of {name}", q.origin));
             }
+        }
+    }
+    // The vhost variable filters: the queue panels find this test's queues with its vhost, and
+    // none with a vhost the broker does not have (every vhost summed would find some).
+    for q in all.iter().filter(|q| q.expr.contains("$vhost")) {
+        let expand = |v: &str| {
+            queries::substitute_template_variables(
+                &queries::expand_grafana_variables(&q.expr),
+                &[("instance", ".+"), ("vhost", v)],
+            )
+        };
+        let dead = q.expr.contains("dead");
+        if !dead && prom.query(&expand(&vhost.name)).is_ok_and(|r| r.is_empty()) {
+            problems.push(format!("{}: no series on the test's vhost", q.origin));
+        }
+        if prom
+            .query(&expand("no-such-vhost"))
+            .is_ok_and(|r| !r.is_empty())
+        {
+            problems.push(format!("{}: not filtered by vhost", q.origin));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{MatchedPath, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -101,6 +101,7 @@ pub(crate) fn router(state: AppState) -> Router {
             )
         })
         .layer(middleware::from_fn(json_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), observed))
         .with_state(state);
     match cors {
         Some(cors) => router.layer(cors),
@@ -188,6 +189,49 @@ async fn json_errors(request: Request, next: Next) -> Response {
         parts,
         axum::body::Body::from(json!({ "error": message }).to_string()),
     )
+}
+
+/// Counts every request and times it, labelled by the route template it matched (`Router::layer`
+/// runs per route, after routing, so [`MatchedPath`] is known) and the status finally sent (this
+/// layer wraps [`json_errors`] and the in-flight bound, so their answers count too).
+async fn observed(State(s): State<AppState>, request: Request, next: Next) -> Response {
+    let route = route_label(
+        request
+            .extensions()
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str),
+        request.uri().path(),
+    );
+    let start = std::time::Instant::now();
+    let response = next.run(request).await;
+    s.metrics
+        .api_request_seconds
+        .with_label_values(&[&route])
+        .observe(start.elapsed().as_secs_f64());
+    s.metrics
+        .api_requests
+        .with_label_values(&[&route, response.status().as_str()])
+        .inc();
+    response
+}
+
+/// The route label: the matched template, its catch-all symbol written `{symbol}` and the
+/// sub-resource the handler dispatches on kept (`/v1/resolutions/{symbol}/cited-by`); a request
+/// no route matched is `unmatched`, whatever its path.
+fn route_label(matched: Option<&str>, path: &str) -> String {
+    let Some(matched) = matched else {
+        return "unmatched".to_owned();
+    };
+    match matched.strip_suffix("{*symbol}") {
+        Some(prefix) => {
+            let suffix = ["/cited-by", "/pdf", "/akn"]
+                .into_iter()
+                .find(|s| path.ends_with(s))
+                .unwrap_or("");
+            format!("{prefix}{{symbol}}{suffix}")
+        }
+        None => matched.to_owned(),
+    }
 }
 
 /// `/metrics` and `/healthz` on the metrics address, apart from the API clients reach.

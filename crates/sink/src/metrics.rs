@@ -2,8 +2,8 @@
 //! several sinks in one test process do not share counters).
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
-    TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts,
+    Registry, TextEncoder,
 };
 
 /// Outcome label values of [`Metrics::resolutions`]; a bounded set.
@@ -30,6 +30,11 @@ pub struct Metrics {
     pub database_up: IntGauge,
     /// Events published on `resingest.events` and confirmed by the broker.
     pub events_published: IntCounter,
+    /// `resingest_api_requests_total{route,status}`: read-API requests by route template (never
+    /// the raw path, so the label set stays bounded) and status code.
+    pub api_requests: IntCounterVec,
+    /// `resingest_api_request_duration_seconds{route}`: time to answer, by route template.
+    pub api_request_seconds: HistogramVec,
 }
 
 impl Metrics {
@@ -89,6 +94,23 @@ impl Metrics {
             "Events confirmed on resingest.events",
         )
         .expect("valid metric");
+        let api_requests = IntCounterVec::new(
+            Opts::new(
+                "resingest_api_requests_total",
+                "Read-API requests, by route template and status code",
+            ),
+            &["route", "status"],
+        )
+        .expect("valid metric");
+        let api_request_seconds = HistogramVec::new(
+            HistogramOpts::new(
+                "resingest_api_request_duration_seconds",
+                "Time to answer a read-API request, by route template",
+            )
+            .buckets(prometheus::exponential_buckets(0.001, 2.0, 14).expect("valid buckets")),
+            &["route"],
+        )
+        .expect("valid metric");
         for c in [
             Box::new(resolutions.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(transaction_seconds.clone()),
@@ -96,6 +118,8 @@ impl Metrics {
             Box::new(end_to_end_seconds.clone()),
             Box::new(database_up.clone()),
             Box::new(events_published.clone()),
+            Box::new(api_requests.clone()),
+            Box::new(api_request_seconds.clone()),
         ] {
             registry.register(c).expect("metric names are unique");
         }
@@ -107,6 +131,8 @@ impl Metrics {
             end_to_end_seconds,
             database_up,
             events_published,
+            api_requests,
+            api_request_seconds,
         }
     }
 
