@@ -102,11 +102,23 @@ pub(crate) fn router(state: AppState) -> Router {
         })
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(state.clone(), observed))
+        .layer(compression())
         .with_state(state);
     match cors {
         Some(cors) => router.layer(cors),
         None => router,
     }
+}
+
+/// gzip for clients that ask (`Accept-Encoding: gzip`): JSON, AKN, NDJSON exports and the
+/// pages shrink five- to tenfold; a PDF is compressed already and goes as it is. Streams stay
+/// streams (the encoder flushes as the body is produced).
+fn compression(
+) -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+    tower_http::compression::CompressionLayer::new()
+        .gzip(true)
+        .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("application/pdf")))
 }
 
 /// CORS for the configured origins (`*` for any); none configured, no CORS headers at all.

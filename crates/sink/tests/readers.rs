@@ -595,6 +595,16 @@ async fn the_archived_source_pdf_is_served_beside_the_resolution() {
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     assert_eq!(header(&head, "content-type"), Some("application/pdf"));
     assert!(body == pdf, "the archived bytes, unchanged");
+    // A PDF is compressed already: it goes as it is even to a client that takes gzip.
+    let (_, gz_head, gz_body) = request_bytes(
+        sink.http,
+        "GET",
+        "/v1/resolutions/S/RES/2769(2025)/pdf",
+        &[("Accept-Encoding", "gzip")],
+    )
+    .await;
+    assert_eq!(header(&gz_head, "content-encoding"), None, "{gz_head}");
+    assert!(gz_body == pdf);
     let etag = header(&head, "etag").unwrap().to_owned();
     let (status, _, body) = request_bytes(
         sink.http,
@@ -701,6 +711,42 @@ async fn real_responses_validate_against_the_schemas_the_api_serves() {
         assert!(
             !validator.is_valid(&broken),
             "{path}: a broken copy passes {schema}"
+        );
+    }
+    sink.stop().await;
+}
+
+#[tokio::test]
+async fn answers_are_gzipped_for_clients_that_ask_and_only_for_them() {
+    let sink = TestSink::start("readers-gzip").await;
+    store(&sink, &population()).await;
+    for path in [
+        "/v1/resolutions?organ=SC&format=ndjson",
+        "/v1/resolutions?organ=GA",
+        "/v1/resolutions/A/RES/71/19",
+        "/",
+    ] {
+        let (status, plain_head, plain) = request_bytes(sink.http, "GET", path, &[]).await;
+        assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&plain));
+        assert_eq!(header(&plain_head, "content-encoding"), None, "{path}");
+        let (status, head, body) =
+            request_bytes(sink.http, "GET", path, &[("Accept-Encoding", "gzip")]).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(
+            header(&head, "content-encoding"),
+            Some("gzip"),
+            "{path}: {head}"
+        );
+        let mut unzipped = Vec::new();
+        flate2::read::GzDecoder::new(&body[..])
+            .read_to_end(&mut unzipped)
+            .unwrap_or_else(|e| panic!("{path}: not gzip: {e}"));
+        assert!(unzipped == plain, "{path}: gzip holds the same answer");
+        assert!(
+            body.len() < plain.len(),
+            "{path}: {} >= {}",
+            body.len(),
+            plain.len()
         );
     }
     sink.stop().await;

@@ -39,9 +39,11 @@ pub(crate) fn ndjson(pool: PgPool, filter: Filter) -> Response {
             }
         }
     });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    });
+    // Fused: a layer around the body (gzip's encoder) may poll it once more after its end.
+    let stream =
+        futures_util::StreamExt::fuse(futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|item| (item, rx))
+        }));
     (
         [
             (header::CONTENT_TYPE, super::NDJSON),
