@@ -17,6 +17,7 @@ pub const SCHEMA_VERSIONS_READ: [u32; 2] = [1, 2];
 
 /// One resolution (or draft, or amendment) as structured clauses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Resolution {
     /// Canonical symbol without spaces: `A/RES/71/19`, `S/RES/2769(2025)`.
     pub symbol: String,
@@ -72,6 +73,7 @@ pub struct Resolution {
 
 /// v2: a section heading as printed: its number ("I", "A.") when it has one, and its title.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Heading {
     pub num: Option<String>,
     pub text: String,
@@ -80,6 +82,7 @@ pub struct Heading {
 /// v2: a section with its own numbering: paragraph 1 of section II is not paragraph 1 of
 /// section I, so each section holds its own clauses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Section {
     /// As printed, without a trailing full stop: "I", "XXV".
     pub num: Option<String>,
@@ -94,6 +97,7 @@ pub struct Section {
 /// v2: a structural anomaly, named by `kind`, at a unit (`O7`, `O3.b`, `P2`, `I.O4`, `F12`)
 /// when there is one, with what was seen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Warning {
     pub kind: WarningKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,6 +106,7 @@ pub struct Warning {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WarningKind {
     /// Operative numbers not consecutive within a numbering scope (3 after 1).
@@ -120,6 +125,7 @@ pub enum WarningKind {
 
 /// A preambular paragraph.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Clause {
     /// 1-based position in the preamble.
     pub index: u32,
@@ -135,6 +141,7 @@ pub struct Clause {
 
 /// A numbered operative paragraph.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Paragraph {
     pub number: u32,
     pub lead: Option<String>,
@@ -151,6 +158,7 @@ pub struct Paragraph {
 
 /// A lettered or roman sub-item: `(a)`, `(ii)`; labels are bare (`"a"`, `"ii"`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Subparagraph {
     pub label: String,
     pub text: String,
@@ -161,6 +169,7 @@ pub struct Subparagraph {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Footnote {
     pub number: u32,
     pub text: String,
@@ -168,6 +177,7 @@ pub struct Footnote {
 
 /// An annex, or a text adopted inline by an operative paragraph (`heading: None`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Annex {
     /// As printed: "Annex", "Annex I"; `None` for a text adopted inline.
     pub heading: Option<String>,
@@ -179,6 +189,7 @@ pub struct Annex {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AnnexParagraph {
     pub number: u32,
     pub text: String,
@@ -188,6 +199,7 @@ pub struct AnnexParagraph {
 
 /// One lettered resolution of several under one number (71/123 A and B).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Part {
     /// The letter: "A", "B".
     pub label: String,
@@ -202,6 +214,7 @@ pub struct Part {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Resolution,
@@ -216,6 +229,7 @@ pub enum Kind {
 
 /// Where the structure came from: the source PDF and the extractor that read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Provenance {
     /// Lowercase hex sha256 of the PDF bytes.
     pub sha256: String,

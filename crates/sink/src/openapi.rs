@@ -1,7 +1,23 @@
-//! The OpenAPI 3.1 document served at `/v1/openapi.json`, written by hand next to the routes
-//! in [`crate::api`]; a test checks every route is in it.
+//! The OpenAPI 3.1 document served at `/v1/openapi.json`: routes and parameters written by hand
+//! next to the routes in [`crate::api`] (a test checks every route is in it); the schema of a
+//! resolution, and of every type in it, generated from the contract's own types
+//! ([`resingest_model::Resolution`]), so the document cannot drift from what is served.
 
 use serde_json::{json, Value};
+
+/// The contract's types as JSON Schema 2020-12 (OpenAPI 3.1's dialect), each under
+/// `#/components/schemas/<Type>`, their references pointing there.
+fn contract_schemas() -> serde_json::Map<String, Value> {
+    let mut settings = schemars::generate::SchemaSettings::draft2020_12();
+    settings.definitions_path = "/components/schemas".into();
+    let mut generator = settings.into_generator();
+    let root = generator.subschema_for::<resingest_model::Resolution>();
+    let mut schemas = generator.take_definitions(true);
+    if !schemas.contains_key("Resolution") {
+        schemas.insert("Resolution".into(), root.to_value());
+    }
+    schemas
+}
 
 pub fn document() -> Value {
     let error = json!({ "description": "bad request", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
@@ -78,10 +94,10 @@ pub fn document() -> Value {
             json!({ "type": "string", "enum": ["json", "ndjson"] }),
         ),
     ];
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": { "title": "resingest read API", "version": env!("CARGO_PKG_VERSION"),
-                  "description": "Stored UN resolutions as structured clauses (resolution JSON contract v1)." },
+                  "description": "Stored UN resolutions as structured clauses (resolution JSON contract v1 and v2)." },
         "paths": {
             "/v1/resolutions": { "get": {
                 "summary": "List stored resolutions, newest adopted first, paged by keyset; or export every match as NDJSON",
@@ -110,7 +126,7 @@ pub fn document() -> Value {
                 "parameters": [symbol.clone(), lang.clone(), param("format", "json, akn or xml; overrides Accept", json!({ "type": "string", "enum": ["json", "akn", "xml"] }))],
                 "responses": {
                     "200": { "description": "the resolution", "content": {
-                        "application/json": { "schema": { "type": "object", "description": "resolution JSON contract v1" } },
+                        "application/json": { "schema": { "$ref": "#/components/schemas/Resolution" } },
                         "application/akn+xml": { "schema": { "type": "string" } },
                         "application/xml": { "schema": { "type": "string" } } } },
                     "304": { "description": "If-None-Match names the current ETag of this representation" },
@@ -161,5 +177,9 @@ pub fn document() -> Value {
                     "kind": { "type": "string" }, "lead": { "type": ["string", "null"] },
                     "snippet": { "type": "string" }, "rank": { "type": "number" } } } } } }
         }}
-    })
+    });
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        schemas.extend(contract_schemas());
+    }
+    doc
 }

@@ -713,6 +713,35 @@ async fn real_responses_validate_against_the_schemas_the_api_serves() {
             "{path}: a broken copy passes {schema}"
         );
     }
+    // The resolution itself against the schema generated from the contract's types, for each
+    // stored shape (v1 gold files, the v2 fields, a Security Council resolution with no title).
+    for path in [
+        "/v1/resolutions/S/RES/2769(2025)",
+        "/v1/resolutions/A/RES/78/101",
+    ] {
+        let mut root = doc.clone();
+        root["$ref"] = "#/components/schemas/Resolution".into();
+        let validator = jsonschema::draft202012::new(&root).expect("a valid schema");
+        let (_, _, body) = get(&sink, path, &[]).await;
+        let body = json(&body);
+        let errors: Vec<String> = validator
+            .iter_errors(&body)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{path} against Resolution: {errors:?}");
+        for (field, wrong) in [
+            ("operative", Value::from("none")),
+            ("kind", Value::from("treaty")),
+            ("session", Value::from("seventy-eighth")),
+        ] {
+            let mut broken = body.clone();
+            broken[field] = wrong;
+            assert!(
+                !validator.is_valid(&broken),
+                "{path}: {field} broken passes Resolution"
+            );
+        }
+    }
     sink.stop().await;
 }
 
