@@ -138,6 +138,7 @@ pub async fn start(config: Config, shutdown: CancellationToken) -> Result<Runnin
     tokio::spawn(webhook::run(
         pool.clone(),
         config.webhooks.clone(),
+        metrics.clone(),
         shutdown.clone(),
     ));
     let consumer = consumer::Consumer {

@@ -135,7 +135,12 @@ pub async fn refusal(url: &str, allow_hosts: &[String]) -> Option<String> {
 }
 
 /// Delivers due webhooks until `stop`.
-pub async fn run(pool: PgPool, config: WebhookConfig, stop: CancellationToken) {
+pub async fn run(
+    pool: PgPool,
+    config: WebhookConfig,
+    metrics: std::sync::Arc<crate::Metrics>,
+    stop: CancellationToken,
+) {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let client = match reqwest::Client::builder()
         .user_agent(concat!("resingest-sink/", env!("CARGO_PKG_VERSION")))
@@ -160,7 +165,7 @@ pub async fn run(pool: PgPool, config: WebhookConfig, stop: CancellationToken) {
             _ = tick.tick() => {}
         }
         loop {
-            match round(&pool, &client, &config).await {
+            match round(&pool, &client, &config, &metrics).await {
                 Ok(n) if n as i64 == CLAIM => continue,
                 Ok(_) => break,
                 Err(error) => {
@@ -177,6 +182,7 @@ async fn round(
     pool: &PgPool,
     client: &reqwest::Client,
     config: &WebhookConfig,
+    metrics: &crate::Metrics,
 ) -> Result<usize, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let rows = sqlx::query(
@@ -221,6 +227,11 @@ async fn round(
             Some(_) if *attempts >= config.max_attempts => "failed",
             Some(_) => "pending",
         };
+        let outcome = if status == "pending" { "retry" } else { status };
+        metrics
+            .webhook_deliveries
+            .with_label_values(&[outcome])
+            .inc();
         if let Some(error) = error {
             tracing::info!(delivery = id, attempts, %error, status, "webhook delivery failed");
         }

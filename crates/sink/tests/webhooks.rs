@@ -293,6 +293,9 @@ async fn a_failed_delivery_is_retried_and_its_attempts_shown() {
     let got = got.lock().unwrap().clone();
     assert_eq!(got.len(), 2, "sent again after the 500");
     assert_eq!(got[0].1, got[1].1, "the same payload");
+    let metrics = &sink.running.as_ref().unwrap().metrics.webhook_deliveries;
+    assert_eq!(metrics.with_label_values(&["retry"]).get(), 1);
+    assert_eq!(metrics.with_label_values(&["delivered"]).get(), 1);
     for (sig, body) in &got {
         assert_eq!(
             sig.as_deref(),
