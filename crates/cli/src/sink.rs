@@ -76,6 +76,19 @@ pub struct Args {
           default_value_t = Config::default().hold_limit.into(),
           value_parser = |s: &str| crate::units::duration(s).map(humantime::Duration::from))]
     hold_limit: humantime::Duration,
+    /// Bearer token of the admin routes (/v1/webhooks); without it they are off (404)
+    #[arg(long, env = "RESINGEST_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
+    /// Hosts a webhook target may have although they resolve to loopback or private
+    /// addresses (a receiver on this machine or the LAN), comma-separated
+    #[arg(long, env = "RESINGEST_WEBHOOK_ALLOW_HOSTS", value_delimiter = ',')]
+    webhook_allow_host: Vec<String>,
+    /// Wait before a failed webhook delivery is retried, doubled at each further failure
+    /// (capped at an hour; after 12 attempts the delivery is `failed`)
+    #[arg(long, value_name = "DURATION", env = "RESINGEST_WEBHOOK_RETRY",
+          default_value_t = resingest_sink::webhook::WebhookConfig::default().retry_base.into(),
+          value_parser = |s: &str| crate::units::duration(s).map(humantime::Duration::from))]
+    webhook_retry: humantime::Duration,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -98,6 +111,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         archive_url: Some(args.archive),
         delivery_limit: args.delivery_limit,
         hold_limit: *args.hold_limit,
+        webhooks: resingest_sink::webhook::WebhookConfig {
+            admin_token: args.admin_token.filter(|t| !t.is_empty()),
+            allow_hosts: args.webhook_allow_host,
+            retry_base: *args.webhook_retry,
+            ..Default::default()
+        },
         ..Config::default()
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;

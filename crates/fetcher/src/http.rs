@@ -20,7 +20,6 @@
 //! This module must never decide what a document is worth publishing: that is [`crate::deliver`].
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -130,49 +129,8 @@ impl Origin {
     }
 }
 
-/// True for an address a public service can have: not loopback, private, link-local,
-/// shared (CGNAT), unspecified or multicast.
-pub fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b)))
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public(IpAddr::V4(v4));
-            }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
-        }
-    }
-}
-
-/// The refusal the resolver hands reqwest; found again in the error's source chain.
-#[derive(Debug)]
-struct PrivateOnly {
-    host: String,
-    addrs: Vec<SocketAddr>,
-}
-
-impl std::fmt::Display for PrivateOnly {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} resolves only to private addresses", self.host)
-    }
-}
-
-impl std::error::Error for PrivateOnly {}
+pub use resingest_http::guard::is_public;
+use resingest_http::guard::PrivateOnly;
 
 /// Resolves names for every connection and keeps only public addresses (unless the name is
 /// trusted as private): the address checked is the address connected to, so a name cannot
@@ -184,21 +142,9 @@ struct GuardedResolver {
 impl reqwest::dns::Resolve for GuardedResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let host = name.as_str().to_owned();
-        let trusted = self
-            .private_hosts
-            .iter()
-            .any(|h| h.eq_ignore_ascii_case(&host));
+        let trusted = resingest_http::guard::is_trusted(&host, &self.private_hosts);
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let public: Vec<SocketAddr> = addrs
-                .iter()
-                .copied()
-                .filter(|a| trusted || is_public(a.ip()))
-                .collect();
-            if public.is_empty() {
-                return Err(Box::new(PrivateOnly { host, addrs }) as Box<_>);
-            }
+            let public = resingest_http::guard::resolve_public(&host, 0, trusted).await?;
             Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
         })
     }

@@ -12,6 +12,8 @@
 //!
 //! This crate knows nothing of routes or metrics; each role brings its own [`Router`].
 
+pub mod guard;
+
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -1,4 +1,5 @@
-//! The read API (axum). Read-only: it never writes to the database.
+//! The read API (axum). Read-only, but for the admin routes of webhooks ([`webhooks`]),
+//! which register and delete targets behind an admin token.
 //!
 //! Bounded: every query has a cost bound (pages of at most [`MAX_LIMIT`] rows, search pages no
 //! deeper than [`MAX_SEARCH_OFFSET`]), every statement PostgreSQL's `statement_timeout` (set on
@@ -37,6 +38,7 @@ mod export;
 mod feed;
 mod listing;
 mod negotiate;
+mod webhooks;
 
 const MAX_LIMIT: i64 = 100;
 /// Deepest search page: ranking sorts every match, so a deep offset costs as much as reading
@@ -56,6 +58,8 @@ pub(crate) struct AppState {
     cors_origins: Arc<Vec<String>>,
     /// Where the source PDFs are, for `/v1/resolutions/{symbol}/pdf`.
     archive: Option<resingest_archive::Archive>,
+    /// The admin token and allowed hosts of `/v1/webhooks`.
+    webhooks: Arc<crate::webhook::WebhookConfig>,
 }
 
 impl AppState {
@@ -66,6 +70,15 @@ impl AppState {
             in_flight: Arc::new(Semaphore::new(max_in_flight.max(1))),
             cors_origins: Arc::new(Vec::new()),
             archive: None,
+            webhooks: Arc::new(crate::webhook::WebhookConfig::default()),
+        }
+    }
+
+    /// Enables `/v1/webhooks` with `config`'s admin token (none: the routes are a 404).
+    pub fn with_webhooks(self, config: crate::webhook::WebhookConfig) -> AppState {
+        AppState {
+            webhooks: Arc::new(config),
+            ..self
         }
     }
 
@@ -91,6 +104,9 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/resolutions/{*symbol}", get(resolution_or_cited_by))
         .route("/v1/search", get(search))
         .route("/v1/feed.atom", get(feed::feed))
+        .route("/v1/webhooks", get(webhooks::list).post(webhooks::register))
+        .route("/v1/webhooks/{id}", axum::routing::delete(webhooks::delete))
+        .route("/v1/webhooks/{id}/deliveries", get(webhooks::deliveries))
         .merge(crate::web::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), bounded))
         .route("/healthz", get(healthz))

@@ -58,6 +58,9 @@ pub struct Config {
     /// How often a line at info sums up what was stored, duplicate and dead-lettered since the
     /// last one (nothing is logged while nothing arrives); zero for never.
     pub summary_interval: Duration,
+    /// The admin token of `/v1/webhooks`, the hosts targets may have although private, and
+    /// the delivery's retry policy.
+    pub webhooks: crate::webhook::WebhookConfig,
 }
 
 impl Default for Config {
@@ -81,6 +84,7 @@ impl Default for Config {
             cors_origins: Vec::new(),
             archive_url: None,
             summary_interval: Duration::from_secs(30),
+            webhooks: crate::webhook::WebhookConfig::default(),
         }
     }
 }

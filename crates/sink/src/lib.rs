@@ -24,6 +24,10 @@
 //!    [`web`] serves the reader's HTML pages (`/`, `/resolutions/{symbol}`) from the same
 //!    tables, under the same bounds.
 //!
+//! [`webhook`] POSTs each stored resolution's event, signed, to the registered targets: the
+//! store writes one `webhook_deliveries` row per target in the batch's transaction, a
+//! background task sends the due ones, retrying with backoff.
+//!
 //! [`db`] creates the database if missing and runs the embedded migrations (shared with the
 //! fetcher's ledger, `migrations/` at the workspace root). [`metrics`] holds every
 //! `resingest_sink_*` metric. Start with [`run`] or [`start`].
@@ -40,6 +44,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod store;
 mod web;
+pub mod webhook;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -112,6 +117,7 @@ pub async fn start(config: Config, shutdown: CancellationToken) -> Result<Runnin
             .map(resingest_archive::Archive::open)
             .transpose()?,
     );
+    let state = state.with_webhooks(config.webhooks.clone());
     let (app, metrics_app) = (api::router(state.clone()), api::metrics_router(state));
     let timeouts = config.http_timeouts;
     let http_shutdown = shutdown.clone();
@@ -129,6 +135,12 @@ pub async fn start(config: Config, shutdown: CancellationToken) -> Result<Runnin
             shutdown.clone(),
         ));
     }
+    tokio::spawn(webhook::run(
+        pool.clone(),
+        config.webhooks.clone(),
+        metrics.clone(),
+        shutdown.clone(),
+    ));
     let consumer = consumer::Consumer {
         config,
         pool,

@@ -30,6 +30,9 @@ pub struct Metrics {
     pub database_up: IntGauge,
     /// Events published on `resingest.events` and confirmed by the broker.
     pub events_published: IntCounter,
+    /// `resingest_sink_webhook_deliveries_total{outcome}`: webhook POSTs by outcome
+    /// (`delivered`, `retry`: failed and to be tried again, `failed`: given up).
+    pub webhook_deliveries: IntCounterVec,
     /// `resingest_api_requests_total{route,status}`: read-API requests by route template (never
     /// the raw path, so the label set stays bounded) and status code.
     pub api_requests: IntCounterVec,
@@ -94,6 +97,17 @@ impl Metrics {
             "Events confirmed on resingest.events",
         )
         .expect("valid metric");
+        let webhook_deliveries = IntCounterVec::new(
+            Opts::new(
+                "resingest_sink_webhook_deliveries_total",
+                "Webhook POSTs, by outcome (delivered, retry, failed)",
+            ),
+            &["outcome"],
+        )
+        .expect("valid metric");
+        for o in ["delivered", "retry", "failed"] {
+            webhook_deliveries.with_label_values(&[o]);
+        }
         let api_requests = IntCounterVec::new(
             Opts::new(
                 "resingest_api_requests_total",
@@ -118,6 +132,7 @@ impl Metrics {
             Box::new(end_to_end_seconds.clone()),
             Box::new(database_up.clone()),
             Box::new(events_published.clone()),
+            Box::new(webhook_deliveries.clone()),
             Box::new(api_requests.clone()),
             Box::new(api_request_seconds.clone()),
         ] {
@@ -131,6 +146,7 @@ impl Metrics {
             end_to_end_seconds,
             database_up,
             events_published,
+            webhook_deliveries,
             api_requests,
             api_request_seconds,
         }

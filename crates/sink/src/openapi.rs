@@ -33,6 +33,9 @@ pub fn document() -> Value {
         "ISO 639-1 language code, strict (404 when not stored in it). Without it: the link's language, then Accept-Language by quality, then en, then the first stored language",
         json!({ "type": "string" }),
     );
+    let admin_error = json!({ "description": "admin routes off (404, no --admin-token), or token missing (401) or wrong (403)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+    let webhook_id =
+        json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } });
     let not_acceptable = json!({ "description": "the Accept header takes none of the offered types", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
     let string = json!({ "type": "string" });
     let list_params = vec![
@@ -149,10 +152,25 @@ pub fn document() -> Value {
                 ],
                 "responses": { "200": { "description": "hits", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SearchResult" } } } }, "400": error.clone() }
             }},
+            "/v1/webhooks": {
+                "get": { "summary": "Registered webhooks (admin token; no secrets)", "security": [{ "admin": [] }],
+                         "responses": { "200": { "description": "webhooks" }, "401": admin_error.clone(), "403": admin_error.clone(), "404": admin_error.clone() } },
+                "post": { "summary": "Register a webhook: {url, organ?}; the answer holds its secret. Private targets are a 400 unless allowed (--webhook-allow-host)", "security": [{ "admin": [] }],
+                          "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["url"], "properties": { "url": { "type": "string" }, "organ": { "type": "string" } } } } } },
+                          "responses": { "201": { "description": "registered, with its secret" }, "400": error.clone(), "401": admin_error.clone(), "403": admin_error.clone(), "404": admin_error.clone() } }
+            },
+            "/v1/webhooks/{id}": { "delete": { "summary": "Delete a webhook and its deliveries", "security": [{ "admin": [] }],
+                "parameters": [webhook_id.clone()],
+                "responses": { "204": { "description": "deleted" }, "400": error.clone(), "401": admin_error.clone(), "403": admin_error.clone(), "404": admin_error.clone() } } },
+            "/v1/webhooks/{id}/deliveries": { "get": { "summary": "A webhook's deliveries, newest first: status, attempts, last status code and error, next attempt", "security": [{ "admin": [] }],
+                "parameters": [webhook_id,
+                    param("status", "pending, delivered or failed", json!({ "type": "string", "enum": ["pending", "delivered", "failed"] })),
+                    param("limit", "Deliveries shown", json!({ "type": "integer", "minimum": 1, "maximum": 100, "default": 100 }))],
+                "responses": { "200": { "description": "deliveries" }, "400": error.clone(), "401": admin_error.clone(), "403": admin_error.clone(), "404": admin_error } } },
             "/healthz": { "get": { "summary": "200 while the database answers, 503 otherwise", "responses": { "200": { "description": "healthy" }, "503": { "description": "database unavailable" } } } },
             "/v1/openapi.json": { "get": { "summary": "This document", "responses": { "200": { "description": "OpenAPI 3.1" } } } }
         },
-        "components": { "schemas": {
+        "components": { "securitySchemes": { "admin": { "type": "http", "scheme": "bearer", "description": "the sink's --admin-token" } }, "schemas": {
             "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "string" } } },
             "Summary": { "type": "object", "properties": {
                 "symbol": { "type": "string" }, "language": { "type": "string" }, "version": { "type": "integer" },

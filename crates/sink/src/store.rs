@@ -409,6 +409,21 @@ async fn store_round(
         .bind(&events)
         .execute(&mut **tx)
         .await?;
+    // One webhook delivery per registered target (all organs, or this one's), in this
+    // transaction: the delivery task POSTs the same payload as the event, at least once.
+    let organs: Vec<String> = inserts
+        .iter()
+        .map(|&(i, _)| batch[i].resolution.organ.clone())
+        .collect();
+    sqlx::query(
+        "INSERT INTO webhook_deliveries (webhook_id, payload) \
+         SELECT w.id, e.p::jsonb FROM UNNEST($1::text[], $2::text[]) AS e(p, organ) \
+         JOIN webhooks w ON w.organ IS NULL OR lower(w.organ) = lower(e.organ)",
+    )
+    .bind(&events)
+    .bind(&organs)
+    .execute(&mut **tx)
+    .await?;
     Ok(rows)
 }
 

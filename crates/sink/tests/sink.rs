@@ -411,6 +411,8 @@ async fn pages_follow_the_cursor_and_bad_requests_get_400_unknown_symbols_404() 
         "/v1/resolutions/{symbol}",
         "/v1/resolutions/{symbol}/cited-by",
         "/v1/search",
+        "/v1/webhooks",
+        "/v1/webhooks/{id}/deliveries",
         "/healthz",
     ] {
         assert!(doc["paths"].get(p).is_some(), "{p} missing in openapi");

@@ -33,7 +33,7 @@ pub(crate) const FILTERS: [&str; 11] = [
 
 /// The organs readers name by their short form; anything else is matched against the stored
 /// names, case-insensitively.
-const ORGANS: [(&[&str], &str); 4] = [
+pub(crate) const ORGANS: [(&[&str], &str); 4] = [
     (&["ga", "general assembly", "unga"], "General Assembly"),
     (&["sc", "security council", "unsc"], "Security Council"),
     (&["hrc", "human rights council"], "Human Rights Council"),
