@@ -3,8 +3,10 @@
 //!
 //! Bounded: every query has a cost bound (pages of at most [`MAX_LIMIT`] rows, search pages no
 //! deeper than [`MAX_SEARCH_OFFSET`]), every statement PostgreSQL's `statement_timeout` (set on
-//! the API's own pool), and at most `api_max_in_flight` requests run at once; one more is a
-//! 503 with `Retry-After`, answered without touching the database. Input the database would
+//! the API's own pool), and at most `api_max_in_flight` requests run at once (no more than the
+//! pool has connections, so a request let in never waits for one); one more is a 503 with
+//! `Retry-After`, answered without touching the database. An NDJSON export counts as in flight
+//! until its last line is sent. `/healthz` pings the consumer's pool, not the API's. Input the database would
 //! reject (a NUL byte, say) is a 400, never a 503.
 //!
 //! Symbols in paths: a symbol is written as it is, its slashes being path separators and its
@@ -45,13 +47,16 @@ const MAX_LIMIT: i64 = 100;
 /// all of them. Deeper is a 400 until search pages by keyset like the lists.
 pub const MAX_SEARCH_OFFSET: i64 = 1_000;
 /// Seconds a client is told to wait when the API is saturated or the database unavailable.
-const RETRY_AFTER_SECONDS: u64 = 1;
+pub(crate) const RETRY_AFTER_SECONDS: u64 = 1;
 const AKN: &str = "application/akn+xml";
 
 #[derive(Clone)]
 pub(crate) struct AppState {
     /// The API's own pool (not the consumer's), with a statement timeout.
     pub pool: PgPool,
+    /// The consumer's pool, which `/healthz` pings: health is whether the sink can store, and
+    /// readers saturating the API's pool must not make a liveness probe restart it.
+    health: PgPool,
     pub metrics: Arc<Metrics>,
     in_flight: Arc<Semaphore>,
     /// Origins answered with CORS headers; empty for none.
@@ -63,9 +68,16 @@ pub(crate) struct AppState {
 }
 
 impl AppState {
-    pub fn new(pool: PgPool, metrics: Arc<Metrics>, max_in_flight: usize) -> AppState {
+    /// `pool` serves the API, `health` is the consumer's (pinged by `/healthz`).
+    pub fn new(
+        pool: PgPool,
+        health: PgPool,
+        metrics: Arc<Metrics>,
+        max_in_flight: usize,
+    ) -> AppState {
         AppState {
             pool,
+            health,
             metrics,
             in_flight: Arc::new(Semaphore::new(max_in_flight.max(1))),
             cors_origins: Arc::new(Vec::new()),
@@ -270,13 +282,26 @@ pub(crate) fn metrics_router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// A request's place in the in-flight bound, in the request's extensions: a handler whose
+/// answer outlives it (the NDJSON export's stream) keeps a clone until the answer is sent.
+#[derive(Clone)]
+pub(crate) struct InFlight(#[allow(dead_code)] Arc<tokio::sync::OwnedSemaphorePermit>);
+
 /// At most `api_max_in_flight` requests at once; one more is refused at once, not queued.
-async fn bounded(State(s): State<AppState>, request: Request, next: Next) -> Response {
+async fn bounded(State(s): State<AppState>, mut request: Request, next: Next) -> Response {
     match s.in_flight.clone().try_acquire_owned() {
-        Ok(_permit) => next.run(request).await,
+        Ok(permit) => {
+            // Held here until the handler answers (axum drops a request's extensions once it
+            // is extracted), and by any clone the handler keeps for its stream.
+            let permit = InFlight(Arc::new(permit));
+            request.extensions_mut().insert(permit.clone());
+            let response = next.run(request).await;
+            drop(permit);
+            response
+        }
         Err(_) => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "too many requests in progress; retry after a second",
+            "busy: too many requests in progress; retry after a second",
         )
         .retry_after(RETRY_AFTER_SECONDS)
         .into_response(),
@@ -346,6 +371,15 @@ impl From<sqlx::Error> for ApiError {
                 )
                 .retry_after(RETRY_AFTER_SECONDS)
             }
+            // No connection of the API's pool came free in time: busy, not down.
+            _ if matches!(error, sqlx::Error::PoolTimedOut) => {
+                tracing::warn!("read api pool exhausted");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy: no database connection free; retry after a second",
+                )
+                .retry_after(RETRY_AFTER_SECONDS)
+            }
             _ => {
                 tracing::warn!(%error, "read api query failed");
                 ApiError::new(
@@ -363,7 +397,7 @@ type Params = Query<HashMap<String, String>>;
 async fn healthz(State(s): State<AppState>) -> Response {
     let ping = tokio::time::timeout(
         Duration::from_secs(2),
-        sqlx::query("SELECT 1").execute(&s.pool),
+        sqlx::query("SELECT 1").execute(&s.health),
     )
     .await;
     match ping {
@@ -393,6 +427,7 @@ async fn openapi() -> Json<Value> {
 /// with `format=ndjson` or `Accept: application/x-ndjson`, every match streamed.
 async fn list(
     State(s): State<AppState>,
+    axum::Extension(permit): axum::Extension<InFlight>,
     Query(p): Params,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -411,7 +446,7 @@ async fn list(
         }
     };
     if ndjson {
-        return Ok(export::ndjson(s.pool.clone(), filter));
+        return Ok(export::ndjson(s.pool.clone(), filter, permit));
     }
     let page = summaries(&s.pool, &filter, limit).await?;
     Ok(with_vary(Json(page).into_response()))

@@ -47,8 +47,9 @@ pub struct Config {
     /// Longest a read API statement may run (PostgreSQL's `statement_timeout` on the API's
     /// connections); past it the request is a 503.
     pub api_statement_timeout: Duration,
-    /// Read API requests handled at once; beyond it a request is answered 503 with
-    /// `Retry-After` at once instead of queueing.
+    /// Read API requests handled at once (an NDJSON export until its last line); beyond it a
+    /// request is answered 503 with `Retry-After` at once instead of queueing. Bounded by
+    /// `api_db_max_connections`, so a request let in never waits for a connection.
     pub api_max_in_flight: usize,
     /// Browser origins allowed to read the API (CORS), `*` for any; empty: no CORS headers.
     pub cors_origins: Vec<String>,
@@ -80,7 +81,7 @@ impl Default for Config {
             db_max_connections: 8,
             api_db_max_connections: 4,
             api_statement_timeout: Duration::from_secs(5),
-            api_max_in_flight: 32,
+            api_max_in_flight: 4,
             cors_origins: Vec::new(),
             archive_url: None,
             summary_interval: Duration::from_secs(30),

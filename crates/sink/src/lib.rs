@@ -100,14 +100,26 @@ pub async fn start(config: Config, shutdown: CancellationToken) -> Result<Runnin
     let (listener, http_addr) = bind(config.http_addr).await?;
     let (metrics_listener, metrics_addr) = bind(config.metrics_addr).await?;
     tracing::info!(%http_addr, %metrics_addr, "read api and metrics listening");
+    // A request let in must find a connection free, else it waits for the pool's acquire
+    // timeout and is refused anyway: the bound is no larger than the pool.
+    let pool_size = config.api_db_max_connections.max(1) as usize;
+    if config.api_max_in_flight > pool_size {
+        tracing::warn!(
+            api_max_in_flight = config.api_max_in_flight,
+            api_db_max_connections = pool_size,
+            "more api requests in flight than the api has database connections; bounding them \
+             by the connections"
+        );
+    }
     let state = api::AppState::new(
         db::api_pool(
             &config.database_url,
             config.api_db_max_connections,
             config.api_statement_timeout,
         )?,
+        pool.clone(),
         metrics.clone(),
-        config.api_max_in_flight,
+        config.api_max_in_flight.min(pool_size),
     )
     .with_cors(config.cors_origins.clone())
     .with_archive(

@@ -31,8 +31,12 @@ const STYLE_PATH: &str = "/assets/style.css";
 const STYLE: &str = include_str!("style.css");
 /// Rows a page of the list or of the search shows.
 const PAGE_SIZE: i64 = 25;
-/// Pages past this are refused: deep offsets cost the database more than a reader gains.
+/// Pages of the list past this are refused: deep offsets cost the database more than a reader
+/// gains.
 const MAX_PAGE: i64 = 400;
+/// Deepest page of a search: ranking sorts every match, so its pages stop where the API's do
+/// ([`crate::api::MAX_SEARCH_OFFSET`]).
+const MAX_SEARCH_PAGE: i64 = crate::api::MAX_SEARCH_OFFSET / PAGE_SIZE + 1;
 
 /// The pages' routes, merged into the API's router.
 pub(crate) fn routes() -> Router<AppState> {
@@ -51,9 +55,35 @@ pub(crate) enum PageError {
     #[error("no resolution {symbol} in language {lang} is stored here; search for it from the home page")]
     NotFound { symbol: String, lang: String },
     #[error("the database is unavailable; retry in a moment")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    #[error("the server is busy; retry in a moment")]
+    Busy,
     #[error("the stored resolution {symbol} cannot be read back: {reason}")]
     Unreadable { symbol: String, reason: String },
+}
+
+impl From<sqlx::Error> for PageError {
+    /// The API's reading of a database error: class 22 (data exception) is the reader's input,
+    /// a statement timeout or a pool with no connection free is a busy server, the rest an
+    /// unavailable database.
+    fn from(error: sqlx::Error) -> PageError {
+        let code = match &error {
+            sqlx::Error::Database(e) => e.code().map(|c| c.into_owned()),
+            _ => None,
+        };
+        match code.as_deref() {
+            Some(c) if c.starts_with("22") => {
+                tracing::info!(%error, "web page input rejected by the database");
+                PageError::BadRequest(format!("the search cannot be read: {error}"))
+            }
+            Some("57014") => {
+                tracing::warn!(%error, "web page query hit the statement timeout");
+                PageError::Busy
+            }
+            _ if matches!(error, sqlx::Error::PoolTimedOut) => PageError::Busy,
+            _ => PageError::Database(error),
+        }
+    }
 }
 
 impl IntoResponse for PageError {
@@ -67,6 +97,7 @@ impl IntoResponse for PageError {
                 tracing::warn!(%error, "web page query failed");
                 (StatusCode::SERVICE_UNAVAILABLE, "Temporarily unavailable")
             }
+            PageError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "Busy"),
             PageError::Unreadable { symbol, reason } => {
                 tracing::error!(%symbol, %reason, "stored body does not read back as a resolution");
                 (
@@ -75,7 +106,13 @@ impl IntoResponse for PageError {
                 )
             }
         };
-        (status, page::error(heading, &self.to_string())).into_response()
+        let mut response = (status, page::error(heading, &self.to_string())).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, crate::api::RETRY_AFTER_SECONDS.into());
+        }
+        response
     }
 }
 
@@ -141,6 +178,7 @@ async fn home(State(s): State<AppState>, Query(p): Params) -> Result<Response, P
 /// The filters and the page number, or what the reader must correct.
 fn parse_filters(p: &HashMap<String, String>) -> Result<(Filters, i64), String> {
     const KNOWN: [&str; 7] = ["q", "organ", "session", "from", "to", "lang", "page"];
+    no_nul(p)?;
     if let Some(k) = p.keys().find(|k| !KNOWN.contains(&k.as_str())) {
         return Err(format!(
             "unknown parameter `{k}`; the page takes {}",
@@ -176,10 +214,20 @@ fn parse_filters(p: &HashMap<String, String>) -> Result<(Filters, i64), String> 
         }
     }
     let lang = checked_language(given("lang").unwrap_or("en"))?;
+    let last = if q.is_some() {
+        MAX_SEARCH_PAGE
+    } else {
+        MAX_PAGE
+    };
     let page = match given("page").map(str::parse::<i64>) {
         None => 1,
-        Some(Ok(n @ 1..=MAX_PAGE)) => n,
-        Some(_) => return Err(format!("page must be a number from 1 to {MAX_PAGE}")),
+        Some(Ok(n)) if (1..=last).contains(&n) => n,
+        Some(_) if q.is_some() => {
+            return Err(format!(
+                "a search shows pages 1 to {last}: add words to narrow it"
+            ))
+        }
+        Some(_) => return Err(format!("page must be a number from 1 to {last}")),
     };
     let filters = Filters {
         organ: given("organ").map(str::to_owned),
@@ -190,6 +238,18 @@ fn parse_filters(p: &HashMap<String, String>) -> Result<(Filters, i64), String> 
         lang: lang.to_owned(),
     };
     Ok((filters, page))
+}
+
+/// No NUL byte in a parameter's name or value: PostgreSQL text cannot hold one, so passed on
+/// it would fail the query, not the request.
+fn no_nul(p: &HashMap<String, String>) -> Result<(), String> {
+    match p.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+        Some((k, _)) => Err(format!(
+            "parameter `{}` holds a NUL byte (%00), which no parameter may contain",
+            k.replace('\0', "%00")
+        )),
+        None => Ok(()),
+    }
 }
 
 fn checked_language(lang: &str) -> Result<&str, String> {
@@ -209,6 +269,7 @@ async fn resolution_or_akn(
     Path(path): Path<String>,
     Query(p): Params,
 ) -> Result<Response, PageError> {
+    no_nul(&p).map_err(PageError::BadRequest)?;
     if let Some(k) = p.keys().find(|k| k.as_str() != "lang") {
         return Err(PageError::BadRequest(format!(
             "unknown parameter `{k}`; a resolution's page takes only lang"

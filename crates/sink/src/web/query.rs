@@ -97,15 +97,21 @@ pub(crate) async fn search(
         "StartSel=\"{MARK_START}\", StopSel=\"{MARK_END}\", MaxFragments=1, MaxWords=30, MinWords=10"
     );
     let rows = sqlx::query(
-        // ts_headline is costly: PostgreSQL evaluates it only for the rows that survive LIMIT.
-        "SELECT r.symbol, r.language, r.title, c.path,
-                ts_headline(c.ts_config, c.text, query, $9) AS snippet
-         FROM clauses c JOIN resolutions r ON r.id = c.resolution_id,
-              websearch_to_tsquery($1::regconfig, $2) AS query
-         WHERE c.tsv @@ query AND r.language = $3
-           AND ($4::text IS NULL OR r.organ = $4) AND ($5::int IS NULL OR r.session = $5)
-           AND ($6::date IS NULL OR r.adoption_date >= $6) AND ($7::date IS NULL OR r.adoption_date <= $7)
-         ORDER BY ts_rank_cd(c.tsv, query) DESC, r.symbol, c.ord LIMIT $8 OFFSET $10",
+        // ts_headline is costly, and a projection under LIMIT/OFFSET is computed for the skipped
+        // rows too: the inner query ranks and pages, the outer one makes snippets for the page
+        // (as `/v1/search` does).
+        "SELECT p.symbol, p.language, p.title, p.path,
+                ts_headline(p.ts_config, p.text, p.query, $9) AS snippet
+         FROM (SELECT r.symbol, r.language, r.title, c.path, c.ord, c.ts_config, c.text, query,
+                      ts_rank_cd(c.tsv, query) AS rank
+               FROM clauses c JOIN resolutions r ON r.id = c.resolution_id,
+                    websearch_to_tsquery($1::regconfig, $2) AS query
+               WHERE c.tsv @@ query AND r.language = $3
+                 AND ($4::text IS NULL OR r.organ = $4) AND ($5::int IS NULL OR r.session = $5)
+                 AND ($6::date IS NULL OR r.adoption_date >= $6)
+                 AND ($7::date IS NULL OR r.adoption_date <= $7)
+               ORDER BY rank DESC, r.symbol, c.ord LIMIT $8 OFFSET $10) p
+         ORDER BY p.rank DESC, p.symbol, p.ord",
     )
     .bind(crate::flatten::ts_config(&f.lang))
     .bind(q)
