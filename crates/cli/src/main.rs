@@ -38,7 +38,7 @@ enum Command {
     /// Score extraction against gold structures, or check a corpus structurally
     Eval(eval::Args),
     /// Store extracted resolutions in PostgreSQL, announce them, and serve the read API
-    Sink(sink::Args),
+    Sink(Box<sink::Args>),
     /// Extract queued PDFs into resolutions: one of the fleet sharing resingest.documents
     Worker(worker::Args),
     /// Put local PDFs on resingest.documents, as a fetcher would (tests, benchmarks)
@@ -58,7 +58,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(args) => extract::run(args),
         Command::ExtractChild => isolate::serve_child(),
-        Command::Sink(args) => sink::run(args),
+        Command::Sink(args) => sink::run(*args),
         Command::Eval(args) => eval::run(args),
         Command::Worker(args) => worker::run(args),
         Command::Publish(args) => publish::run(args),

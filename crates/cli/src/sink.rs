@@ -26,7 +26,14 @@ pub struct Args {
     #[arg(long, env = "RESINGEST_METRICS_ADDR", default_value = DEFAULT_METRICS_ADDR,
           value_parser = crate::units::socket_addr)]
     metrics_addr: SocketAddr,
-    /// Read API requests handled at once; more are answered 503 with Retry-After
+    /// Longest a client may take to send a request's head, and a keep-alive connection may
+    /// stay idle, before the server closes it (API and metrics): 10s, 500ms
+    #[arg(long, value_name = "DURATION", env = "RESINGEST_HTTP_HEADER_TIMEOUT",
+          default_value_t = resingest_http::Timeouts::default().header_read.into(),
+          value_parser = crate::units::human_duration)]
+    http_header_timeout: humantime::Duration,
+    /// Read API requests handled at once (no more than the API's database connections); more
+    /// are answered 503 with Retry-After
     #[arg(long, env = "RESINGEST_API_MAX_IN_FLIGHT", default_value_t = Config::default().api_max_in_flight)]
     api_max_in_flight: usize,
     /// Longest a read API query may run (PostgreSQL statement_timeout): 5s, 500ms
@@ -100,6 +107,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         http_addr: args.http_addr,
         metrics_addr: args.metrics_addr,
         api_max_in_flight: args.api_max_in_flight,
+        http_timeouts: resingest_http::Timeouts {
+            header_read: *args.http_header_timeout,
+            ..Default::default()
+        },
         api_statement_timeout: args
             .api_statement_timeout_ms
             .unwrap_or(*args.api_statement_timeout),

@@ -1,8 +1,9 @@
 //! SIGTERM against real `resingest` processes that clients hold connections to: a connection
 //! that sent half a request (line and headers, never the blank line that ends them) and one
 //! that sent nothing must not keep the sink, a worker or the fetcher alive past the grace.
+//! Without any SIGTERM, the header-read timeout closes both.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -178,6 +179,82 @@ fn fetcher_exits_within_the_grace_with_half_sent_and_idle_connections_open() {
     wait_answering(metrics, "/healthz", &mut fetcher);
     let _held = hold(metrics);
     let (status, took) = terminate_within(&mut fetcher, GRACE);
+    drop_database(&db);
+    assert!(status.success(), "{status} after {took:?}");
+}
+
+/// Reads until the server closes `s` (EOF or reset) and says how long that took; `Err` with
+/// the time waited if it is still open after `within`.
+fn closed_by_server_within(mut s: TcpStream, within: Duration) -> Result<Duration, Duration> {
+    let start = Instant::now();
+    s.set_read_timeout(Some(within)).unwrap();
+    let mut buf = [0u8; 512];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return Ok(start.elapsed()),
+            Ok(_) => continue,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Err(start.elapsed())
+            }
+            Err(_) => return Ok(start.elapsed()),
+        }
+    }
+}
+
+#[test]
+fn the_sink_closes_half_sent_and_idle_connections_after_the_header_read_timeout() {
+    const TIMEOUT: Duration = Duration::from_secs(1);
+    let vhost = TestVhost::create("cli-header-timeout");
+    let db = format!("resingest_cli_header_timeout_{}", std::process::id());
+    let api: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let metrics: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let mut sink = start(
+        &["sink"],
+        &[
+            ("RESINGEST_AMQP_URL", vhost.url.clone()),
+            (
+                "RESINGEST_DATABASE_URL",
+                format!("postgres://postgres@127.0.0.1:5432/{db}"),
+            ),
+            ("RESINGEST_HTTP_ADDR", api.to_string()),
+            ("RESINGEST_METRICS_ADDR", metrics.to_string()),
+            ("RESINGEST_HTTP_HEADER_TIMEOUT", "1s".into()),
+        ],
+    );
+    wait_answering(api, "/healthz", &mut sink);
+    // A keep-alive connection that was answered once, then left idle.
+    let mut kept = TcpStream::connect(api).unwrap();
+    write!(kept, "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n").unwrap();
+    let mut head = [0u8; 12];
+    kept.read_exact(&mut head).unwrap();
+    assert_eq!(&head[9..12], b"200");
+    let mut held: Vec<(&str, TcpStream)> = vec![("idle after a response", kept)];
+    for addr in [api, metrics] {
+        let [half, silent]: [TcpStream; 2] = hold(addr).try_into().unwrap();
+        held.push(("headers half sent", half));
+        held.push(("nothing sent", silent));
+    }
+    let within = TIMEOUT * 4;
+    let handles: Vec<_> = held
+        .into_iter()
+        .map(|(what, s)| std::thread::spawn(move || (what, closed_by_server_within(s, within))))
+        .collect();
+    for h in handles {
+        let (what, closed) = h.join().unwrap();
+        match closed {
+            Ok(took) => eprintln!("{what}: closed by the sink after {took:?}"),
+            Err(waited) => panic!("{what}: still open {waited:?} after it was opened"),
+        }
+    }
+    // No signal was sent: the sink runs on and answers.
+    assert!(sink.0.try_wait().unwrap().is_none(), "the sink exited");
+    wait_answering(api, "/healthz", &mut sink);
+    let (status, took) = terminate_within(&mut sink, GRACE);
     drop_database(&db);
     assert!(status.success(), "{status} after {took:?}");
 }
