@@ -135,3 +135,96 @@ fn a_stopped_pipeline_exits_0_and_says_so() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("pipeline: stopped"), "{stderr}");
 }
+
+/// The features a release build gets: the Dockerfile's `ARG FEATURES` default, checked to be
+/// what every cargo line of it passes, and the Makefile's `build` recipe (none).
+fn release_features() -> String {
+    let dockerfile = std::fs::read_to_string(root().join("Dockerfile")).expect("the Dockerfile");
+    let features = dockerfile
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("ARG FEATURES="))
+        .expect("an ARG FEATURES= default in the Dockerfile")
+        .trim_matches('"')
+        .to_owned();
+    let cargo_lines: Vec<&str> = dockerfile
+        .lines()
+        .filter(|l| l.contains("cargo build") || l.contains("cargo chef cook"))
+        .collect();
+    assert!(cargo_lines.len() >= 2, "{cargo_lines:?}");
+    for line in cargo_lines {
+        assert!(
+            line.contains("--features \"${FEATURES}\"") && !line.contains("--all-features"),
+            "a Dockerfile build line with features of its own: {line}"
+        );
+    }
+    let makefile = std::fs::read_to_string(root().join("Makefile")).expect("the Makefile");
+    let build: Vec<&str> = makefile
+        .split("\nbuild:\n")
+        .nth(1)
+        .expect("a build target")
+        .lines()
+        .take_while(|l| l.starts_with('\t'))
+        .collect();
+    assert_eq!(
+        build,
+        ["\tcargo build --release -p resingest-cli"],
+        "make build must build the binary with its default features only"
+    );
+    features
+}
+
+/// `cargo tree`, inverted on the sandbox: which of the binary's normal (not dev) dependency
+/// edges turn on which of its features.
+fn feature_tree(features: &str) -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args([
+            "tree",
+            "--locked",
+            "--offline",
+            "-p",
+            "resingest-cli",
+            "-e",
+            "features,normal",
+            "-i",
+            "resingest-sandbox",
+            "--features",
+            features,
+        ])
+        .current_dir(root())
+        .output()
+        .expect("running cargo tree");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "cargo tree: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// `RESINGEST_CHILD_FAILPOINT` is compiled in only with the sandbox's `failpoints` feature
+/// (`#[cfg(feature = "failpoints")]` in crates/sandbox): a release or Docker build must leave
+/// it out, however the workspace's tests (which turn it on) are built.
+#[test]
+fn release_and_docker_builds_leave_out_the_failpoints_feature() {
+    let features = release_features();
+    assert!(!features.contains("failpoints"), "ARG FEATURES={features}");
+    let sandbox = "resingest-sandbox feature \"failpoints\"";
+    let release = feature_tree(&features);
+    assert!(
+        release.contains("resingest-sandbox feature \"default\""),
+        "{release}"
+    );
+    let on: Vec<&str> = release
+        .lines()
+        .filter(|l| l.contains("failpoints"))
+        .collect();
+    assert!(
+        on.is_empty(),
+        "the release build (features {features}) enables failpoints: {on:?}"
+    );
+    // The check sees the feature when it is on.
+    let with = feature_tree(&format!("{features},failpoints"));
+    assert!(with.contains(sandbox), "{with}");
+}
