@@ -55,6 +55,31 @@ async fn pages_list_filter_search_and_link_with_stored_text_escaped() {
         "{sc}"
     );
     assert!(!sc.contains("href=\"/resolutions/A/RES/71/19\""));
+    // The session filter: exactly the resolutions of that session, whatever their organ.
+    for session in [80, 71] {
+        let (status, html) = sink.get(&format!("/?session={session}"), None).await;
+        assert_eq!(status, 200, "{html}");
+        let want: Vec<String> = items
+            .iter()
+            .filter(|(r, _)| r.session == Some(session))
+            .map(|(r, _)| r.symbol.clone())
+            .collect();
+        assert!(
+            !want.is_empty() && want.len() < items.len(),
+            "session {session} picks some of the stored resolutions: {want:?}"
+        );
+        assert_eq!(
+            sorted(listed(&html)),
+            sorted(want),
+            "/?session={session}: {html}"
+        );
+        assert!(
+            html.contains(&format!(
+                "<input id=\"session\" type=\"number\" name=\"session\" min=\"1\" inputmode=\"numeric\" value=\"{session}\">"
+            )),
+            "the form keeps the session: {html}"
+        );
+    }
     let (_, dated) = sink.get("/?from=2016-11-21&to=2016-11-21", None).await;
     assert!(dated.contains("href=\"/resolutions/A/RES/71/19\""));
     assert!(!dated.contains("href=\"/resolutions/A/RES/999/1\""));
@@ -186,6 +211,23 @@ async fn a_page_in_another_language_says_so_and_arabic_runs_right_to_left() {
         "an Arabic title in the list: {home}"
     );
     sink.stop().await;
+}
+
+/// The symbols the list shows, in its order.
+fn listed(html: &str) -> Vec<String> {
+    let start = html
+        .find("<ol class=\"listing\">")
+        .unwrap_or_else(|| panic!("no list in {html}"));
+    let list = &html[start..start + html[start..].find("</ol>").unwrap()];
+    list.split("<li><a href=\"/resolutions/")
+        .skip(1)
+        .map(|item| item[..item.find('"').unwrap()].to_owned())
+        .collect()
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
 }
 
 fn tricky_footnotes(items: &[(resingest_model::Resolution, Option<String>)]) -> Vec<u32> {
