@@ -15,6 +15,9 @@ use serde_json::{json, Value};
 
 /// The key under which WebDriver names an element reference.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// WebDriver's code points for the keys the tests press.
+pub const TAB: &str = "\u{E004}";
+pub const ENTER: &str = "\u{E007}";
 
 /// Where Chromium and chromedriver are (`$RESINGEST_CHROMIUM`, `$RESINGEST_CHROMEDRIVER`, else
 /// Debian's paths), or why they are not. Debian's `/usr/bin/chromium` is a shell wrapper; the
@@ -233,6 +236,33 @@ impl Browser {
         let v = self.session_call("GET", &format!("/element/{}/rect", el.0), None);
         let n = |k: &str| v[k].as_f64().unwrap_or(f64::NAN);
         (n("x"), n("y"), n("width"), n("height"))
+    }
+
+    /// Presses and releases each key in turn, as a keyboard does ([`TAB`], [`ENTER`], or
+    /// plain characters), to whatever has focus.
+    pub fn press(&self, keys: &[&str]) {
+        let actions: Vec<Value> = keys
+            .iter()
+            .flat_map(|k| {
+                [
+                    json!({ "type": "keyDown", "value": k }),
+                    json!({ "type": "keyUp", "value": k }),
+                ]
+            })
+            .collect();
+        self.session_call(
+            "POST",
+            "/actions",
+            Some(json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] })),
+        );
+    }
+
+    /// Whether `el` is the element that has focus.
+    pub fn has_focus(&self, el: &Element) -> bool {
+        self.script(
+            "return document.activeElement === arguments[0]",
+            vec![Self::arg(el)],
+        ) == json!(true)
     }
 
     /// Runs a script in the page (the test's probe; the pages themselves have none).

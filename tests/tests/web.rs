@@ -4,10 +4,11 @@
 //! Every expectation comes from the stored resolutions as the JSON API returns them, not from
 //! this file.
 //!
-//! The screenshot goes to `docs/web.png` (the README shows it; it is not compared).
+//! The screenshot goes to `target/web.png`, or where `$RESINGEST_SCREENSHOT` says:
+//! `RESINGEST_SCREENSHOT=docs/web.png` regenerates the README's (it is not compared).
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use resingest_amqp::testing::TestVhost;
@@ -212,7 +213,103 @@ fn subject(r: Resolution, stored: &BTreeSet<String>) -> Result<Subject, String> 
     })
 }
 
-/// `[id="..."]`: ids hold dots (`c-3.b`), which `#` selectors would need escaped.
+/// A resolution with every line of the details filled and at least one section heading,
+/// and what its page must show: the details as (label, value) and (clause id, headings).
+struct Detailed {
+    r: Resolution,
+    details: Vec<(&'static str, String)>,
+    headings: Vec<(String, Vec<String>)>,
+    sections: Vec<(String, String)>,
+}
+
+fn detailed(r: Resolution) -> Result<Detailed, String> {
+    let sym = &r.symbol;
+    let missing = |what: &str| format!("{sym}: no {what}");
+    let session = r.session.ok_or_else(|| missing("session"))?;
+    let adopted = r
+        .adoption_date
+        .as_deref()
+        .map(written_out)
+        .ok_or_else(|| missing("adoption date"))?;
+    let meeting = r.meeting.clone().ok_or_else(|| missing("meeting"))?;
+    let committee = r
+        .main_committee
+        .clone()
+        .ok_or_else(|| missing("committee"))?;
+    if r.agenda_items.is_empty() {
+        return Err(missing("agenda item"));
+    }
+    let details = vec![
+        ("Symbol", sym.clone()),
+        ("Organ", r.organ.clone()),
+        ("Session", session.to_string()),
+        ("Adopted", adopted),
+        ("Meeting", meeting),
+        ("Committee", committee),
+        ("Agenda items", r.agenda_items.join(", ")),
+    ];
+    let line = |h: &resingest_model::Heading| {
+        collapse(&format!(
+            "{} {}",
+            h.num.as_deref().unwrap_or_default(),
+            h.text
+        ))
+    };
+    let mut headings = Vec::new();
+    let mut clauses =
+        |prefix: &str, pre: &[resingest_model::Clause], op: &[resingest_model::Paragraph]| {
+            let pre = pre
+                .iter()
+                .map(|c| (format!("c-{prefix}p{}", c.index), &c.headings));
+            let op = op
+                .iter()
+                .map(|p| (format!("c-{prefix}{}", p.number), &p.headings));
+            for (id, hs) in pre.chain(op).filter(|(_, hs)| !hs.is_empty()) {
+                headings.push((id, hs.iter().map(line).collect()));
+            }
+        };
+    clauses("", &r.preamble, &r.operative);
+    let mut sections = Vec::new();
+    for (i, s) in r.sections.iter().enumerate() {
+        let num = s.num.clone().unwrap_or_else(|| format!("s{}", i + 1));
+        clauses(&format!("{num}."), &s.preamble, &s.operative);
+        let title = match &s.heading {
+            Some(h) => format!("Section {num}: {h}"),
+            None => format!("Section {num}"),
+        };
+        sections.push((format!("h-sec-{num}"), collapse(&title)));
+    }
+    if headings.is_empty() && sections.is_empty() {
+        return Err(missing("section heading"));
+    }
+    Ok(Detailed {
+        r,
+        details,
+        headings,
+        sections,
+    })
+}
+
+/// "2025-03-14" as the page writes it, "14 March 2025".
+fn written_out(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    let month: usize = parts[1].parse().unwrap();
+    let day: u32 = parts[2].parse().unwrap();
+    format!("{day} {} {}", resingest_model::MONTHS[month - 1], parts[0])
+}
+
+/// Where the screenshot goes: `$RESINGEST_SCREENSHOT` (relative to the workspace), else
+/// `web.png` in the target directory, so a test run leaves the committed one alone.
+fn screenshot_path() -> PathBuf {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    match std::env::var_os("RESINGEST_SCREENSHOT") {
+        Some(path) => workspace.join(path),
+        None => workspace
+            .join(std::env::var_os("CARGO_TARGET_DIR").unwrap_or_else(|| "target".into()))
+            .join("web.png"),
+    }
+}
+
 /// The body of a 200 answer to `GET path`, as bytes (a PDF is no text).
 fn get_bytes(port: u16, path: &str) -> Vec<u8> {
     use std::io::{Read, Write};
@@ -233,6 +330,7 @@ fn get_bytes(port: u16, path: &str) -> Vec<u8> {
     raw[end + 4..].to_vec()
 }
 
+/// `[id="..."]`: ids hold dots (`c-3.b`), which `#` selectors would need escaped.
 fn by_id(id: &str) -> String {
     format!("[id=\"{id}\"]")
 }
@@ -269,18 +367,26 @@ fn a_reader_lists_searches_and_follows_notes_and_citations_in_a_real_browser() {
     assert_eq!(stored.len(), FILES.len(), "{listed}");
     let mut reasons = Vec::new();
     let mut found = None;
+    let mut with_details = None;
     for symbol in &stored {
         let r: Resolution =
             serde_json::from_value(p.api(&format!("/v1/resolutions/{symbol}"))).unwrap();
-        match subject(r, &stored) {
-            Ok(s) => {
-                found = Some(s);
-                break;
+        if with_details.is_none() {
+            match detailed(r.clone()) {
+                Ok(d) => with_details = Some(d),
+                Err(e) => reasons.push(e),
             }
-            Err(e) => reasons.push(e),
+        }
+        if found.is_none() {
+            match subject(r, &stored) {
+                Ok(s) => found = Some(s),
+                Err(e) => reasons.push(e),
+            }
         }
     }
     let s = found.unwrap_or_else(|| panic!("no stored resolution to look at: {reasons:?}"));
+    let d = with_details
+        .unwrap_or_else(|| panic!("no stored resolution with details and headings: {reasons:?}"));
     let sym = s.r.symbol.clone();
 
     let logs = p.tmp.path().join("logs");
@@ -322,6 +428,41 @@ fn a_reader_lists_searches_and_follows_notes_and_citations_in_a_real_browser() {
         .map(|a| b.text(a))
         .collect();
     assert_eq!(shown, stored, "the list shows what is stored");
+
+    // The keyboard: the first Tab from the top reaches the skip link, which comes into view
+    // (it waits above the page) with a focus ring; following it lands on main, so the next
+    // Tab goes to main's first field and not through the banner again.
+    let (_, y, _, height) = b.rect(&skip);
+    assert!(
+        y + height <= 0.0,
+        "the skip link is out of sight until focused: y {y}, height {height}"
+    );
+    b.press(&[webdriver::TAB]);
+    assert!(b.has_focus(&skip), "the first Tab focuses the skip link");
+    let (_, y, _, _) = b.rect(&skip);
+    assert!(y >= 0.0, "the focused skip link is in view: y {y}");
+    assert_eq!(b.css(&skip, "outline-style"), "solid", "a focus ring");
+    let ring: f64 = b
+        .css(&skip, "outline-width")
+        .trim_end_matches("px")
+        .parse()
+        .expect("outline-width in px");
+    assert!(ring >= 2.0, "the focus ring is {ring}px wide");
+    b.press(&[webdriver::ENTER]);
+    b.wait_url("the skip link's target", |u| u.ends_with("#main"));
+    let main = b.find("main#main");
+    assert!(b.has_focus(&main), "following the skip link focuses main");
+    b.press(&[webdriver::TAB]);
+    let next = b.script(
+        "const a = document.activeElement, m = document.getElementById('main');
+         return a !== m && m.contains(a) ? a.id : null",
+        vec![],
+    );
+    assert_eq!(
+        next,
+        json!("q"),
+        "the Tab after the skip link goes to main's first field"
+    );
 
     // Filter by organ through the form: only that organ's resolutions remain.
     let organ = s.r.organ.clone();
@@ -409,7 +550,7 @@ fn a_reader_lists_searches_and_follows_notes_and_citations_in_a_real_browser() {
     b.goto(&format!("{base}/resolutions/{sym}"));
     let png = b.screenshot();
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
-    let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/web.png");
+    let shot = screenshot_path();
     std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
     std::fs::write(&shot, &png).unwrap();
 
@@ -466,10 +607,54 @@ fn a_reader_lists_searches_and_follows_notes_and_citations_in_a_real_browser() {
     b.wait_url("the citing resolution", |u| u == citing);
     assert_eq!(b.text(&b.find("h1 .symbol")), sym);
 
+    // The details, each label beside its value, and the section headings over their clauses.
+    let dsym = d.r.symbol.clone();
+    b.goto(&format!("{base}/resolutions/{dsym}"));
+    let labels = b.find_all("dl.meta > dt");
+    let values = b.find_all("dl.meta > dd");
+    assert_eq!(labels.len(), values.len(), "{dsym}: one value per label");
+    let shown: Vec<(String, String)> = labels
+        .iter()
+        .zip(&values)
+        .map(|(l, v)| (b.text(l), collapse(&b.text(v))))
+        .collect();
+    for (label, value) in &d.details {
+        assert!(
+            shown.iter().any(|(l, v)| l == label && v == value),
+            "{dsym}: {label} {value:?} not among {shown:?}"
+        );
+    }
+    for (id, want) in &d.headings {
+        // [text, font weight] of each heading printed over the clause: inside its item for
+        // an operative paragraph, the paragraphs just before it for a preambular one.
+        let got = b.script(
+            "const el = document.getElementById(arguments[0]);
+             let hs = [];
+             if (el.tagName === 'LI') {
+               hs = [...el.querySelectorAll(':scope > p.section-heading')];
+             } else {
+               for (let p = el.previousElementSibling; p && p.matches('p.section-heading');
+                    p = p.previousElementSibling) hs.unshift(p);
+             }
+             return hs.map(h => [h.textContent.replace(/\\s+/g, ' ').trim(),
+                                 getComputedStyle(h).fontWeight]);",
+            vec![json!(id)],
+        );
+        let bold: Vec<Value> = want.iter().map(|w| json!([w, "700"])).collect();
+        assert_eq!(got, json!(bold), "{dsym}: the headings over {id}, in bold");
+    }
+    for (id, title) in &d.sections {
+        let h = b.find(&by_id(id));
+        assert_eq!(b.tag(&h), "h2", "{dsym}: {id}");
+        assert_eq!(collapse(&b.text(&h)), *title);
+    }
+
     eprintln!(
-        "browser test: pipeline filled in {:.1} s, whole test {:.1} s, screenshot {}",
+        "browser test: pipeline filled in {:.1} s, whole test {:.1} s, screenshot {}, details of {dsym} ({} headed clauses, {} sections)",
         filled.as_secs_f64(),
         started.elapsed().as_secs_f64(),
-        shot.display()
+        shot.display(),
+        d.headings.len(),
+        d.sections.len()
     );
 }

@@ -55,6 +55,31 @@ async fn pages_list_filter_search_and_link_with_stored_text_escaped() {
         "{sc}"
     );
     assert!(!sc.contains("href=\"/resolutions/A/RES/71/19\""));
+    // The session filter: exactly the resolutions of that session, whatever their organ.
+    for session in [80, 71] {
+        let (status, html) = sink.get(&format!("/?session={session}"), None).await;
+        assert_eq!(status, 200, "{html}");
+        let want: Vec<String> = items
+            .iter()
+            .filter(|(r, _)| r.session == Some(session))
+            .map(|(r, _)| r.symbol.clone())
+            .collect();
+        assert!(
+            !want.is_empty() && want.len() < items.len(),
+            "session {session} picks some of the stored resolutions: {want:?}"
+        );
+        assert_eq!(
+            sorted(listed(&html)),
+            sorted(want),
+            "/?session={session}: {html}"
+        );
+        assert!(
+            html.contains(&format!(
+                "<input id=\"session\" type=\"number\" name=\"session\" min=\"1\" inputmode=\"numeric\" value=\"{session}\">"
+            )),
+            "the form keeps the session: {html}"
+        );
+    }
     let (_, dated) = sink.get("/?from=2016-11-21&to=2016-11-21", None).await;
     assert!(dated.contains("href=\"/resolutions/A/RES/71/19\""));
     assert!(!dated.contains("href=\"/resolutions/A/RES/999/1\""));
@@ -126,6 +151,83 @@ async fn pages_list_filter_search_and_link_with_stored_text_escaped() {
     assert_eq!(status, 200);
     assert!(css.contains(":focus-visible"));
     sink.stop().await;
+}
+
+#[tokio::test]
+async fn a_page_in_another_language_says_so_and_arabic_runs_right_to_left() {
+    let sink = TestSink::start("weblang").await;
+    let en = gold_one("A/RES/71/19");
+    let mut fr = en.clone();
+    fr.language = "fr".into();
+    fr.title = Some("Coopération entre l’Organisation des Nations Unies et la Communauté".into());
+    fr.provenance = provenance(&fr.symbol, 101);
+    let mut ar = gold_one("S/RES/2769(2025)");
+    ar.language = "ar".into();
+    ar.title = Some("الحالة في اليمن".into());
+    ar.provenance = provenance(&ar.symbol, 102);
+    let items = vec![(en, None), (fr, None), (ar, None)];
+    sink.publish(&items).await;
+    wait_until(WAIT, "all stored", || sink.metric("stored") == 3).await;
+
+    let (status, page) = sink.get("/resolutions/A/RES/71/19?lang=fr", None).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("<html lang=\"fr\">"), "{page}");
+    assert!(
+        page.contains("<header class=\"banner\" lang=\"en\">"),
+        "the banner is English: {page}"
+    );
+    assert!(page.contains("<dt lang=\"en\">Symbol</dt>"), "{page}");
+    assert!(
+        !page.contains("dir="),
+        "French runs left to right like the English: {page}"
+    );
+
+    let (status, page) = sink
+        .get("/resolutions/S/RES/2769(2025)?lang=ar", None)
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("<html lang=\"ar\" dir=\"rtl\">"), "{page}");
+    assert!(
+        page.contains("<header class=\"banner\" lang=\"en\" dir=\"ltr\">"),
+        "the English banner runs left to right: {page}"
+    );
+
+    let (_, page) = sink.get("/resolutions/A/RES/71/19", None).await;
+    assert!(page.contains("<html lang=\"en\">"), "{page}");
+    assert_eq!(
+        page.matches(" lang=").count(),
+        1,
+        "an English page marks nothing else: {page}"
+    );
+
+    let (_, home) = sink.get("/", None).await;
+    assert!(home.contains("<html lang=\"en\">"), "{home}");
+    assert!(
+        home.contains("<span class=\"title\" lang=\"fr\">Coopération entre"),
+        "a French title in the list: {home}"
+    );
+    assert!(
+        home.contains("<span class=\"title\" lang=\"ar\" dir=\"rtl\">الحالة في اليمن</span>"),
+        "an Arabic title in the list: {home}"
+    );
+    sink.stop().await;
+}
+
+/// The symbols the list shows, in its order.
+fn listed(html: &str) -> Vec<String> {
+    let start = html
+        .find("<ol class=\"listing\">")
+        .unwrap_or_else(|| panic!("no list in {html}"));
+    let list = &html[start..start + html[start..].find("</ol>").unwrap()];
+    list.split("<li><a href=\"/resolutions/")
+        .skip(1)
+        .map(|item| item[..item.find('"').unwrap()].to_owned())
+        .collect()
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
 }
 
 fn tricky_footnotes(items: &[(resingest_model::Resolution, Option<String>)]) -> Vec<u32> {

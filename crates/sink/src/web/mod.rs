@@ -316,6 +316,141 @@ async fn resolution_or_akn(
 mod tests {
     use super::*;
 
+    /// The stylesheet's rules: each selector of a rule with the rule's declarations.
+    fn rules(css: &str) -> Vec<(String, Vec<(String, String)>)> {
+        let mut text = String::new();
+        let mut rest = css;
+        while let Some(at) = rest.find("/*") {
+            text.push_str(&rest[..at]);
+            rest = rest[at..].split_once("*/").map_or("", |(_, after)| after);
+        }
+        text.push_str(rest);
+        let mut out = Vec::new();
+        for block in text.split('}') {
+            let Some((selectors, body)) = block.split_once('{') else {
+                continue;
+            };
+            let decls: Vec<(String, String)> = body
+                .split(';')
+                .filter_map(|d| d.split_once(':'))
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                .collect();
+            for sel in selectors.split(',') {
+                out.push((
+                    sel.split_whitespace().collect::<Vec<_>>().join(" "),
+                    decls.clone(),
+                ));
+            }
+        }
+        out
+    }
+
+    /// The colour `property` of `selector` in the stylesheet (custom properties resolved
+    /// from `:root`), as sRGB channels from 0 to 1.
+    fn colour(css: &str, selector: &str, property: &str) -> [f64; 3] {
+        let rules = rules(css);
+        // The last declaration wins, as in the cascade for one selector.
+        let declared = |sel: &str, prop: &str| -> Option<String> {
+            rules
+                .iter()
+                .rev()
+                .filter(|(s, _)| s == sel)
+                .flat_map(|(_, d)| d.iter().rev())
+                .find(|(k, _)| k == prop)
+                .map(|(_, v)| v.clone())
+        };
+        let value = declared(selector, property)
+            .unwrap_or_else(|| panic!("style.css sets no {property} on `{selector}`"));
+        let token = value
+            .split_whitespace()
+            .find(|t| t.starts_with('#') || t.starts_with("var("))
+            .unwrap_or_else(|| panic!("`{selector} {{ {property}: {value} }}` names no colour"));
+        let hex = match token.strip_prefix("var(") {
+            Some(var) => {
+                let name = var.trim_end_matches(')');
+                declared(":root", name).unwrap_or_else(|| panic!("{name} is not set in :root"))
+            }
+            None => token.to_owned(),
+        };
+        let digits = hex.trim_start_matches('#');
+        let digits: String = match digits.len() {
+            3 => digits.chars().flat_map(|c| [c, c]).collect(),
+            6 => digits.to_owned(),
+            _ => panic!("`{hex}` ({selector} {property}) is not #rgb or #rrggbb"),
+        };
+        let channel =
+            |i: usize| f64::from(u8::from_str_radix(&digits[i..i + 2], 16).unwrap()) / 255.0;
+        [channel(0), channel(2), channel(4)]
+    }
+
+    /// WCAG 2's contrast ratio, (L1 + 0.05) / (L2 + 0.05) of the relative luminances.
+    fn contrast(a: [f64; 3], b: [f64; 3]) -> f64 {
+        let luminance = |c: [f64; 3]| {
+            let lin = |v: f64| {
+                if v <= 0.04045 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+        };
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn contrast_ratio_is_computed_as_wcag_defines_it() {
+        let (black, white) = ([0.0; 3], [1.0; 3]);
+        assert!((contrast(black, white) - 21.0).abs() < 1e-9);
+        assert!((contrast(white, white) - 1.0).abs() < 1e-9);
+        // #767676 on white is the usual example of just passing 4.5:1.
+        let grey = [f64::from(0x76u8) / 255.0; 3];
+        assert!((contrast(grey, white) - 4.54).abs() < 0.01);
+    }
+
+    #[test]
+    fn text_keeps_7_to_1_and_focus_rings_3_to_1_against_their_backgrounds() {
+        // (foreground rule, property, background rule, property): text over what it sits on.
+        const TEXT: [(&str, &str, &str, &str); 18] = [
+            ("body", "color", "body", "background"),
+            ("footer", "color", "body", "background"),
+            (".note", "color", "body", "background"),
+            (".facts", "color", "body", "background"),
+            ("h1 .symbol", "color", "body", "background"),
+            ("a", "color", "body", "background"),
+            ("a:visited", "color", "body", "background"),
+            ("a", "color", ".banner", "background"),
+            ("a:visited", "color", ".banner", "background"),
+            (".banner .site", "color", ".banner", "background"),
+            ("body", "color", ".filters", "background"),
+            (".field input", "color", ".field input", "background"),
+            ("button", "color", "button", "background"),
+            ("mark", "color", "mark", "background"),
+            ("a", "color", "li:target", "background"),
+            ("body", "color", "li:target", "background"),
+            ("body", "color", ".problem", "background"),
+            ("a", "color", ".skip", "background"),
+        ];
+        // WCAG 1.4.11: focus rings and field borders need 3:1 against what is around them.
+        const NON_TEXT: [(&str, &str, &str, &str); 4] = [
+            ("a:focus-visible", "outline", "body", "background"),
+            ("a:focus-visible", "outline", ".banner", "background"),
+            ("input:focus-visible", "outline", ".filters", "background"),
+            (".field input", "border", ".filters", "background"),
+        ];
+        let mut low = Vec::new();
+        for (pairs, min) in [(&TEXT[..], 7.0), (&NON_TEXT[..], 3.0)] {
+            for (fg, fp, bg, bp) in pairs {
+                let ratio = contrast(colour(STYLE, fg, fp), colour(STYLE, bg, bp));
+                if ratio < min {
+                    low.push(format!("{fg} {fp} on {bg} {bp}: {ratio:.2}:1 < {min}:1"));
+                }
+            }
+        }
+        assert!(low.is_empty(), "{low:#?}");
+    }
+
     fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs
             .iter()

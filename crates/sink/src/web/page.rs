@@ -11,11 +11,57 @@ use resingest_model::{Annex, Clause, Heading, Paragraph, Resolution, Subparagrap
 
 use super::query::{Citing, Filters, Hit, Listed, MARK_END, MARK_START};
 
-/// Every page: a skip link, banner, main (the skip link's target), footer.
-pub(crate) fn layout(title: &str, main: Markup) -> Markup {
+/// Languages written right to left (of the UN's six, Arabic).
+fn is_rtl(lang: &str) -> bool {
+    matches!(
+        lang,
+        "ar" | "fa" | "he" | "ps" | "ur" | "yi" | "dv" | "ckb" | "sd" | "ug"
+    )
+}
+
+/// `lang` and `dir` for a part written in `lang` inside a page written in `page`: nothing
+/// where they agree, so an English page stays free of them.
+#[derive(Clone, Copy)]
+struct Tongue<'a> {
+    lang: Option<&'a str>,
+    dir: Option<&'static str>,
+}
+
+impl Tongue<'_> {
+    /// Words inside a line in the page's language, in a span only where they differ.
+    fn words(self, words: Markup) -> Markup {
+        html! {
+            @if let Some(lang) = self.lang { span lang=(lang) dir=[self.dir] { (words) } } @else { (words) }
+        }
+    }
+}
+
+fn tongue<'a>(lang: &'a str, page: &str) -> Tongue<'a> {
+    if lang == page {
+        return Tongue {
+            lang: None,
+            dir: None,
+        };
+    }
+    let dir = match (is_rtl(lang), is_rtl(page)) {
+        (true, false) => Some("rtl"),
+        (false, true) => Some("ltr"),
+        _ => None,
+    };
+    Tongue {
+        lang: Some(lang),
+        dir,
+    }
+}
+
+/// Every page: a skip link, banner, main (the skip link's target), footer. `lang` is what
+/// most of the page is written in (a resolution's language); the English banner, skip link
+/// and footer say so when it is another.
+pub(crate) fn layout(title: &str, lang: &str, main: Markup) -> Markup {
+    let en = tongue("en", lang);
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(lang) dir=[is_rtl(lang).then_some("rtl")] {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -23,8 +69,8 @@ pub(crate) fn layout(title: &str, main: Markup) -> Markup {
                 link rel="stylesheet" href=(super::STYLE_PATH);
             }
             body {
-                a.skip href="#main" { "Skip to main content" }
-                header.banner {
+                a.skip href="#main" lang=[en.lang] dir=[en.dir] { "Skip to main content" }
+                header.banner lang=[en.lang] dir=[en.dir] {
                     a.site href="/" { "UN resolutions" }
                     nav aria-label="Site" {
                         ul {
@@ -34,7 +80,7 @@ pub(crate) fn layout(title: &str, main: Markup) -> Markup {
                     }
                 }
                 main id="main" tabindex="-1" { (main) }
-                footer {
+                footer lang=[en.lang] dir=[en.dir] {
                     p { "Structured from the official PDFs by resingest. Texts as extracted; the PDF is authoritative." }
                 }
             }
@@ -106,8 +152,9 @@ pub(crate) fn home(h: &Home) -> Markup {
                     ol.listing {
                         @for r in rows {
                             li {
+                                @let t = tongue(&r.language, "en");
                                 a href=(resolution_href(&r.symbol, &r.language)) { (r.symbol) }
-                                @if let Some(t) = &r.title { " " span.title { (t) } }
+                                @if let Some(title) = &r.title { " " span.title lang=[t.lang] dir=[t.dir] { (title) } }
                                 p.facts {
                                     (r.organ)
                                     @if let Some(s) = r.session { " · session " (s) }
@@ -127,11 +174,12 @@ pub(crate) fn home(h: &Home) -> Markup {
                     ol.hits {
                         @for hit in hits {
                             li {
+                                @let t = tongue(&hit.language, "en");
                                 a href={ (resolution_href(&hit.symbol, &hit.language)) "#" (clause_id(&hit.path)) } {
                                     (hit.symbol) ", " (clause_name(&hit.path))
                                 }
-                                @if let Some(t) = &hit.title { " " span.title { (t) } }
-                                p.snippet { (highlighted(&hit.snippet)) }
+                                @if let Some(title) = &hit.title { " " span.title lang=[t.lang] dir=[t.dir] { (title) } }
+                                p.snippet lang=[t.lang] dir=[t.dir] { (highlighted(&hit.snippet)) }
                             }
                         }
                     }
@@ -146,7 +194,7 @@ pub(crate) fn home(h: &Home) -> Markup {
             }
         }
     };
-    layout("Newest resolutions", main)
+    layout("Newest resolutions", "en", main)
 }
 
 /// The snippet escaped, with each marked word in `<mark>`; stray or unbalanced marks (the
@@ -294,20 +342,28 @@ pub(crate) struct Page<'a> {
 
 /// Renders the clauses and remembers each footnote marker, so the notes can link back to
 /// every place that cites them.
-#[derive(Default)]
 struct Markers {
     /// footnote number -> ids of its markers, in reading order.
     refs: RefCell<BTreeMap<u32, Vec<String>>>,
+    /// The page's own English words ("Preamble", "footnote") inside a text in another language.
+    en: Tongue<'static>,
 }
 
 impl Markers {
+    fn new(page_lang: &str) -> Markers {
+        Markers {
+            refs: RefCell::default(),
+            en: tongue("en", page_lang),
+        }
+    }
+
     fn markers(&self, numbers: &[u32]) -> Markup {
         html! {
             @for n in numbers {
                 @let id = self.record(*n);
                 sup.fnref {
                     a href={ "#fn-" (n) } id=(id) {
-                        span.visually-hidden { "footnote " } (n)
+                        span.visually-hidden lang=[self.en.lang] { "footnote " } (n)
                     }
                 }
             }
@@ -393,11 +449,11 @@ impl Markers {
     ) -> Markup {
         html! {
             @if !preamble.is_empty() {
-                (heading_tag(level, "Preamble", &format!("{prefix}preamble")))
+                (heading_tag(level, "Preamble", &format!("{prefix}preamble"), self.en))
                 (self.preamble(prefix, preamble))
             }
             @if !operative.is_empty() {
-                (heading_tag(level, "Operative paragraphs", &format!("{prefix}operative")))
+                (heading_tag(level, "Operative paragraphs", &format!("{prefix}operative"), self.en))
                 (self.operative(prefix, operative))
             }
         }
@@ -409,7 +465,7 @@ impl Markers {
         html! {
             section.annex aria-labelledby={ "h-" (base) } {
                 h2 id={ "h-" (base) } {
-                    (a.heading.as_deref().unwrap_or("Text adopted"))
+                    @if let Some(h) = &a.heading { (h) } @else { (self.en.words(html! { "Text adopted" })) }
                     @if let Some(t) = &a.title { ": " (t) }
                 }
                 @if let Some(paras) = paragraphs {
@@ -440,16 +496,18 @@ fn headings(hs: &[Heading]) -> Markup {
     }
 }
 
-/// An h2 (or h3 inside a lettered part) with an id for the table of contents.
-fn heading_tag(level: &str, text: &str, id: &str) -> Markup {
+/// An h2 (or h3 inside a lettered part) with an id for the table of contents; `text` is the
+/// page's own English.
+fn heading_tag(level: &str, text: &str, id: &str, en: Tongue) -> Markup {
     html! {
-        @if level == "h3" { h3 id=(id) { (text) } } @else { h2 id=(id) { (text) } }
+        @if level == "h3" { h3 id=(id) lang=[en.lang] { (text) } } @else { h2 id=(id) lang=[en.lang] { (text) } }
     }
 }
 
 pub(crate) fn resolution(p: &Page) -> Markup {
     let r = p.r;
-    let m = Markers::default();
+    let m = Markers::new(&r.language);
+    let en = m.en;
     let akn = format!("/resolutions/{}/akn", r.symbol);
     let json = format!("/v1/resolutions/{}?lang={}", r.symbol, r.language);
     let pdf = format!("/v1/resolutions/{}/pdf?lang={}", r.symbol, r.language);
@@ -460,7 +518,7 @@ pub(crate) fn resolution(p: &Page) -> Markup {
             @let num = s.num.clone().unwrap_or_else(|| format!("s{}", i + 1));
             section.part aria-labelledby={ "h-sec-" (num) } {
                 h2 id={ "h-sec-" (num) } {
-                    "Section " (num)
+                    (en.words(html! { "Section " (num) }))
                     @if let Some(t) = &s.heading { ": " (t) }
                 }
                 (m.body("h3", &format!("{num}."), &s.preamble, &s.operative))
@@ -469,7 +527,7 @@ pub(crate) fn resolution(p: &Page) -> Markup {
         @for part in r.parts.iter().flatten() {
             section.part aria-labelledby={ "h-part-" (part.label) } {
                 h2 id={ "h-part-" (part.label) } {
-                    "Resolution " (part.label)
+                    (en.words(html! { "Resolution " (part.label) }))
                     @if let Some(t) = &part.title { ": " (t) }
                 }
                 (m.body("h3", &format!("{}.", part.label), &part.preamble, &part.operative))
@@ -479,7 +537,7 @@ pub(crate) fn resolution(p: &Page) -> Markup {
     };
     let refs = m.refs.borrow();
     let main = html! {
-        nav.crumbs aria-label="Breadcrumb" {
+        nav.crumbs aria-label="Breadcrumb" lang=[en.lang] dir=[en.dir] {
             a href="/" { "Resolutions" } " › " span aria-current="page" { (r.symbol) }
         }
         h1 {
@@ -487,24 +545,27 @@ pub(crate) fn resolution(p: &Page) -> Markup {
             @if let Some(t) = &r.title { " " span.title { (t) } }
         }
         section aria-labelledby="h-details" {
-            h2 #h-details.visually-hidden { "Details" }
+            h2 #h-details.visually-hidden lang=[en.lang] { "Details" }
+            // The labels and written-out dates are the page's English; the organ, meeting
+            // and committee are as the resolution names them.
             dl.meta {
-                dt { "Symbol" } dd { (r.symbol) }
-                dt { "Organ" } dd { (r.organ) }
-                @if let Some(s) = r.session { dt { "Session" } dd { (s) } }
-                dt { "Adopted" } dd { (r.adoption_date.as_deref().map(long_date).unwrap_or_else(|| "not adopted (no adoption date)".into())) }
-                @if let Some(mt) = &r.meeting { dt { "Meeting" } dd { (mt) } }
-                dt { "Committee" } dd { (r.main_committee.as_deref().unwrap_or("without reference to a Main Committee")) }
+                dt lang=[en.lang] { "Symbol" } dd { (r.symbol) }
+                dt lang=[en.lang] { "Organ" } dd { (r.organ) }
+                @if let Some(s) = r.session { dt lang=[en.lang] { "Session" } dd { (s) } }
+                dt lang=[en.lang] { "Adopted" } dd lang=[en.lang] { (r.adoption_date.as_deref().map(long_date).unwrap_or_else(|| "not adopted (no adoption date)".into())) }
+                @if let Some(mt) = &r.meeting { dt lang=[en.lang] { "Meeting" } dd { (mt) } }
+                dt lang=[en.lang] { "Committee" }
+                @if let Some(c) = &r.main_committee { dd { (c) } } @else { dd lang=[en.lang] { "without reference to a Main Committee" } }
                 @if !r.agenda_items.is_empty() {
-                    dt { "Agenda items" } dd { (r.agenda_items.join(", ")) }
+                    dt lang=[en.lang] { "Agenda items" } dd { (r.agenda_items.join(", ")) }
                 }
                 @if !r.draft_symbols.is_empty() {
-                    dt { "Drafts and reports" } dd { (r.draft_symbols.join(", ")) }
+                    dt lang=[en.lang] { "Drafts and reports" } dd { (r.draft_symbols.join(", ")) }
                 }
-                @if let Some(d) = &r.distribution_date { dt { "Distributed" } dd { (long_date(d)) } }
-                dt { "Language" } dd { (r.language) }
+                @if let Some(d) = &r.distribution_date { dt lang=[en.lang] { "Distributed" } dd lang=[en.lang] { (long_date(d)) } }
+                dt lang=[en.lang] { "Language" } dd { (r.language) }
             }
-            ul.formats {
+            ul.formats lang=[en.lang] dir=[en.dir] {
                 li { a href=(akn) type="application/akn+xml" { "Akoma Ntoso XML" } }
                 li { a href=(json) type="application/json" { "JSON" } }
                 li {
@@ -516,7 +577,7 @@ pub(crate) fn resolution(p: &Page) -> Markup {
         (text)
         @if !r.footnotes.is_empty() {
             section.notes aria-labelledby="h-notes" {
-                h2 #h-notes { "Notes" }
+                h2 #h-notes lang=[en.lang] { "Notes" }
                 ol.footnotes {
                     @for f in &r.footnotes {
                         li id={ "fn-" (f.number) } {
@@ -524,7 +585,7 @@ pub(crate) fn resolution(p: &Page) -> Markup {
                             @for (k, back) in refs.get(&f.number).into_iter().flatten().enumerate() {
                                 " "
                                 a.back href={ "#" (back) } {
-                                    "↩" span.visually-hidden { " back to reference " (k + 1) " of footnote " (f.number) }
+                                    "↩" span.visually-hidden lang=[en.lang] { " back to reference " (k + 1) " of footnote " (f.number) }
                                 }
                             }
                         }
@@ -533,9 +594,9 @@ pub(crate) fn resolution(p: &Page) -> Markup {
             }
         }
         section aria-labelledby="h-cites" {
-            h2 #h-cites { "Cites" }
+            h2 #h-cites lang=[en.lang] { "Cites" }
             @if r.references.is_empty() {
-                p { "No resolution." }
+                p lang=[en.lang] { "No resolution." }
             } @else {
                 ul.cites {
                     @for s in &r.references {
@@ -543,7 +604,7 @@ pub(crate) fn resolution(p: &Page) -> Markup {
                             @if p.stored_references.contains(s) {
                                 a href=(resolution_href(s, &r.language)) { (s) }
                             } @else {
-                                (s) " " span.note { "(not stored here)" }
+                                (s) " " span.note lang=[en.lang] { "(not stored here)" }
                             }
                         }
                     }
@@ -551,29 +612,30 @@ pub(crate) fn resolution(p: &Page) -> Markup {
             }
         }
         section aria-labelledby="h-cited-by" {
-            h2 #h-cited-by { "Cited by" }
+            h2 #h-cited-by lang=[en.lang] { "Cited by" }
             @if p.cited_by.is_empty() {
-                p { "No stored resolution cites it." }
+                p lang=[en.lang] { "No stored resolution cites it." }
             } @else {
                 ul.cited-by {
                     @for c in p.cited_by {
                         li {
                             a href=(resolution_href(&c.symbol, &r.language)) { (c.symbol) }
                             @if let Some(t) = &c.title { " " span.title { (t) } }
-                            @if let Some(d) = &c.adoption_date { " " span.note { "(" (long_date(d)) ")" } }
+                            @if let Some(d) = &c.adoption_date { " " span.note lang=[en.lang] { "(" (long_date(d)) ")" } }
                         }
                     }
                 }
             }
         }
     };
-    layout(&r.symbol, main)
+    layout(&r.symbol, &r.language, main)
 }
 
 /// A page that says what went wrong and what to do.
 pub(crate) fn error(heading: &str, message: &str) -> Markup {
     layout(
         heading,
+        "en",
         html! {
             h1 { (heading) }
             p { (message) }
@@ -627,6 +689,123 @@ mod tests {
         assert!(html.contains("<p class=\"section-heading\"><span class=\"num\">I</span> Legislative activities</p>"), "{html}");
         assert!(html.contains("Section II: Umoja"), "{html}");
         assert!(html.contains("id=\"c-II.1\""), "{html}");
+    }
+
+    fn resolution_in(lang: &str, title: &str) -> Resolution {
+        serde_json::from_value(serde_json::json!({
+            "symbol": "A/RES/1/1", "organ": "General Assembly", "language": lang, "session": 1,
+            "distribution": null, "distribution_date": null, "adoption_date": "2025-01-02",
+            "meeting": null, "main_committee": null, "title": title, "kind": "resolution",
+            "schema_version": 2,
+            "provenance": {"sha256": "00", "bytes": 1, "pages": 1, "extractor_version": "x"},
+            "preamble": [{"index": 1, "lead": null, "text": "Rappelant.", "footnote_refs": [1]}],
+            "footnotes": [{"number": 1, "text": "Voir."}]
+        }))
+        .unwrap()
+    }
+
+    fn page_of(r: &Resolution) -> String {
+        resolution(&Page {
+            r,
+            cited_by: &[],
+            stored_references: &[],
+        })
+        .into_string()
+    }
+
+    #[test]
+    fn a_resolution_page_is_in_its_language_and_direction_with_the_english_parts_marked() {
+        let fr = page_of(&resolution_in("fr", "Coopération"));
+        assert!(fr.contains("<html lang=\"fr\">"), "{fr}");
+        for english in [
+            "<a class=\"skip\" href=\"#main\" lang=\"en\">",
+            "<header class=\"banner\" lang=\"en\">",
+            "<footer lang=\"en\">",
+            "<h2 id=\"preamble\" lang=\"en\">Preamble</h2>",
+            "<dt lang=\"en\">Symbol</dt>",
+            "<dd lang=\"en\">2 January 2025</dd>",
+            "<span class=\"visually-hidden\" lang=\"en\">footnote </span>",
+            "<h2 id=\"h-notes\" lang=\"en\">Notes</h2>",
+        ] {
+            assert!(fr.contains(english), "{english} in {fr}");
+        }
+        assert!(
+            !fr.contains("dir="),
+            "French and English run the same way: {fr}"
+        );
+
+        let ar = page_of(&resolution_in("ar", "التعاون"));
+        assert!(ar.contains("<html lang=\"ar\" dir=\"rtl\">"), "{ar}");
+        assert!(
+            ar.contains("<header class=\"banner\" lang=\"en\" dir=\"ltr\">"),
+            "{ar}"
+        );
+
+        let en = page_of(&resolution_in("en", "Cooperation"));
+        assert!(en.contains("<html lang=\"en\">"), "{en}");
+        assert_eq!(
+            en.matches(" lang=").count(),
+            1,
+            "only the html element: {en}"
+        );
+        assert!(!en.contains("dir="), "{en}");
+    }
+
+    #[test]
+    fn the_list_marks_titles_and_snippets_in_other_languages() {
+        let listed = |lang: &str, title: &str| Listed {
+            symbol: "A/RES/1/1".into(),
+            language: lang.into(),
+            organ: "General Assembly".into(),
+            session: Some(1),
+            title: Some(title.into()),
+            adoption_date: None,
+        };
+        let f = Filters {
+            lang: "en".into(),
+            ..Filters::default()
+        };
+        let home = |results| {
+            super::home(&Home {
+                filters: &f,
+                organs: &[],
+                results,
+                page: 1,
+                more: false,
+                problem: None,
+            })
+            .into_string()
+        };
+        let list = home(Results::Newest(vec![
+            listed("en", "Cooperation"),
+            listed("fr", "Coopération"),
+            listed("ar", "التعاون"),
+        ]));
+        assert!(list.contains("<html lang=\"en\">"), "{list}");
+        assert!(
+            list.contains("<span class=\"title\">Cooperation</span>"),
+            "{list}"
+        );
+        assert!(
+            list.contains("<span class=\"title\" lang=\"fr\">Coopération</span>"),
+            "{list}"
+        );
+        assert!(
+            list.contains("<span class=\"title\" lang=\"ar\" dir=\"rtl\">التعاون</span>"),
+            "{list}"
+        );
+        let hits = home(Results::Hits(vec![Hit {
+            symbol: "A/RES/1/1".into(),
+            language: "ru".into(),
+            title: Some("Сотрудничество".into()),
+            path: "p1".into(),
+            snippet: "сотрудничество".into(),
+        }]));
+        assert!(
+            hits.contains("<span class=\"title\" lang=\"ru\">Сотрудничество</span>"),
+            "{hits}"
+        );
+        assert!(hits.contains("<p class=\"snippet\" lang=\"ru\">"), "{hits}");
     }
 
     #[test]
