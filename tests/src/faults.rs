@@ -37,6 +37,13 @@ pub enum Fault {
     RestartRabbitmq {
         outage: Duration,
     },
+    /// The scenario runs on a three-node RabbitMQ cluster of its own (loopback ports from
+    /// `base_port`, every role given all three nodes), and the node the queues were declared
+    /// on (their first leader) is SIGKILLed for good: the quorum queues elect a leader on the
+    /// other two, the roles reconnect to them.
+    KillClusterNode {
+        base_port: u16,
+    },
     /// SIGKILL the broker's Erlang VM (no clean shutdown: quorum queues recover from their
     /// logs, clients see their connections cut), `outage` later start a new one.
     KillRabbitmq {

@@ -114,6 +114,13 @@ impl Scenario {
                 ..s("RabbitMQ SIGKILLed", Fault::KillRabbitmq { outage })
             },
             Scenario {
+                mix: longer,
+                ..s(
+                    "RabbitMQ cluster node SIGKILLed",
+                    Fault::KillClusterNode { base_port: 5681 },
+                )
+            },
+            Scenario {
                 mix: Mix {
                     corpus: None,
                     synthetic: if full { 4_830 } else { 200 },
@@ -196,6 +203,17 @@ pub fn run(scenario: &Scenario) -> Outcome {
             }
         })
         .collect();
+    // A cluster of its own for the scenario that kills a node: the vhost, every role and the
+    // accounting then use its nodes (rabbitmqctl the second node's, which is never killed).
+    let cluster = match scenario.fault {
+        Fault::KillClusterNode { base_port } => {
+            let cluster = crate::cluster::Cluster::start(3, base_port);
+            std::env::set_var("RESINGEST_TEST_AMQP_BASE", cluster.amqp_bases());
+            std::env::set_var("RABBITMQ_NODENAME", &cluster.nodes[1].name);
+            Some(cluster)
+        }
+        _ => None,
+    };
     let vhost = TestVhost::create(&format!("e2e-{}", slug.replace('_', "-")));
     let db_name = format!(
         "resingest_e2e_{}_{}_{}",
@@ -389,6 +407,13 @@ pub fn run(scenario: &Scenario) -> Outcome {
                     fault_ends.push(std::time::SystemTime::now());
                     faults::start_rabbitmq();
                     outcome.faults += 1;
+                    fault_done = true;
+                }
+                Fault::KillClusterNode { .. } => {
+                    let cluster = cluster.as_ref().expect("the scenario's cluster");
+                    cluster.nodes[0].kill();
+                    outcome.faults += 1;
+                    fault_ends.push(std::time::SystemTime::now());
                     fault_done = true;
                 }
                 Fault::KillRabbitmq { outage } => {
