@@ -51,8 +51,10 @@ test:
 bench: build
 	bash bench/extract.sh
 
+# The chaos build has the crash-test failpoints (a worker killed between confirm and ack);
+# `make build` and the image never do.
 chaos:
-	cargo build --release -p resingest-cli -p resingest-e2e
+	cargo build --release -p resingest-cli -p resingest-e2e --features resingest-cli/failpoints
 	$(TARGET_DIR)/release/chaos --out target/chaos.md $(CHAOS_ARGS)
 	$(TARGET_DIR)/release/chaos --readme README.md --from target/chaos.md
 

@@ -169,6 +169,9 @@ pub struct Counts {
     /// Stored twice (a second version of the same bytes), dead-lettered twice, or both
     /// stored and dead-lettered.
     pub duplicates: Vec<String>,
+    /// Copies that reached the sink again after their document was stored (redeliveries the
+    /// sink recognised and did not store), and how many documents they were copies of.
+    pub redelivered: (u64, u64),
     /// An outcome other than the one the input deserves (with what happened).
     pub unexpected: Vec<String>,
     /// Messages left in a work queue (`queue: ready/unacked`).
@@ -266,6 +269,11 @@ pub fn account(inputs: &Inputs, vhost: &str, amqp_url: &str, database_url: &str)
         }
     }
     c.dead = dead.len();
+    let again = &q(
+        "SELECT coalesce(sum(copies - 1), 0), count(*) FILTER (WHERE copies > 1) \
+                    FROM documents",
+    )[0];
+    c.redelivered = (again[0].parse().unwrap(), again[1].parse().unwrap());
 
     for sha in &published {
         if !stored.contains(sha) && !dead.contains_key(sha) {

@@ -19,6 +19,14 @@ pub enum Fault {
     },
     /// SIGTERM one worker: it drains and exits 0; then it is started again.
     TermWorker,
+    /// One worker runs with `RESINGEST_WORKER_FAILPOINT=kill-after-confirm:<every>` (the
+    /// `failpoints` build): it SIGKILLs itself between a result's publisher confirm and the
+    /// input's ack, leaving a stored result whose input the broker delivers again. Started
+    /// the same way after each death, `kills` times, then without the failpoint.
+    KillAfterConfirm {
+        every: u64,
+        kills: u64,
+    },
     /// SIGKILL the sink and start it again.
     RestartSink,
     /// Stop PostgreSQL (fast shutdown: connections cut), `outage` later start it.
@@ -27,6 +35,18 @@ pub enum Fault {
     },
     /// `rabbitmqctl stop_app`, `outage` later `start_app`.
     RestartRabbitmq {
+        outage: Duration,
+    },
+    /// The scenario runs on a three-node RabbitMQ cluster of its own (loopback ports from
+    /// `base_port`, every role given all three nodes), and the node the queues were declared
+    /// on (their first leader) is SIGKILLed for good: the quorum queues elect a leader on the
+    /// other two, the roles reconnect to them.
+    KillClusterNode {
+        base_port: u16,
+    },
+    /// SIGKILL the broker's Erlang VM (no clean shutdown: quorum queues recover from their
+    /// logs, clients see their connections cut), `outage` later start a new one.
+    KillRabbitmq {
         outage: Duration,
     },
 }
@@ -96,6 +116,77 @@ pub fn start_rabbitmq() {
     run("rabbitmqctl", &["-q", "await_startup"]);
 }
 
+/// The OS pid of the local broker's Erlang VM.
+fn rabbitmq_pid() -> String {
+    let out = Command::new("rabbitmqctl")
+        .args(["-q", "eval", "os:getpid()."])
+        .output()
+        .expect("running rabbitmqctl");
+    assert!(
+        out.status.success(),
+        "rabbitmqctl eval os:getpid(): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pid = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .trim_matches('"')
+        .to_owned();
+    assert!(
+        !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()),
+        "rabbitmqctl eval os:getpid() printed {pid:?}"
+    );
+    pid
+}
+
+fn rabbitmq_accepts_amqp() -> bool {
+    std::net::TcpStream::connect_timeout(
+        &"127.0.0.1:5672".parse().expect("valid address"),
+        Duration::from_secs(1),
+    )
+    .is_ok()
+}
+
+/// SIGKILLs the broker's VM and waits until it is gone.
+pub fn kill_rabbitmq() {
+    let pid = rabbitmq_pid();
+    run("kill", &["-KILL", &pid]);
+    for _ in 0..200 {
+        if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the broker (pid {pid}) is still there 10 s after SIGKILL");
+}
+
+/// Starts a broker node where one was killed (`rabbitmq-server -detached`, as CI starts one
+/// that is down) and waits until it accepts AMQP connections with its queues recovered.
+pub fn start_rabbitmq_server() {
+    if !rabbitmq_accepts_amqp() {
+        let status = Command::new("rabbitmq-server")
+            .arg("-detached")
+            .status()
+            .expect("running rabbitmq-server -detached");
+        assert!(status.success(), "rabbitmq-server -detached: {status}");
+    }
+    // The node takes a few seconds to boot; await_startup fails until it answers at all.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let up = Command::new("rabbitmqctl")
+            .args(["-q", "await_startup", "--timeout", "60"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if up && rabbitmq_accepts_amqp() {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the broker did not come back within 120 s of rabbitmq-server -detached"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
 /// Guard for a test that stops a shared service: whatever happens (a panic included), the
 /// service is started again when the guard goes.
 pub struct Restore(pub Fault);
@@ -108,6 +199,9 @@ impl Drop for Restore {
             }
             Fault::RestartRabbitmq { .. } => {
                 let _ = std::panic::catch_unwind(start_rabbitmq);
+            }
+            Fault::KillRabbitmq { .. } => {
+                let _ = std::panic::catch_unwind(start_rabbitmq_server);
             }
             _ => {}
         }

@@ -219,6 +219,30 @@ impl Env {
         )
     }
 
+    /// A worker that SIGKILLs itself right after its `every`-th publisher confirm, before the
+    /// ack (`RESINGEST_WORKER_FAILPOINT`, compiled in by the `failpoints` feature).
+    pub fn worker_killed_after_confirm(&self, i: usize, every: u64) -> Proc {
+        let c = self.concurrency.to_string();
+        let port = free_port();
+        let name = format!("worker-{i}");
+        let (mut cmd, log) = self.command("worker", &name, port);
+        cmd.env(
+            "RESINGEST_WORKER_FAILPOINT",
+            format!("kill-after-confirm:{every}"),
+        )
+        .args(["--concurrency", &c, "--grace", "20", "--timeout", "20"]);
+        let child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {} worker: {e}", self.bin.display()));
+        Proc {
+            role: name,
+            child,
+            port,
+            log,
+            exit: None,
+        }
+    }
+
     /// `fetch --watch` over `dir`, polling every second: a poll that fails (broker or
     /// database down) is retried at the next one.
     pub fn fetcher(&self, dir: &Path, watch: bool) -> Proc {

@@ -13,6 +13,7 @@
 //! [`webdriver`] drives Chromium for the browser test of the sink's web pages (`tests/web.rs`).
 
 pub mod account;
+pub mod cluster;
 pub mod faults;
 pub mod fleet;
 pub mod inputs;

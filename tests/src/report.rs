@@ -54,6 +54,11 @@ pub fn details(o: &Outcome) -> String {
             }
         })
         .collect();
+    let (copies, documents) = o.counts.redelivered;
+    let _ = write!(
+        s,
+        " redelivered copies recognised {copies} (of {documents} documents);"
+    );
     let _ = writeln!(s, " peak RSS {}", rss.join(", "));
     s
 }

@@ -84,6 +84,13 @@ impl Scenario {
                     },
                 )
             },
+            Scenario {
+                mix: longer,
+                ..s(
+                    "worker SIGKILLed between confirm and ack",
+                    Fault::KillAfterConfirm { every: 3, kills: 3 },
+                )
+            },
             // A SIGTERM drain or a sink restart also takes a moment: enough work to outlast it.
             Scenario {
                 mix: longer,
@@ -101,6 +108,17 @@ impl Scenario {
             Scenario {
                 mix: longer,
                 ..s("RabbitMQ restarted", Fault::RestartRabbitmq { outage })
+            },
+            Scenario {
+                mix: longer,
+                ..s("RabbitMQ SIGKILLed", Fault::KillRabbitmq { outage })
+            },
+            Scenario {
+                mix: longer,
+                ..s(
+                    "RabbitMQ cluster node SIGKILLed",
+                    Fault::KillClusterNode { base_port: 5681 },
+                )
             },
             Scenario {
                 mix: Mix {
@@ -185,6 +203,17 @@ pub fn run(scenario: &Scenario) -> Outcome {
             }
         })
         .collect();
+    // A cluster of its own for the scenario that kills a node: the vhost, every role and the
+    // accounting then use its nodes (rabbitmqctl the second node's, which is never killed).
+    let cluster = match scenario.fault {
+        Fault::KillClusterNode { base_port } => {
+            let cluster = crate::cluster::Cluster::start(3, base_port);
+            std::env::set_var("RESINGEST_TEST_AMQP_BASE", cluster.amqp_bases());
+            std::env::set_var("RABBITMQ_NODENAME", &cluster.nodes[1].name);
+            Some(cluster)
+        }
+        _ => None,
+    };
     let vhost = TestVhost::create(&format!("e2e-{}", slug.replace('_', "-")));
     let db_name = format!(
         "resingest_e2e_{}_{}_{}",
@@ -281,6 +310,7 @@ pub fn run(scenario: &Scenario) -> Outcome {
     let mut next_kill: Option<Instant> = None;
     let mut killed_at = 0u64;
     let mut fault_done = scenario.fault == Fault::None;
+    let mut armed = false;
     let stall = Duration::from_secs(180);
     let mut spawned = scenario.workers;
     let mut stored = 0u64;
@@ -308,6 +338,36 @@ pub fn run(scenario: &Scenario) -> Outcome {
                         next_kill = Some(now + every);
                     }
                     if stored >= expected_stored {
+                        fault_done = true;
+                    }
+                }
+                Fault::KillAfterConfirm { every, kills } => {
+                    if outcome.faults == 0 && !armed {
+                        // The fault starts here: worker 0 is replaced by one that dies at its
+                        // `every`-th confirm.
+                        workers[0].terminate(Duration::from_secs(30));
+                        workers[0] = env.worker_killed_after_confirm(spawned, every);
+                        spawned += 1;
+                        armed = true;
+                    } else if let Ok(Some(status)) = workers[0].child.try_wait() {
+                        workers[0].exit = Some(status);
+                        use std::os::unix::process::ExitStatusExt;
+                        if status.signal() != Some(SIGKILL) {
+                            outcome.problems.push(format!(
+                                "the worker with the failpoint ended {status}, not by SIGKILL:\n{}",
+                                workers[0].log_tail(20)
+                            ));
+                        }
+                        outcome.faults += 1;
+                        fault_ends.push(std::time::SystemTime::now());
+                        workers[0] = if (outcome.faults as u64) < kills {
+                            env.worker_killed_after_confirm(spawned, every)
+                        } else {
+                            fault_done = true;
+                            env.worker(spawned)
+                        };
+                        spawned += 1;
+                    } else if stored >= expected_stored {
                         fault_done = true;
                     }
                 }
@@ -346,6 +406,21 @@ pub fn run(scenario: &Scenario) -> Outcome {
                     std::thread::sleep(outage);
                     fault_ends.push(std::time::SystemTime::now());
                     faults::start_rabbitmq();
+                    outcome.faults += 1;
+                    fault_done = true;
+                }
+                Fault::KillClusterNode { .. } => {
+                    let cluster = cluster.as_ref().expect("the scenario's cluster");
+                    cluster.nodes[0].kill();
+                    outcome.faults += 1;
+                    fault_ends.push(std::time::SystemTime::now());
+                    fault_done = true;
+                }
+                Fault::KillRabbitmq { outage } => {
+                    faults::kill_rabbitmq();
+                    std::thread::sleep(outage);
+                    fault_ends.push(std::time::SystemTime::now());
+                    faults::start_rabbitmq_server();
                     outcome.faults += 1;
                     fault_done = true;
                 }
@@ -526,3 +601,6 @@ fn drop_database(pg_base: &str, name: &str) {
         &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
     );
 }
+
+/// SIGKILL's number, as `ExitStatus::signal` reports it.
+const SIGKILL: i32 = 9;

@@ -47,6 +47,19 @@ fn worker_sigkill_every_few_seconds_loses_and_doubles_nothing() {
 }
 
 #[test]
+fn a_worker_killed_between_confirm_and_ack_is_redelivered_and_counted_not_stored_twice() {
+    let o = run("worker SIGKILLed between confirm and ack");
+    assert_eq!(o.faults, 3, "{:?}", o.counts);
+    // Each death left a stored result whose input came back: the sink saw the copy again,
+    // counted it on its document, and stored nothing twice (assert_clean checked that).
+    let (copies, documents) = o.counts.redelivered;
+    assert!(
+        copies >= 3 && documents >= 3,
+        "three deaths after a confirm, but only {copies} copies of {documents} documents came back"
+    );
+}
+
+#[test]
 fn worker_sigterm_drains_and_loses_nothing() {
     run("worker SIGTERM");
 }
@@ -64,5 +77,19 @@ fn backlog_drains_with_latency_and_memory_reported() {
         o.peak_rss.iter().all(|(_, own, _)| *own > 0.0),
         "{:?}",
         o.peak_rss
+    );
+}
+
+/// Three RabbitMQ nodes of the test's own on loopback ports; the node the queues were declared
+/// on is SIGKILLed mid-run and never comes back: the quorum queues fail over to the other two,
+/// every role reconnects to them, and nothing is lost or stored twice.
+#[test]
+fn a_cluster_node_sigkilled_mid_run_fails_over_and_loses_nothing() {
+    let o = run("RabbitMQ cluster node SIGKILLed");
+    assert_eq!(o.faults, 1);
+    assert_eq!(
+        o.recovery.len(),
+        1,
+        "no resolution stored after the node died"
     );
 }

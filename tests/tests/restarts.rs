@@ -28,3 +28,10 @@ fn postgres_restarted_mid_run_loses_and_doubles_nothing() {
 fn rabbitmq_restarted_mid_run_loses_and_doubles_nothing() {
     run("RabbitMQ restarted");
 }
+
+/// The broker's VM killed outright: no clean shutdown, so every connection is cut without a
+/// close and the quorum queues recover from their logs on the new node.
+#[test]
+fn rabbitmq_sigkilled_mid_run_loses_and_doubles_nothing() {
+    run("RabbitMQ SIGKILLed");
+}

@@ -107,22 +107,79 @@ impl AmqpError {
     }
 }
 
-/// Connects to `url` (`amqp://user:pass@host:port/vhost`, vhost percent-encoded).
+/// The nodes of a broker setting: one URL, or the comma-separated URLs of a cluster's nodes.
+pub fn nodes(url: &str) -> Vec<&str> {
+    url.split(',')
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .collect()
+}
+
+/// Time one node gets to accept the connection before the next is tried.
+const NODE_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Connects to `url` (`amqp://user:pass@host:port/vhost`, vhost percent-encoded), or to the
+/// first node that answers of a comma-separated list (a cluster's nodes: quorum queues are
+/// replicated on them, so any live node serves them). The node that answered last is tried
+/// first, so a reconnect after its death moves on to the next one at once.
 pub async fn connect(url: &str) -> Result<Connection, AmqpError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static LAST: AtomicUsize = AtomicUsize::new(0);
     validate_url(url)?;
-    let props = ConnectionProperties::default().with_connection_name("resingest".into());
-    Connection::connect(url, props)
-        .await
-        .map_err(|cause| AmqpError::Connect {
-            url: redact(url),
-            cause,
-        })
+    let nodes = nodes(url);
+    let first = LAST.load(Ordering::Relaxed) % nodes.len();
+    let mut failed = None;
+    for k in 0..nodes.len() {
+        let i = (first + k) % nodes.len();
+        let node = nodes[i];
+        let props = ConnectionProperties::default().with_connection_name("resingest".into());
+        let attempt = tokio::time::timeout(NODE_CONNECT_TIMEOUT, Connection::connect(node, props));
+        let error = match attempt.await {
+            Ok(Ok(connection)) => {
+                LAST.store(i, Ordering::Relaxed);
+                return Ok(connection);
+            }
+            Ok(Err(cause)) => AmqpError::Connect {
+                url: redact(node),
+                cause,
+            },
+            Err(_) => AmqpError::Connect {
+                url: redact(node),
+                cause: lapin::Error::from(lapin::ErrorKind::IOError(std::sync::Arc::new(
+                    std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        format!("no answer within {} s", NODE_CONNECT_TIMEOUT.as_secs()),
+                    ),
+                ))),
+            },
+        };
+        // Refused credentials or vhost are the same on every node: no use trying the rest.
+        if error.setting_problem().is_some() {
+            return Err(error);
+        }
+        if nodes.len() > 1 {
+            tracing::warn!(%error, "broker node unreachable; trying the next");
+        }
+        failed = Some(error);
+    }
+    Err(failed.expect("at least one node"))
 }
 
 /// Checks that `url` is one lapin can connect to, without connecting: [`AmqpError::InvalidUrl`]
 /// (`http://...`, no host, a TLS scheme this build has no TLS for) instead of a connect error
 /// that looks like an outage.
 pub fn validate_url(url: &str) -> Result<(), AmqpError> {
+    let nodes = nodes(url);
+    if nodes.is_empty() {
+        return Err(AmqpError::InvalidUrl {
+            url: redact(url),
+            reason: "no broker url".into(),
+        });
+    }
+    nodes.into_iter().try_for_each(validate_node_url)
+}
+
+fn validate_node_url(url: &str) -> Result<(), AmqpError> {
     let invalid = |reason: String| AmqpError::InvalidUrl {
         url: redact(url),
         reason,
@@ -377,6 +434,13 @@ impl Session {
 
 /// `url` without its password, for logs and errors.
 pub fn redact(url: &str) -> String {
+    if url.contains(',') {
+        return nodes(url)
+            .into_iter()
+            .map(redact)
+            .collect::<Vec<_>>()
+            .join(",");
+    }
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let userinfo = &url[scheme + 3..at];
@@ -396,6 +460,10 @@ mod tests {
             "amqp://guest:***@127.0.0.1:5672/v"
         );
         assert_eq!(super::redact("amqp://127.0.0.1"), "amqp://127.0.0.1");
+        assert_eq!(
+            super::redact("amqp://g:s1@h1/v,amqp://g:s2@h2/v"),
+            "amqp://g:***@h1/v,amqp://g:***@h2/v"
+        );
     }
 
     #[test]
@@ -405,5 +473,10 @@ mod tests {
             assert!(err.setting_problem().is_some(), "{url}: {err}");
         }
         super::validate_url("amqp://guest:guest@127.0.0.1:5672/%2f").unwrap();
+        // A cluster: every node's url is checked.
+        super::validate_url("amqp://g:g@127.0.0.1:5681/v, amqp://g:g@127.0.0.1:5682/v").unwrap();
+        let err = super::validate_url("amqp://g:g@127.0.0.1:5681/v,http://x").unwrap_err();
+        assert!(err.setting_problem().is_some(), "{err}");
+        assert!(super::validate_url(" , ").is_err());
     }
 }

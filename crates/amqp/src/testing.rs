@@ -22,9 +22,15 @@ impl TestVhost {
         );
         rabbitmqctl(&["add_vhost", &name]);
         rabbitmqctl(&["set_permissions", "-p", &name, "guest", ".*", ".*", ".*"]);
+        // `RESINGEST_TEST_AMQP_BASE`: another broker (`rabbitmqctl` then follows
+        // `RABBITMQ_NODENAME`), or the comma-separated bases of a cluster's nodes.
         let base = std::env::var("RESINGEST_TEST_AMQP_BASE")
             .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672".into());
-        let url = format!("{base}/{name}");
+        let url = base
+            .split(',')
+            .map(|b| format!("{}/{name}", b.trim()))
+            .collect::<Vec<_>>()
+            .join(",");
         TestVhost { name, url }
     }
 

@@ -38,12 +38,41 @@ pub enum ArchiveError {
         key: String,
         source: object_store::Error,
     },
+    /// The store answered but refuses this deployment: permissions on the folder, credentials
+    /// or a bucket policy. Not the document's fault, and no wait fixes it: an operator must.
+    #[error("archive refused access to `{key}` (permissions or credentials): {source}")]
+    Refused {
+        key: String,
+        source: object_store::Error,
+    },
 }
 
 impl ArchiveError {
     /// True when the store, not the document, failed: retry later.
     pub fn is_transient(&self) -> bool {
         matches!(self, ArchiveError::Unreachable { .. })
+    }
+
+    /// True when the store refuses this deployment ([`ArchiveError::Refused`]): neither the
+    /// document's fault nor an outage that passes; whoever holds the document should say so
+    /// (a failing health check) and give it back rather than wait on it forever.
+    pub fn is_refused(&self) -> bool {
+        matches!(self, ArchiveError::Refused { .. })
+    }
+
+    /// An error of the store itself, as [`ArchiveError::Refused`] when it is a refusal.
+    fn of_store(key: &str, source: object_store::Error) -> ArchiveError {
+        if refuses(&source) {
+            ArchiveError::Refused {
+                key: key.into(),
+                source,
+            }
+        } else {
+            ArchiveError::Unreachable {
+                key: key.into(),
+                source,
+            }
+        }
     }
 
     /// Stable, bounded label for metrics and dead-letter headers.
@@ -54,8 +83,33 @@ impl ArchiveError {
             ArchiveError::NotFound { .. } => "archive_missing",
             ArchiveError::Corrupt { .. } => "archive_corrupt",
             ArchiveError::Unreachable { .. } => "archive_unreachable",
+            ArchiveError::Refused { .. } => "archive_refused",
         }
     }
+}
+
+/// True for a store's refusal: S3's 401/403 (`PermissionDenied`, `Unauthenticated`), or a local
+/// folder whose I/O error, anywhere in the cause chain, is `PermissionDenied` (the local
+/// backend wraps those in generic errors).
+fn refuses(error: &object_store::Error) -> bool {
+    if matches!(
+        error,
+        object_store::Error::PermissionDenied { .. } | object_store::Error::Unauthenticated { .. }
+    ) {
+        return true;
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::PermissionDenied
+                || io.raw_os_error() == Some(30 /* EROFS */)
+            {
+                return true;
+            }
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// A content-addressed PDF store; cheap to clone.
@@ -139,7 +193,7 @@ impl Archive {
             .await
         {
             Ok(_) | Err(object_store::Error::AlreadyExists { .. }) => Ok(key),
-            Err(source) => Err(ArchiveError::Unreachable { key, source }),
+            Err(source) => Err(ArchiveError::of_store(&key, source)),
         }
     }
 
@@ -152,12 +206,7 @@ impl Archive {
             Err(object_store::Error::NotFound { .. }) => {
                 return Err(ArchiveError::NotFound { key: key.into() })
             }
-            Err(source) => {
-                return Err(ArchiveError::Unreachable {
-                    key: key.into(),
-                    source,
-                })
-            }
+            Err(source) => return Err(ArchiveError::of_store(key, source)),
         };
         let actual = hex::encode(Sha256::digest(&bytes));
         if actual != sha {
@@ -180,6 +229,29 @@ impl Archive {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refusal_is_told_from_an_outage_through_the_cause_chain() {
+        let io = |kind| object_store::Error::Generic {
+            store: "LocalFileSystem",
+            source: Box::new(std::io::Error::new(kind, "open pdf/ab/x.pdf")),
+        };
+        let refused = ArchiveError::of_store("k", io(std::io::ErrorKind::PermissionDenied));
+        assert!(refused.is_refused() && !refused.is_transient());
+        assert_eq!(refused.kind(), "archive_refused");
+        let s3 = object_store::Error::PermissionDenied {
+            path: "pdf/ab/x.pdf".into(),
+            source: "403 Forbidden".into(),
+        };
+        assert!(ArchiveError::of_store("k", s3).is_refused());
+        let down = ArchiveError::of_store("k", io(std::io::ErrorKind::ConnectionRefused));
+        assert!(down.is_transient() && !down.is_refused());
+        let read_only = object_store::Error::Generic {
+            store: "LocalFileSystem",
+            source: Box::new(std::io::Error::from_raw_os_error(30)),
+        };
+        assert!(ArchiveError::of_store("k", read_only).is_refused());
+    }
 
     #[tokio::test]
     async fn put_is_content_addressed_idempotent_and_get_checks_the_hash() {

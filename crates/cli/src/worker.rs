@@ -49,6 +49,14 @@ pub struct Args {
           default_value_t = bytesize::ByteSize(IsolationLimits::default().memory_bytes.unwrap_or(0)),
           value_parser = crate::units::byte_size)]
     memory_limit: bytesize::ByteSize,
+    /// How long one document is held and retried here while something that is not the
+    /// document fails (children that cannot start, the archive, the broker's confirms), before
+    /// it goes back to the broker for another worker (2m; keep it under the broker's consumer
+    /// timeout). Children that cannot start or an archive that refuses access also turn
+    /// /healthz to 503 until they work again
+    #[arg(long, value_name = "DURATION", env = "RESINGEST_HOLD_LIMIT", default_value = "2m",
+          value_parser = crate::units::human_duration)]
+    hold_limit: humantime::Duration,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -79,6 +87,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     config.metrics_addr = args.metrics_addr;
     config.delivery_limit = args.delivery_limit;
     config.grace = *args.grace;
+    config.hold_limit = *args.hold_limit;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let result = runtime.block_on(async {
         let shutdown = tokio_util::sync::CancellationToken::new();

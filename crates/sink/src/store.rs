@@ -308,6 +308,24 @@ async fn store_round(
             ));
         }
     }
+    // Every copy that arrives again (a redelivery, a replay, a second fetch of the same bytes)
+    // is counted on its document, so duplicates are measured, not only made harmless.
+    let again: Vec<&str> = round
+        .iter()
+        .filter(|&&i| outcomes[i] == Outcome::Duplicate)
+        .map(|&i| batch[i].resolution.provenance.sha256.as_str())
+        .collect();
+    if !again.is_empty() {
+        sqlx::query(
+            "UPDATE documents d SET copies = d.copies + k.n
+             FROM (SELECT sha256, count(*)::int4 AS n FROM UNNEST($1::text[]) AS u (sha256)
+                   GROUP BY sha256) k
+             WHERE d.sha256 = k.sha256",
+        )
+        .bind(&again)
+        .execute(&mut **tx)
+        .await?;
+    }
     if inserts.is_empty() {
         return Ok(0);
     }

@@ -96,6 +96,8 @@ async fn a_redelivered_or_duplicate_message_adds_no_row() {
         resingest_sink::flatten::clause_rows(&r).len() as i64
     );
     assert_eq!(sink.db.psql("SELECT version FROM resolutions"), "1");
+    // Not stored again, but counted: three copies of the document reached the sink.
+    assert_eq!(sink.db.psql("SELECT copies FROM documents"), "3");
     sink.stop().await;
 }
 

@@ -38,6 +38,11 @@ pub struct Config {
     pub limits: Limits,
     /// Where claim-checked PDFs are read from.
     pub archive: Archive,
+    /// How long one document is held and retried in place while something that is not the
+    /// document fails (children that cannot start, an archive that is down or refuses, a
+    /// broker that does not confirm) before it is handed back to the broker for another
+    /// worker; keep it under the broker's consumer timeout.
+    pub hold_limit: Duration,
     /// Consumer tag prefix, shown by `rabbitmqctl list_consumers`.
     pub name: String,
 }
@@ -58,6 +63,7 @@ impl Config {
             pool,
             limits: Limits::default(),
             archive,
+            hold_limit: Duration::from_secs(120),
             name: format!("resingest-worker-{}", std::process::id()),
         }
     }

@@ -1,4 +1,6 @@
-//! `/metrics` (Prometheus text) and `/healthz` (200 only while connected and consuming).
+//! `/metrics` (Prometheus text) and `/healthz`: 200 only while connected, consuming and able
+//! to work (503 naming the cause while extraction children cannot start or the archive refuses
+//! this worker, so a supervisor replaces it rather than let it hold documents it cannot do).
 
 use std::sync::Arc;
 
@@ -25,9 +27,23 @@ async fn metrics_text(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse 
 }
 
 async fn healthz(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
-    if metrics.consuming.get() == 1 {
-        (StatusCode::OK, "consuming\n")
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "not consuming\n")
+    if metrics.consuming.get() != 1 {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not consuming\n".to_owned(),
+        );
     }
+    let faults = metrics.faults();
+    if faults.is_empty() {
+        return (StatusCode::OK, "consuming\n".to_owned());
+    }
+    let mut body = String::new();
+    for (what, fault) in faults {
+        body.push_str(&format!(
+            "failing: {what} for {} s: {}\n",
+            fault.since.elapsed().as_secs(),
+            fault.error
+        ));
+    }
+    (StatusCode::SERVICE_UNAVAILABLE, body)
 }

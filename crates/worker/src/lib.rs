@@ -24,6 +24,8 @@ pub mod consumer;
 pub mod dlq;
 pub mod document;
 mod error;
+#[cfg(feature = "failpoints")]
+pub mod failpoint;
 mod http;
 pub mod metrics;
 mod process;

@@ -2,9 +2,13 @@
 //! several workers in one test process do not share counters). Label values are bounded:
 //! outcomes below, dead-letter kinds from the typed errors' `kind()`.
 
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
-    TextEncoder,
+    Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 
 /// Outcome label values of [`Metrics::documents`].
@@ -15,7 +19,8 @@ pub mod outcome {
     pub const DEAD_LETTERED: &str = "dead_lettered";
     /// The extraction child died: handed back for another try (the delivery limit bounds it).
     pub const REQUEUED: &str = "requeued";
-    /// Left unacked (connection lost or shutdown grace over): the broker delivers it again.
+    /// Given back to the broker unfinished (connection lost, shutdown grace over, or a failure
+    /// that is not the document's outlasted the hold limit): it is delivered again.
     pub const HANDED_BACK: &str = "handed_back";
     pub const ALL: [&str; 4] = [EXTRACTED, DEAD_LETTERED, REQUEUED, HANDED_BACK];
 }
@@ -45,6 +50,27 @@ pub struct Metrics {
     pub consuming: IntGauge,
     /// Resident memory of the worker and its extraction children, read at each scrape.
     pub resident_memory: IntGauge,
+    /// `resingest_worker_failing{what}`: 1 while this worker cannot do its work for a reason
+    /// of its own (extraction children that cannot start, an archive that refuses it);
+    /// `/healthz` answers 503 naming it, so a supervisor replaces the worker.
+    pub failing: IntGaugeVec,
+    faults: Mutex<BTreeMap<&'static str, Fault>>,
+}
+
+/// What keeps a worker from working, since when.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    pub error: String,
+    pub since: Instant,
+}
+
+/// Label values of [`Metrics::failing`].
+pub mod failing {
+    /// Extraction children cannot be started or talked to.
+    pub const EXTRACT: &str = "extract";
+    /// The archive refuses this worker (permissions, credentials).
+    pub const ARCHIVE: &str = "archive";
+    pub const ALL: [&str; 2] = [EXTRACT, ARCHIVE];
 }
 
 impl Metrics {
@@ -120,8 +146,20 @@ impl Metrics {
             "Resident memory of the worker and its extraction children",
         )
         .expect("valid metric");
+        let failing_gauge = IntGaugeVec::new(
+            Opts::new(
+                "resingest_worker_failing",
+                "1 while the worker cannot work for a reason of its own (what)",
+            ),
+            &["what"],
+        )
+        .expect("valid metric");
+        for w in failing::ALL {
+            failing_gauge.with_label_values(&[w]);
+        }
         for c in [
             Box::new(resident_memory.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(failing_gauge.clone()),
             Box::new(documents.clone()),
             Box::new(extraction_seconds.clone()),
             Box::new(pages.clone()),
@@ -148,7 +186,41 @@ impl Metrics {
             retries,
             consuming,
             resident_memory,
+            failing: failing_gauge,
+            faults: Mutex::new(BTreeMap::new()),
         }
+    }
+
+    /// Records that `what` keeps this worker from working; the first error and time are kept.
+    pub fn fail(&self, what: &'static str, error: &str) {
+        let mut faults = self.faults.lock().expect("faults lock");
+        faults.entry(what).or_insert_with(|| {
+            tracing::error!(what, %error, "the worker cannot work; /healthz answers 503 until this clears");
+            Fault {
+                error: error.to_owned(),
+                since: Instant::now(),
+            }
+        });
+        self.failing.with_label_values(&[what]).set(1);
+    }
+
+    /// `what` works again.
+    pub fn recover(&self, what: &'static str) {
+        let mut faults = self.faults.lock().expect("faults lock");
+        if let Some(fault) = faults.remove(what) {
+            tracing::info!(
+                what,
+                after_s = fault.since.elapsed().as_secs(),
+                "the worker works again"
+            );
+        }
+        self.failing.with_label_values(&[what]).set(0);
+    }
+
+    /// What keeps the worker from working now, if anything.
+    pub fn faults(&self) -> Vec<(&'static str, Fault)> {
+        let faults = self.faults.lock().expect("faults lock");
+        faults.iter().map(|(w, f)| (*w, f.clone())).collect()
     }
 
     pub fn count(&self, outcome: &str) {

@@ -7,15 +7,19 @@
 //! - permanent (the document is bad: corrupt, encrypted, over a limit, a claim check
 //!   to nothing): republished to `resingest.documents.dead` with `x-resingest-error` and
 //!   `x-resingest-error-kind`, confirmed, then acked;
-//! - transient (result or dead letter not confirmed, archive unreachable, a child that could
-//!   not start): retried here with jittered backoff, holding the delivery, so a broker hiccup
-//!   never burns a good document's delivery count;
+//! - transient (result or dead letter not confirmed, archive unreachable or refusing, a child
+//!   that could not start): retried here with jittered backoff, holding the delivery, so a
+//!   broker hiccup never burns a good document's delivery count; but only up to the hold limit,
+//!   after which the document is given back to the broker (`basic.nack` with requeue) for a
+//!   worker that can do it. A cause that is this worker's own (children that cannot start, an
+//!   archive that refuses it) also turns `/healthz` to 503 until it clears;
 //! - the extraction child crashed: republished with its attempt count (`x-resingest-attempts`)
 //!   plus one, confirmed, then acked, for another try on any worker, since a kill can come from
 //!   outside (the OOM killer); the delivery limit bounds the real attempts, and the last allowed
 //!   one dead-letters it with the reason itself. The broker's `x-delivery-count` is no attempt
 //!   count: it also counts every channel death while the document was merely held;
-//! - the channel is gone or the shutdown grace is over: left unacked, the broker redelivers.
+//! - the channel is gone or the shutdown grace is over: given back (a nack on a live channel,
+//!   the channel's close otherwise), the broker redelivers.
 //!
 //! Extraction is CPU work: it runs in an isolated child, waited for on a blocking thread,
 //! never on the reactor.
@@ -24,7 +28,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lapin::message::Delivery;
-use lapin::options::BasicAckOptions;
+use lapin::options::{BasicAckOptions, BasicNackOptions};
 use lapin::{BasicProperties, Channel};
 use resingest_amqp::{publish_confirmed, Backoff};
 use resingest_extract::Format;
@@ -36,7 +40,7 @@ use tokio::sync::OwnedSemaphorePermit;
 use tokio_util::sync::CancellationToken;
 
 use crate::document::{self, Body};
-use crate::metrics::{outcome, Metrics};
+use crate::metrics::{failing, outcome, Metrics};
 use crate::Config;
 
 /// Attempts at a document whose extraction ran out of wall time: one retry, since a timeout
@@ -58,7 +62,7 @@ pub(crate) struct Shared {
 pub(crate) async fn handle(
     shared: Arc<Shared>,
     channel: Channel,
-    delivery: Delivery,
+    mut delivery: Delivery,
     permit: OwnedSemaphorePermit,
 ) {
     let metrics = &shared.metrics;
@@ -66,7 +70,10 @@ pub(crate) async fn handle(
     if delivery.redelivered {
         metrics.redeliveries.inc();
     }
-    let end = process(&shared, &channel, delivery, permit).await;
+    let end = process(&shared, &channel, &mut delivery, permit).await;
+    if end == outcome::HANDED_BACK {
+        give_back(&delivery).await;
+    }
     metrics.count(end);
     metrics.in_flight.dec();
 }
@@ -113,17 +120,19 @@ struct Extracted {
 async fn process(
     shared: &Shared,
     channel: &Channel,
-    mut delivery: Delivery,
+    delivery: &mut Delivery,
     slot: OwnedSemaphorePermit,
 ) -> &'static str {
+    let held = Instant::now();
     let envelope = document::envelope_of(&delivery.properties);
     let body = Arc::new(std::mem::take(&mut delivery.data));
+    let delivery = &*delivery;
     let pdf = match document::body_of(&delivery.properties, &body) {
         Body::Inline(_) => body.clone(),
-        Body::ClaimCheck(key) => match fetch(shared, &key).await {
+        Body::ClaimCheck(key) => match fetch(shared, &key, held).await {
             Ok(pdf) => Arc::new(pdf),
             Err(Some(failure)) => {
-                return conclude_failure(shared, channel, &delivery, &body, &envelope, failure)
+                return conclude_failure(shared, channel, delivery, &body, &envelope, failure, held)
                     .await
             }
             Err(None) => return outcome::HANDED_BACK,
@@ -147,16 +156,25 @@ async fn process(
             _ = shared.abandon.cancelled() => return outcome::HANDED_BACK,
         };
         match result {
-            Ok(x) => break x,
+            Ok(x) => {
+                shared.metrics.recover(failing::EXTRACT);
+                break x;
+            }
             Err(Failure::Transient { what, error }) => {
-                if !wait_to_retry(shared, &mut backoff, what, &error).await {
+                // Children that cannot start or be talked to: this worker's fault, not the
+                // document's, and one a restart may cure.
+                shared.metrics.fail(failing::EXTRACT, &error);
+                if !wait_to_retry(shared, &mut backoff, held, what, &error).await {
                     return outcome::HANDED_BACK;
                 }
             }
             Err(failure) => {
+                shared.metrics.recover(failing::EXTRACT);
                 drop(slot);
-                return conclude_failure(shared, channel, &delivery, &body, &envelope, failure)
-                    .await;
+                return conclude_failure(
+                    shared, channel, delivery, &body, &envelope, failure, held,
+                )
+                .await;
             }
         }
     };
@@ -170,7 +188,7 @@ async fn process(
                 extracted.json.len()
             ),
         };
-        return conclude_failure(shared, channel, &delivery, &body, &envelope, failure).await;
+        return conclude_failure(shared, channel, delivery, &body, &envelope, failure, held).await;
     }
 
     let metrics = &shared.metrics;
@@ -179,11 +197,21 @@ async fn process(
     result_envelope.sha256 = extracted.sha256;
     result_envelope.schema_version = Some(resingest_model::SCHEMA_VERSION);
     let props = document::properties(&result_envelope, topology::CONTENT_TYPE_JSON);
-    if !publish_until_confirmed(shared, channel, topology::EXTRACTED, &extracted.json, props).await
-    {
+    let published = publish_to(
+        shared,
+        channel,
+        topology::EXCHANGE,
+        topology::EXTRACTED,
+        &extracted.json,
+        props,
+        held,
+    );
+    if !published.await {
         return outcome::HANDED_BACK;
     }
-    if !ack(&delivery).await {
+    #[cfg(feature = "failpoints")]
+    crate::failpoint::after_confirm();
+    if !ack(delivery).await {
         return outcome::HANDED_BACK;
     }
     metrics.pages.inc_by(u64::from(extracted.pages));
@@ -192,14 +220,22 @@ async fn process(
     outcome::EXTRACTED
 }
 
-/// Reads a claim-checked PDF; `Err(None)` when the grace ran out while the archive was down.
-async fn fetch(shared: &Shared, key: &str) -> Result<Vec<u8>, Option<Failure>> {
+/// Reads a claim-checked PDF; `Err(None)` when the grace or the hold limit ran out while the
+/// archive was down or refused this worker.
+async fn fetch(shared: &Shared, key: &str, held: Instant) -> Result<Vec<u8>, Option<Failure>> {
     let mut backoff = retry_backoff();
     loop {
         match shared.config.archive.get(key).await {
-            Ok(pdf) => return Ok(pdf),
-            Err(e) if e.is_transient() => {
-                if !wait_to_retry(shared, &mut backoff, "archive", &e.to_string()).await {
+            Ok(pdf) => {
+                shared.metrics.recover(failing::ARCHIVE);
+                return Ok(pdf);
+            }
+            Err(e) if e.is_transient() || e.is_refused() => {
+                let error = e.to_string();
+                if e.is_refused() {
+                    shared.metrics.fail(failing::ARCHIVE, &error);
+                }
+                if !wait_to_retry(shared, &mut backoff, held, "archive", &error).await {
                     return Err(None);
                 }
             }
@@ -263,6 +299,7 @@ async fn conclude_failure(
     body: &[u8],
     envelope: &Envelope,
     failure: Failure,
+    held: Instant,
 ) -> &'static str {
     let (kind, error) = match failure {
         Failure::Permanent { kind, error } => (kind, error),
@@ -284,6 +321,7 @@ async fn conclude_failure(
                     topology::DOCUMENTS,
                     body,
                     props,
+                    held,
                 );
                 if !again.await || !ack(delivery).await {
                     return outcome::HANDED_BACK;
@@ -303,6 +341,7 @@ async fn conclude_failure(
         topology::DOCUMENTS_DEAD,
         body,
         props,
+        held,
     );
     if !dead.await || !ack(delivery).await {
         return outcome::HANDED_BACK;
@@ -315,26 +354,9 @@ async fn conclude_failure(
     outcome::DEAD_LETTERED
 }
 
-async fn publish_until_confirmed(
-    shared: &Shared,
-    channel: &Channel,
-    routing_key: &str,
-    body: &[u8],
-    props: BasicProperties,
-) -> bool {
-    publish_to(
-        shared,
-        channel,
-        topology::EXCHANGE,
-        routing_key,
-        body,
-        props,
-    )
-    .await
-}
-
 /// Publishes and waits for the confirm, retrying with backoff while the channel lives.
-/// `false` when the channel is gone (the input will be redelivered) or the grace is over.
+/// `false` when the channel is gone (the input will be redelivered), the grace is over or the
+/// document has been held for the hold limit since `held`.
 async fn publish_to(
     shared: &Shared,
     channel: &Channel,
@@ -342,6 +364,7 @@ async fn publish_to(
     routing_key: &str,
     body: &[u8],
     props: BasicProperties,
+    held: Instant,
 ) -> bool {
     let mut backoff = retry_backoff();
     loop {
@@ -359,7 +382,7 @@ async fn publish_to(
         match publish.await {
             Ok(()) => return true,
             Err(e) => {
-                if !wait_to_retry(shared, &mut backoff, "publish", &e.to_string()).await {
+                if !wait_to_retry(shared, &mut backoff, held, "publish", &e.to_string()).await {
                     return false;
                 }
             }
@@ -367,19 +390,39 @@ async fn publish_to(
     }
 }
 
-/// Counts and logs a transient failure, then sleeps; `false` when the grace ran out.
+/// Counts and logs a transient failure, then sleeps; `false` when the grace ran out or the
+/// document, held since `held`, would outlast the hold limit: it goes back to the broker then,
+/// for a worker that can do it, instead of holding a slot here for as long as the cause lasts.
 async fn wait_to_retry(
     shared: &Shared,
     backoff: &mut Backoff,
+    held: Instant,
     what: &'static str,
     error: &str,
 ) -> bool {
     shared.metrics.retries.with_label_values(&[what]).inc();
     let wait = backoff.next_delay();
+    let hold_limit = shared.config.hold_limit;
+    if held.elapsed() + wait > hold_limit {
+        tracing::warn!(what, %error, hold_limit_s = hold_limit.as_secs_f64(), "still failing at the hold limit; handing the document back to the broker");
+        return false;
+    }
     tracing::warn!(what, %error, retry_in_ms = wait.as_millis() as u64, "transient failure; retrying in the worker");
     tokio::select! {
         _ = shared.abandon.cancelled() => false,
         _ = tokio::time::sleep(wait) => true,
+    }
+}
+
+/// Gives an unfinished document back to the broker at once: a nack with requeue on a live
+/// channel (a closed one has given it back already).
+async fn give_back(delivery: &Delivery) {
+    let nack = BasicNackOptions {
+        requeue: true,
+        ..BasicNackOptions::default()
+    };
+    if let Err(error) = delivery.acker.nack(nack).await {
+        tracing::debug!(delivery_tag = delivery.delivery_tag, %error, "nack failed; the channel's close gives the document back");
     }
 }
 

@@ -292,3 +292,84 @@ async fn a_result_too_big_for_the_broker_is_dead_lettered_on_the_first_try() {
     shutdown.cancel();
     worker.wait().await.unwrap();
 }
+
+/// Pids of the processes running the executable at `path`.
+fn pids_running(path: &std::path::Path) -> Vec<String> {
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let pid = entry.file_name().to_string_lossy().into_owned();
+        if !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == path) {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn children_that_cannot_start_fail_healthz_and_give_documents_back_at_the_hold_limit() {
+    let vhost = TestVhost::create("worker-no-children");
+    let dir = tempfile::tempdir().unwrap();
+    let child = dir.path().join("child");
+    let original = std::path::PathBuf::from(env!("CARGO_BIN_EXE_resingest-worker-test-child"));
+    std::fs::copy(&original, &child).unwrap();
+    let mut cfg = config(&vhost, 1, 2, Archive::in_memory());
+    cfg.pool.program = child.clone();
+    cfg.hold_limit = Duration::from_secs(3);
+    let shutdown = CancellationToken::new();
+    let worker = resingest_worker::start(cfg, shutdown.clone())
+        .await
+        .unwrap();
+    let m = worker.metrics.clone();
+    let addr = worker.metrics_addr;
+    wait_for("consuming", Duration::from_secs(20), || {
+        http_get(addr, "/healthz").0 == 200
+    })
+    .await;
+
+    // The child's executable goes away (a botched upgrade, a full /tmp) and the running
+    // children die: every replacement fails to start.
+    let running = pids_running(&child);
+    assert!(!running.is_empty(), "no child runs {}", child.display());
+    std::fs::remove_file(&child).unwrap();
+    for pid in &running {
+        std::process::Command::new("kill")
+            .args(["-KILL", pid])
+            .status()
+            .unwrap();
+    }
+    publish(&vhost, synthetic(11..13), u64::MAX, None).await;
+
+    // Unhealthy, naming the cause, while the documents are held...
+    wait_for("healthz 503", Duration::from_secs(20), || {
+        let (status, body) = http_get(addr, "/healthz");
+        status == 503 && body.contains("failing: extract") && body.contains("child")
+    })
+    .await;
+    let (_, text) = http_get(addr, "/metrics");
+    assert!(
+        text.contains("resingest_worker_failing{what=\"extract\"} 1"),
+        "{text}"
+    );
+    // ...and given back to the broker at the hold limit, not held for as long as it lasts.
+    wait_for("a document handed back", Duration::from_secs(20), || {
+        m.documents(outcome::HANDED_BACK) >= 1
+    })
+    .await;
+    assert_eq!(m.documents(outcome::DEAD_LETTERED), 0);
+
+    // The executable is back: both documents are extracted, health returns, nothing is lost.
+    std::fs::copy(&original, &child).unwrap();
+    let results = collect_extracted(&vhost, 2, Duration::from_secs(40)).await;
+    assert_eq!(results.len(), 2);
+    wait_for("healthz 200", Duration::from_secs(10), || {
+        http_get(addr, "/healthz").0 == 200
+    })
+    .await;
+    wait_counts(&vhost, topology::DOCUMENTS, (0, 0)).await;
+    wait_counts(&vhost, topology::DOCUMENTS_DEAD, (0, 0)).await;
+    shutdown.cancel();
+    worker.wait().await.unwrap();
+}

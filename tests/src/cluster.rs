@@ -1,0 +1,191 @@
+//! A RabbitMQ cluster of its own on loopback ports, for the scenario that kills a node: each
+//! node has its own name, ports, data folder and config (none of the machine's broker's), and
+//! the nodes are joined into one cluster, so quorum queues get a member on each.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub struct Node {
+    pub name: String,
+    pub amqp_port: u16,
+    dir: PathBuf,
+}
+
+/// Started by [`Cluster::start`]; every node still running is stopped when it goes.
+pub struct Cluster {
+    pub nodes: Vec<Node>,
+    _dir: tempfile::TempDir,
+}
+
+/// Runs `rabbitmqctl -n <node> args`; the output, or what went wrong.
+pub fn ctl(node: &str, args: &[&str]) -> Result<String, String> {
+    let out = Command::new("rabbitmqctl")
+        .arg("-n")
+        .arg(node)
+        .args(args)
+        .output()
+        .map_err(|e| format!("running rabbitmqctl: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!(
+            "rabbitmqctl -n {node} {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+fn must(node: &str, args: &[&str]) -> String {
+    ctl(node, args).unwrap_or_else(|e| panic!("{e}"))
+}
+
+impl Node {
+    fn env(&self, cmd: &mut Command) {
+        let d = &self.dir;
+        cmd.env("RABBITMQ_NODENAME", &self.name)
+            .env("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1")
+            .env("RABBITMQ_NODE_PORT", self.amqp_port.to_string())
+            .env("RABBITMQ_DIST_PORT", (self.amqp_port + 10_000).to_string())
+            .env("RABBITMQ_CONFIG_FILE", d.join("rabbitmq.conf"))
+            .env("RABBITMQ_CONF_ENV_FILE", d.join("rabbitmq-env.conf"))
+            .env("RABBITMQ_ENABLED_PLUGINS_FILE", d.join("enabled_plugins"))
+            .env("RABBITMQ_MNESIA_BASE", d.join("mnesia"))
+            .env("RABBITMQ_LOG_BASE", d.join("log"))
+            .env("RABBITMQ_PID_FILE", d.join("pid"))
+            .env("ERL_EPMD_ADDRESS", "127.0.0.1");
+    }
+
+    fn start(&self) {
+        std::fs::create_dir_all(&self.dir).unwrap();
+        std::fs::write(
+            self.dir.join("rabbitmq.conf"),
+            format!(
+                "listeners.tcp.local = 127.0.0.1:{}\nloopback_users.guest = true\n",
+                self.amqp_port
+            ),
+        )
+        .unwrap();
+        std::fs::write(self.dir.join("rabbitmq-env.conf"), "").unwrap();
+        std::fs::write(self.dir.join("enabled_plugins"), "[].\n").unwrap();
+        std::fs::create_dir_all(self.dir.join("mnesia")).unwrap();
+        std::fs::create_dir_all(self.dir.join("log")).unwrap();
+        // Debian's rabbitmq-server, started as root, runs the node as the rabbitmq user: the
+        // node's folders must be that user's.
+        let _ = Command::new("chown")
+            .args(["-R", "rabbitmq:rabbitmq"])
+            .arg(&self.dir)
+            .status();
+        let mut cmd = Command::new("rabbitmq-server");
+        cmd.arg("-detached");
+        self.env(&mut cmd);
+        let status = cmd.status().expect("running rabbitmq-server");
+        assert!(
+            status.success(),
+            "rabbitmq-server -detached for {}",
+            self.name
+        );
+    }
+
+    fn await_startup(&self, within: Duration) {
+        let deadline = Instant::now() + within;
+        loop {
+            match ctl(&self.name, &["-q", "await_startup", "--timeout", "30"]) {
+                Ok(_) => return,
+                Err(e) => assert!(
+                    Instant::now() < deadline,
+                    "node {} did not start within {within:?}: {e}\n{}",
+                    self.name,
+                    self.log_tail()
+                ),
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+
+    fn log_tail(&self) -> String {
+        let log = self.dir.join("log").join(format!("{}.log", self.name));
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(20)..].join("\n")
+    }
+
+    /// The OS pid of the node's Erlang VM.
+    pub fn pid(&self) -> String {
+        must(&self.name, &["-q", "eval", "os:getpid()."])
+            .trim()
+            .trim_matches('"')
+            .to_owned()
+    }
+
+    /// SIGKILLs the node's VM and waits until it is gone.
+    pub fn kill(&self) {
+        let pid = self.pid();
+        let status = Command::new("kill").args(["-KILL", &pid]).status().unwrap();
+        assert!(status.success(), "kill -KILL {pid}");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Path::new(&format!("/proc/{pid}")).exists() {
+            assert!(Instant::now() < deadline, "{} survived SIGKILL", self.name);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Cluster {
+    /// Starts `n` nodes on AMQP ports `base_port..base_port + n` and joins them to the first.
+    pub fn start(n: usize, base_port: u16) -> Cluster {
+        let dir = tempfile::Builder::new()
+            .prefix("resingest-cluster-")
+            .tempdir()
+            .unwrap();
+        // Readable by the rabbitmq user the nodes run as (tempdir makes it 0700).
+        let _ = Command::new("chmod").arg("755").arg(dir.path()).status();
+        let nodes: Vec<Node> = (0..n)
+            .map(|i| Node {
+                name: format!("resingest-c{}-{}@localhost", i + 1, base_port),
+                amqp_port: base_port + i as u16,
+                dir: dir.path().join(format!("n{}", i + 1)),
+            })
+            .collect();
+        let cluster = Cluster { nodes, _dir: dir };
+        for node in &cluster.nodes {
+            node.start();
+        }
+        for node in &cluster.nodes {
+            node.await_startup(Duration::from_secs(120));
+        }
+        let first = cluster.nodes[0].name.clone();
+        for node in &cluster.nodes[1..] {
+            must(&node.name, &["-q", "stop_app"]);
+            must(&node.name, &["-q", "join_cluster", &first]);
+            must(&node.name, &["-q", "start_app"]);
+            node.await_startup(Duration::from_secs(60));
+        }
+        let status = must(&first, &["-q", "cluster_status", "--formatter", "json"]);
+        for node in &cluster.nodes {
+            assert!(status.contains(&node.name), "{} not in {status}", node.name);
+        }
+        cluster
+    }
+
+    /// The comma-separated AMQP bases of every node (`amqp://guest:guest@127.0.0.1:<port>`).
+    pub fn amqp_bases(&self) -> String {
+        self.nodes
+            .iter()
+            .map(|n| format!("amqp://guest:guest@127.0.0.1:{}", n.amqp_port))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        for node in &self.nodes {
+            if let Ok(pid) = ctl(&node.name, &["-q", "eval", "os:getpid()."]) {
+                let pid = pid.trim().trim_matches('"').to_owned();
+                let _ = Command::new("kill").args(["-KILL", &pid]).status();
+            }
+        }
+    }
+}
