@@ -173,9 +173,9 @@ fn release_features() -> String {
     features
 }
 
-/// `cargo tree`, inverted on the sandbox: which of the binary's normal (not dev) dependency
-/// edges turn on which of its features.
-fn feature_tree(features: &str) -> String {
+/// `cargo tree`, inverted on `krate`: which of the binary's normal (not dev) dependency edges
+/// turn on which of its features.
+fn feature_tree(krate: &str, features: &str) -> String {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
         .args([
@@ -187,7 +187,7 @@ fn feature_tree(features: &str) -> String {
             "-e",
             "features,normal",
             "-i",
-            "resingest-sandbox",
+            krate,
             "--features",
             features,
         ])
@@ -203,28 +203,33 @@ fn feature_tree(features: &str) -> String {
     stdout
 }
 
-/// `RESINGEST_CHILD_FAILPOINT` is compiled in only with the sandbox's `failpoints` feature
-/// (`#[cfg(feature = "failpoints")]` in crates/sandbox): a release or Docker build must leave
-/// it out, however the workspace's tests (which turn it on) are built.
+/// `RESINGEST_CHILD_FAILPOINT` and `RESINGEST_WORKER_FAILPOINT` are compiled in only with the
+/// sandbox's and the worker's `failpoints` features (`#[cfg(feature = "failpoints")]`): a
+/// release or Docker build must leave them out, however the workspace's tests (which turn them
+/// on) are built.
 #[test]
 fn release_and_docker_builds_leave_out_the_failpoints_feature() {
     let features = release_features();
     assert!(!features.contains("failpoints"), "ARG FEATURES={features}");
-    let sandbox = "resingest-sandbox feature \"failpoints\"";
-    let release = feature_tree(&features);
-    assert!(
-        release.contains("resingest-sandbox feature \"default\""),
-        "{release}"
-    );
-    let on: Vec<&str> = release
-        .lines()
-        .filter(|l| l.contains("failpoints"))
-        .collect();
-    assert!(
-        on.is_empty(),
-        "the release build (features {features}) enables failpoints: {on:?}"
-    );
-    // The check sees the feature when it is on.
-    let with = feature_tree(&format!("{features},failpoints"));
-    assert!(with.contains(sandbox), "{with}");
+    for krate in ["resingest-sandbox", "resingest-worker"] {
+        let release = feature_tree(krate, &features);
+        assert!(
+            release.contains(&format!("{krate} feature \"default\"")),
+            "{release}"
+        );
+        let on: Vec<&str> = release
+            .lines()
+            .filter(|l| l.contains("failpoints"))
+            .collect();
+        assert!(
+            on.is_empty(),
+            "the release build (features {features}) enables {krate}'s failpoints: {on:?}"
+        );
+        // The check sees the feature when it is on.
+        let with = feature_tree(krate, &format!("{features},failpoints"));
+        assert!(
+            with.contains(&format!("{krate} feature \"failpoints\"")),
+            "{with}"
+        );
+    }
 }
