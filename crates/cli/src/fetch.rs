@@ -78,7 +78,9 @@ pub struct Args {
     /// other name that does is refused at connect time
     #[arg(long = "allow-private-host")]
     private_hosts: Vec<String>,
-    /// Least time between two requests to one host: 1s, 500ms
+    /// Least time between the starts of two requests to one host: 1s, 500ms. With the
+    /// symbol API's calls of seconds (6-31 s seen), 1s still keeps --concurrency requests in
+    /// flight; it binds only when calls take less than interval x concurrency
     #[arg(long, default_value = "1s", value_parser = parse_duration)]
     per_host_interval: Duration,
     /// Requests in flight at most per host
@@ -87,6 +89,13 @@ pub struct Args {
     /// User-Agent sent (the symbol API sends non-browser agents to its error page)
     #[arg(long, env = "RESINGEST_USER_AGENT", default_value = resingest_fetcher::config::DEFAULT_USER_AGENT)]
     user_agent: String,
+    /// Accept header of a PDF download (the symbol API wants application/pdf)
+    #[arg(long, env = "RESINGEST_ACCEPT", default_value = "application/pdf")]
+    accept: String,
+    /// Referer of a symbol API request is REFERER_BASE/<lang>/<symbol>, the page of the UN's
+    /// viewer it is opened from; `none` sends no Referer
+    #[arg(long, env = "RESINGEST_REFERER_BASE", default_value = resingest_fetcher::config::DEFAULT_REFERER_BASE)]
+    referer_base: String,
     /// A shorter Retry-After is waited this long instead: 5s
     #[arg(long, default_value = "5s", value_parser = parse_duration)]
     min_retry_after: Duration,
@@ -114,6 +123,10 @@ pub struct Args {
     /// The same for the previous session
     #[arg(long, default_value_t = 0)]
     ga_previous_after: u32,
+    /// With --ga-session: probe its numbers up to this one whatever the misses (a bounded
+    /// backfill: its progress shows done/total, rate and ETA)
+    #[arg(long, requires = "ga_session")]
+    ga_until: Option<u32>,
     /// Probe SC numbers above this one while the ledger knows none (numbers run on across
     /// years)
     #[arg(long, default_value_t = 0)]
@@ -171,6 +184,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     config.http.per_host_interval = args.per_host_interval;
     config.http.concurrency = args.concurrency.max(1);
     config.http.user_agent = args.user_agent;
+    config.http.accept = args.accept;
+    config.http.referer_base = Some(args.referer_base).filter(|b| !b.eq_ignore_ascii_case("none"));
     config.http.min_retry_after = args.min_retry_after;
     config.http.max_wait_per_poll = args.max_wait_per_poll;
     config.http.max_body = args.max_body.0;
@@ -180,6 +195,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     config.probe.sc_year = args.sc_year;
     config.probe.ga_after = args.ga_after;
     config.probe.ga_previous_after = args.ga_previous_after;
+    config.probe.ga_until = args.ga_until;
     config.probe.sc_after = args.sc_after;
     config.probe.quiet_days = args.quiet_days;
     config.probe.series = args.series;

@@ -19,6 +19,9 @@ pub const DEFAULT_ALLOWED_HOSTS: [&str; 6] = [
     "https://daccess-ods.un.org",
     "https://documents-dds-ny.un.org",
 ];
+/// Hosts of the UN's viewer (`<host>/<lang>/<symbol>`): their pages are html around the
+/// symbol API, so a link to one becomes its symbol.
+pub const DEFAULT_VIEWER_HOSTS: [&str; 3] = ["undocs.org", "www.undocs.org", "docs.un.org"];
 /// Requests without a browser's User-Agent are sent to the symbol API's `/error` page.
 pub const DEFAULT_USER_AGENT: &str = concat!(
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) ",
@@ -109,6 +112,9 @@ pub struct ProbeConfig {
     pub ga_after: u32,
     /// The same for the previous session.
     pub ga_previous_after: u32,
+    /// With `ga_session`: probe its numbers up to this one whatever the misses (a bounded
+    /// backfill, whose progress has a total).
+    pub ga_until: Option<u32>,
     /// Highest SC number known before the ledger knows any (numbers run on across years).
     pub sc_after: u32,
     /// Consecutive misses that end a probe run (gaps in the numbering are shorter).
@@ -130,6 +136,7 @@ impl Default for ProbeConfig {
             sc_year: None,
             ga_after: 0,
             ga_previous_after: 0,
+            ga_until: None,
             sc_after: 0,
             max_misses: 5,
             quiet_days: 60,
@@ -149,6 +156,8 @@ pub struct Config {
     /// Languages fetched, lowercase (`en`, `fr`, ...).
     pub languages: Vec<String>,
     pub symbol_api: String,
+    /// Viewer hosts (`host` or `host:port`) whose links become symbols.
+    pub viewer_hosts: Vec<String>,
     pub oai_url: String,
     /// First `from=` of an OAI harvest when the ledger has no cursor yet (YYYY-MM-DD).
     pub oai_from: Option<String>,
@@ -174,6 +183,7 @@ impl Default for Config {
             metrics_addr: None,
             languages: vec!["en".into()],
             symbol_api: DEFAULT_SYMBOL_API.into(),
+            viewer_hosts: DEFAULT_VIEWER_HOSTS.iter().map(|h| h.to_string()).collect(),
             oai_url: DEFAULT_OAI_URL.into(),
             oai_from: None,
             oai_window_days: 31,
@@ -207,6 +217,11 @@ impl Config {
     pub fn validate(&self) -> Result<(), crate::FetchError> {
         for language in &self.languages {
             official_language(language)?;
+        }
+        if self.probe.ga_until.is_some() && self.probe.ga_session.is_none() {
+            return Err(crate::FetchError::Config(
+                "--ga-until bounds a session backfill: give --ga-session too".into(),
+            ));
         }
         for series in &self.probe.series {
             resingest_model::Symbol::in_series(series, 1)

@@ -84,10 +84,26 @@ pub async fn run_all<F>(
 where
     F: std::future::Future<Output = Result<Outcome, FetchError>>,
 {
+    let outcomes = run_collect(tasks, limit).await?;
+    let mut summary = Summary::default();
+    for o in &outcomes {
+        summary.add(o);
+    }
+    Ok(summary)
+}
+
+/// [`run_all`] that gives back every task's result, in the order they finished.
+pub async fn run_collect<F, T>(
+    tasks: impl IntoIterator<Item = F>,
+    limit: usize,
+) -> Result<Vec<T>, FetchError>
+where
+    F: std::future::Future<Output = Result<T, FetchError>>,
+{
     use futures_util::stream::{FuturesUnordered, StreamExt};
     let mut tasks = tasks.into_iter();
     let mut in_flight = FuturesUnordered::new();
-    let mut summary = Summary::default();
+    let mut out = Vec::new();
     let mut first_error = None;
     loop {
         while first_error.is_none() && in_flight.len() < limit.max(1) {
@@ -97,7 +113,7 @@ where
             }
         }
         match in_flight.next().await {
-            Some(Ok(o)) => summary.add(&o),
+            Some(Ok(t)) => out.push(t),
             Some(Err(e)) => {
                 if first_error.is_none() {
                     first_error = Some(e);
@@ -108,7 +124,7 @@ where
     }
     match first_error {
         Some(e) => Err(e),
-        None => Ok(summary),
+        None => Ok(out),
     }
 }
 
@@ -255,8 +271,18 @@ impl Fetcher {
         }
     }
 
-    /// Downloads `c` unless the ledger says it is unchanged, and delivers it.
+    /// Downloads `c` unless the ledger says it is unchanged, delivers it, and records an
+    /// answer that is not a document.
     pub async fn fetch(&self, source: &str, c: &Candidate) -> Result<Outcome, FetchError> {
+        let outcome = self.try_fetch(source, c).await?;
+        self.settle(source, c, outcome).await
+    }
+
+    /// [`Fetcher::fetch`] without its last step: a document is delivered (and counted), but an
+    /// answer that is not one is only judged, neither recorded nor counted, so that a caller
+    /// with several URLs for one document (a probe asking a number in two years, an 856 link
+    /// before the symbol API) records only the answer that stands; [`Fetcher::settle`] does.
+    pub async fn try_fetch(&self, source: &str, c: &Candidate) -> Result<Outcome, FetchError> {
         let entry = self.ledger.get(&c.symbol, &c.language).await?;
         let published = entry
             .as_ref()
@@ -287,20 +313,28 @@ impl Fetcher {
                 self.ledger.touch(&c.symbol, &c.language).await?;
                 Ok(self.count(source, Outcome::Unchanged))
             }
-            Err(e) => {
-                let outcome = self.judge(c, entry.as_ref(), e).await?;
-                let (st, error) = match &outcome {
-                    Outcome::Missing(e) => (status::MISSING, e.to_string()),
-                    Outcome::Rejected(e) => (status::REJECTED, e.to_string()),
-                    _ => unreachable!("judge gives only misses and rejections"),
-                };
-                tracing::info!(symbol = %c.symbol, language = %c.language, url = %c.url, %error, "no document");
-                self.ledger
-                    .record_failure(&c.symbol, &c.language, source, &c.url, st, &error)
-                    .await?;
-                Ok(self.count(source, outcome))
-            }
+            Err(e) => self.judge(c, entry.as_ref(), e).await,
         }
+    }
+
+    /// Records a miss or a rejection of `c` from [`Fetcher::try_fetch`] in the ledger and the
+    /// counts; a document passes through (it was recorded when delivered).
+    pub async fn settle(
+        &self,
+        source: &str,
+        c: &Candidate,
+        outcome: Outcome,
+    ) -> Result<Outcome, FetchError> {
+        let (st, error) = match &outcome {
+            Outcome::Missing(e) => (status::MISSING, e.to_string()),
+            Outcome::Rejected(e) => (status::REJECTED, e.to_string()),
+            Outcome::Published { .. } | Outcome::Unchanged => return Ok(outcome),
+        };
+        tracing::info!(symbol = %c.symbol, language = %c.language, url = %c.url, %error, "no document");
+        self.ledger
+            .record_failure(&c.symbol, &c.language, source, &c.url, st, &error)
+            .await?;
+        Ok(self.count(source, outcome))
     }
 
     /// What an answer that is not a document means for `c`; a block or outage is the error

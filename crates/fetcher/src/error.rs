@@ -175,6 +175,12 @@ pub enum FetchError {
         line: usize,
         text: String,
     },
+    #[error("{path}:{line}: language `{language}` is not one the UN publishes in (ar, zh, en, fr, ru or es): its symbol API would answer with the English PDF")]
+    UrlLanguage {
+        path: String,
+        line: usize,
+        language: String,
+    },
     #[error("configuration: {0}")]
     Config(String),
     #[error("database url `{url}`: {reason}")]
@@ -232,9 +238,10 @@ impl FetchError {
     pub fn setting_problem(&self) -> Option<&'static str> {
         match self {
             FetchError::Language { .. } => Some("use one of the six official languages"),
-            FetchError::Config(_) | FetchError::Source { .. } | FetchError::UrlLine { .. } => {
-                Some("fix the setting named above")
-            }
+            FetchError::Config(_)
+            | FetchError::Source { .. }
+            | FetchError::UrlLine { .. }
+            | FetchError::UrlLanguage { .. } => Some("fix the setting named above"),
             FetchError::DatabaseUrl { .. } => Some("fix the database url"),
             FetchError::Database(sqlx::Error::Configuration(_)) => Some("fix the database url"),
             FetchError::Database(sqlx::Error::Database(db)) => match db.code().as_deref() {

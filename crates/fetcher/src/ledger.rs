@@ -252,6 +252,21 @@ impl Ledger {
             .collect())
     }
 
+    /// Forgets the rows holding no document (misses, rejections) whose symbol starts with
+    /// `prefix` but is not `keep`: a Security Council number (`S/RES/2791(`) recorded under its
+    /// year leaves no row under another year to be retried.
+    pub async fn forget_others(&self, prefix: &str, keep: &str) -> Result<u64, FetchError> {
+        let pattern = format!("{}%", prefix.replace('%', "\\%").replace('_', "\\_"));
+        let done = sqlx::query(
+            "DELETE FROM fetch_ledger WHERE symbol LIKE $1 AND symbol <> $2 AND sha256 IS NULL",
+        )
+        .bind(pattern)
+        .bind(keep)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// The most recently downloaded published resolution (symbol, language): a document the
     /// symbol API is known to serve.
     pub async fn newest_published(&self) -> Result<Option<(String, String)>, FetchError> {

@@ -103,6 +103,19 @@ impl Symbol {
         Some((Symbol::parse(&text).ok()?, lang.to_ascii_lowercase()))
     }
 
+    /// Symbol and language of a viewer link's path, whatever its host: `/<lang>/<symbol>`
+    /// (the language segment is optional).
+    pub fn from_viewer_path(url: &url::Url) -> Option<(Symbol, Option<String>)> {
+        let path = percent_decode(url.path().trim_start_matches('/'));
+        let (lang, rest) = match path.split_once('/') {
+            Some((l, rest)) if LANGUAGES.contains(&l.to_ascii_lowercase().as_str()) => {
+                (Some(l.to_ascii_lowercase()), rest.to_owned())
+            }
+            _ => (None, path.clone()),
+        };
+        Symbol::parse(&rest).ok().map(|s| (s, lang))
+    }
+
     /// Symbol and language a link names: `undocs.org/<lang>/<symbol>` and
     /// `docs.un.org/<lang>/<symbol>` (the language segment is optional), the symbol API's
     /// `s=` and `l=`, else a file name at the end of the path.
@@ -110,14 +123,7 @@ impl Symbol {
         let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
         let host = host.strip_prefix("www.").unwrap_or(&host);
         if host == "undocs.org" || host == "docs.un.org" {
-            let path = percent_decode(url.path().trim_start_matches('/'));
-            let (lang, rest) = match path.split_once('/') {
-                Some((l, rest)) if LANGUAGES.contains(&l.to_ascii_lowercase().as_str()) => {
-                    (Some(l.to_ascii_lowercase()), rest.to_owned())
-                }
-                _ => (None, path.clone()),
-            };
-            return Symbol::parse(&rest).ok().map(|s| (s, lang));
+            return Symbol::from_viewer_path(url);
         }
         let mut symbol = None;
         let mut lang = None;

@@ -6,7 +6,8 @@
 //!   statements and reports.
 //! - Each record is fetched in every configured language from its 856 link for that language
 //!   ($y in the language's own script, or the `-XX` suffix of the file name); when there is
-//!   none, or the link gives no document, through the symbol API.
+//!   none (no link, or one with neither), or the link is refused or gives no document,
+//!   through the symbol API.
 //! - The cursor moves to the end of a window only after every record of the window was
 //!   delivered or classified; a challenge, an html page or an outage anywhere in the window
 //!   stops the poll with the cursor where it was, so the next poll harvests the window again,
@@ -122,18 +123,27 @@ async fn harvest_window(
     run_all(tasks, f.config.http.concurrency.max(1) * 2).await
 }
 
-/// The 856 link when there is one; the symbol API when there is none or it gave no document.
+/// The 856 link when there is one; the symbol API when there is none, or it was refused
+/// (401/403) or gave no document. Only the answer that stands is recorded.
 async fn fetch_record(
     f: &Fetcher,
     link: Option<Candidate>,
     api: Candidate,
 ) -> Result<Outcome, FetchError> {
     if let Some(link) = link {
-        match f.fetch(CURSOR, &link).await? {
-            o @ (Outcome::Published { .. } | Outcome::Unchanged) => return Ok(o),
-            o => {
+        match f.try_fetch(CURSOR, &link).await {
+            Ok(o @ (Outcome::Published { .. } | Outcome::Unchanged)) => return Ok(o),
+            Ok(o) => {
                 tracing::info!(symbol = %link.symbol, language = %link.language, outcome = ?o, "856 link gave no document, asking the symbol API")
             }
+            // A file the Digital Library will not hand out is no reason to stop the harvest.
+            Err(FetchError::Blocked {
+                error: error @ crate::HttpError::Refused { .. },
+                ..
+            }) => {
+                tracing::info!(symbol = %link.symbol, language = %link.language, %error, "856 link refused, asking the symbol API")
+            }
+            Err(e) => return Err(e),
         }
     }
     f.fetch(CURSOR, &api).await

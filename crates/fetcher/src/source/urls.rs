@@ -41,14 +41,25 @@ pub fn read_lines(file: Option<&Path>) -> Result<Vec<Line>, FetchError> {
         if l.is_empty() {
             continue;
         }
-        let is_url = url::Url::parse(l)
-            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
-        if !is_url {
+        let parsed = url::Url::parse(l)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+        let Some(parsed) = parsed else {
             return Err(FetchError::UrlLine {
                 path: name,
                 line: i + 1,
                 text: l.to_owned(),
             });
+        };
+        // The symbol API answers `l=ja` with the English PDF: it would be stored as Japanese.
+        if let Some((_, Some(language))) = Symbol::from_url(&parsed) {
+            if crate::config::official_language(&language).is_err() {
+                return Err(FetchError::UrlLanguage {
+                    path: name,
+                    line: i + 1,
+                    language,
+                });
+            }
         }
         lines.push((i + 1, l.to_owned()));
     }
@@ -64,8 +75,20 @@ pub fn candidates(f: &Fetcher, line: &str) -> Vec<Candidate> {
         .and_then(|u| u.host_str())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let named = parsed.as_ref().and_then(Symbol::from_url);
-    let is_viewer = ["undocs.org", "www.undocs.org", "docs.un.org"].contains(&host.as_str());
+    let with_port = parsed
+        .as_ref()
+        .and_then(|u| u.port().map(|p| format!("{host}:{p}")))
+        .unwrap_or_else(|| host.clone());
+    let is_viewer = f
+        .config
+        .viewer_hosts
+        .iter()
+        .any(|v| v.eq_ignore_ascii_case(&host) || v.eq_ignore_ascii_case(&with_port));
+    let named = match &parsed {
+        Some(u) if is_viewer => Symbol::from_viewer_path(u),
+        Some(u) => Symbol::from_url(u),
+        None => None,
+    };
     let is_api = parsed
         .as_ref()
         .is_some_and(|u| u.query_pairs().any(|(k, _)| k == "s"));

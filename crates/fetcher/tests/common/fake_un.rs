@@ -145,11 +145,17 @@ pub struct Un {
     pub strict_headers: bool,
     pub faults: Vec<Fault>,
     pub latency: Duration,
+    /// Up to this much more latency, uniformly drawn per answer (the bench's 1-2 s).
+    pub latency_jitter: Duration,
     pub records: Vec<Record>,
     /// Records per OAI page.
     pub page_size: usize,
     /// robots.txt `Crawl-Delay`, seconds.
     pub crawl_delay: Option<f64>,
+    /// The `Host` that plays undocs.org (a test gives `localhost:PORT`).
+    pub undocs_host: String,
+    /// Where undocs.org sends its 301s: the viewer (a test gives its own server).
+    pub docs_origin: String,
 }
 
 impl Default for Un {
@@ -160,9 +166,12 @@ impl Default for Un {
             strict_headers: true,
             faults: Vec::new(),
             latency: Duration::ZERO,
+            latency_jitter: Duration::ZERO,
             records: Vec::new(),
             page_size: 2,
             crawl_delay: None,
+            undocs_host: "undocs.org".into(),
+            docs_origin: "https://docs.un.org".into(),
         }
     }
 }
@@ -207,6 +216,23 @@ fn browser_like(headers: &HashMap<String, String>, language: &str, symbol: &str)
 }
 
 impl Un {
+    /// The latency of one answer: `latency` plus a uniform share of `latency_jitter`.
+    pub fn latency(&self) -> Duration {
+        use std::hash::{BuildHasher, Hasher};
+        if self.latency_jitter.is_zero() {
+            return self.latency;
+        }
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos(),
+        );
+        let unit = (h.finish() >> 11) as f64 / (1u64 << 53) as f64;
+        self.latency + self.latency_jitter.mul_f64(unit)
+    }
+
     pub fn publish(&mut self, symbol: &str, language: &str, pdf: Vec<u8>) {
         self.docs.insert((symbol.into(), language.into()), pdf);
     }
@@ -342,8 +368,8 @@ impl Un {
                 }
             }
             // undocs.org/<lang>/<symbol> -> docs.un.org, a viewer page around the symbol API.
-            p if host.starts_with("undocs.org") => {
-                Answer::redirect(301, &format!("https://docs.un.org{p}"))
+            p if host.eq_ignore_ascii_case(&self.undocs_host) => {
+                Answer::redirect(301, &format!("{}{p}", self.docs_origin))
             }
             p if p.len() > 4
                 && LANGUAGES

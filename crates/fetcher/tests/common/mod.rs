@@ -81,6 +81,9 @@ struct State {
     /// Every request: its path and query and its headers (lowercase names).
     full_log: Vec<(String, HashMap<String, String>)>,
     un: fake_un::Un,
+    /// Requests being answered now, and the most at once.
+    in_flight: usize,
+    max_in_flight: usize,
 }
 
 /// The local HTTP/1.1 server: one request per connection, routes named by [`route_of`].
@@ -172,6 +175,20 @@ impl Server {
             .collect()
     }
 
+    /// The most requests the server was answering at once (read, not yet written back).
+    pub fn max_in_flight(&self) -> usize {
+        self.state.lock().unwrap().max_in_flight
+    }
+
+    /// Requests whose `Host` header is `host`.
+    pub fn requests_to_host(&self, host: &str) -> usize {
+        let s = self.state.lock().unwrap();
+        s.full_log
+            .iter()
+            .filter(|(_, h)| h.get("host").is_some_and(|v| v.eq_ignore_ascii_case(host)))
+            .count()
+    }
+
     pub fn request_count(&self) -> usize {
         self.state.lock().unwrap().log.len()
     }
@@ -231,6 +248,8 @@ async fn serve(
     let (reply, latency) = {
         let mut s = state.lock().unwrap();
         s.log.push((route.clone(), Instant::now()));
+        s.in_flight += 1;
+        s.max_in_flight = s.max_in_flight.max(s.in_flight);
         s.full_log.push((target.clone(), headers.clone()));
         let scripted = s.scripted.get_mut(&route).and_then(VecDeque::pop_front);
         let reply = scripted.or_else(|| s.fixed.get(&route).cloned());
@@ -247,7 +266,7 @@ async fn serve(
             }
             Reply::Un(a)
         });
-        (reply, s.un.latency)
+        (reply, s.un.latency())
     };
     let _ = tokio::select! {
         _ = stop.cancelled() => Ok(()),
@@ -256,6 +275,7 @@ async fn serve(
             write_reply(&mut stream, reply).await
         } => r,
     };
+    state.lock().unwrap().in_flight -= 1;
     let _ = stream.shutdown().await;
 }
 
