@@ -327,7 +327,9 @@ pub fn run(scenario: &Scenario) -> Outcome {
                 Fault::KillWorkers { every, at_least } => {
                     let share = (expected_stored / (at_least + 1)).max(1);
                     let due = next_kill.is_none_or(|t| now >= t) || stored >= killed_at + share;
-                    if due && stored < expected_stored {
+                    // Not in the last half share: a kill there can land after the last
+                    // resolution was stored (read a moment ago), and no recovery could follow.
+                    if due && stored + (share / 2).max(1) < expected_stored {
                         killed_at = stored;
                         let k = outcome.faults % workers.len();
                         workers[k].kill();
@@ -401,11 +403,20 @@ pub fn run(scenario: &Scenario) -> Outcome {
                     outcome.faults += 1;
                     fault_done = true;
                 }
-                Fault::RestartRabbitmq { outage } => {
-                    faults::stop_rabbitmq();
+                Fault::RestartRabbitmq { outage } | Fault::KillRabbitmq { outage } => {
+                    let killed = matches!(scenario.fault, Fault::KillRabbitmq { .. });
+                    if killed {
+                        faults::kill_rabbitmq();
+                    } else {
+                        faults::stop_rabbitmq();
+                    }
                     std::thread::sleep(outage);
                     fault_ends.push(std::time::SystemTime::now());
-                    faults::start_rabbitmq();
+                    if killed {
+                        faults::start_rabbitmq_server();
+                    } else {
+                        faults::start_rabbitmq();
+                    }
                     outcome.faults += 1;
                     fault_done = true;
                 }
@@ -414,14 +425,6 @@ pub fn run(scenario: &Scenario) -> Outcome {
                     cluster.nodes[0].kill();
                     outcome.faults += 1;
                     fault_ends.push(std::time::SystemTime::now());
-                    fault_done = true;
-                }
-                Fault::KillRabbitmq { outage } => {
-                    faults::kill_rabbitmq();
-                    std::thread::sleep(outage);
-                    fault_ends.push(std::time::SystemTime::now());
-                    faults::start_rabbitmq_server();
-                    outcome.faults += 1;
                     fault_done = true;
                 }
             }
