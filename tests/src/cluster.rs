@@ -162,11 +162,66 @@ impl Cluster {
             must(&node.name, &["-q", "start_app"]);
             node.await_startup(Duration::from_secs(60));
         }
-        let status = must(&first, &["-q", "cluster_status", "--formatter", "json"]);
-        for node in &cluster.nodes {
-            assert!(status.contains(&node.name), "{} not in {status}", node.name);
+        // Every node running as the first sees it: a quorum queue declared before that gets no
+        // member on a node still joining, and could lose its majority with one node.
+        let want = n.to_string();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let running = ctl(
+                &first,
+                &["-q", "eval", "length(rabbit_nodes:all_running())."],
+            )
+            .unwrap_or_default();
+            if running.trim() == want {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{first} sees {running:?} running nodes, not {want}"
+            );
+            std::thread::sleep(Duration::from_millis(250));
         }
         cluster
+    }
+
+    /// Waits until every quorum queue of `vhost` has a member on every node, growing them onto
+    /// a node they lack (as an operator would after a node joined late); the queues' members.
+    pub fn replicate_everywhere(&self, vhost: &str, within: Duration) -> Vec<String> {
+        let asker = &self.nodes[1].name;
+        let deadline = Instant::now() + within;
+        loop {
+            let rows = must(
+                asker,
+                &[
+                    "-q",
+                    "--no-table-headers",
+                    "list_queues",
+                    "-p",
+                    vhost,
+                    "name",
+                    "type",
+                    "members",
+                ],
+            );
+            let quorum: Vec<&str> = rows.lines().filter(|l| l.contains("\tquorum\t")).collect();
+            let short: Vec<&&str> = quorum
+                .iter()
+                .filter(|l| !self.nodes.iter().all(|n| l.contains(&n.name)))
+                .collect();
+            if !quorum.is_empty() && short.is_empty() {
+                return quorum.iter().map(|l| l.to_string()).collect();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "quorum queues of {vhost} not on every node within {within:?}: {short:?}"
+            );
+            for node in &self.nodes {
+                let _ = Command::new("rabbitmq-queues")
+                    .args(["-n", &node.name, "-q", "grow", &node.name, "all"])
+                    .output();
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
     }
 
     /// The comma-separated AMQP bases of every node (`amqp://guest:guest@127.0.0.1:<port>`).

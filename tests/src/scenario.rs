@@ -422,6 +422,10 @@ pub fn run(scenario: &Scenario) -> Outcome {
                 }
                 Fault::KillClusterNode { .. } => {
                     let cluster = cluster.as_ref().expect("the scenario's cluster");
+                    // The fault tests failover, so every queue must first have its replicas.
+                    let members =
+                        cluster.replicate_everywhere(&vhost.name, Duration::from_secs(30));
+                    eprintln!("quorum queues before the kill: {members:#?}");
                     cluster.nodes[0].kill();
                     outcome.faults += 1;
                     fault_ends.push(std::time::SystemTime::now());
