@@ -2,7 +2,7 @@
 //! node has its own name, ports, data folder and config (none of the machine's broker's), and
 //! the nodes are joined into one cluster, so quorum queues get a member on each.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -111,24 +111,10 @@ impl Node {
         lines[lines.len().saturating_sub(20)..].join("\n")
     }
 
-    /// The OS pid of the node's Erlang VM.
-    pub fn pid(&self) -> String {
-        must(&self.name, &["-q", "eval", "os:getpid()."])
-            .trim()
-            .trim_matches('"')
-            .to_owned()
-    }
-
     /// SIGKILLs the node's VM and waits until it is gone.
     pub fn kill(&self) {
-        let pid = self.pid();
-        let status = Command::new("kill").args(["-KILL", &pid]).status().unwrap();
-        assert!(status.success(), "kill -KILL {pid}");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Path::new(&format!("/proc/{pid}")).exists() {
-            assert!(Instant::now() < deadline, "{} survived SIGKILL", self.name);
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let pid = crate::faults::vm_pid(Some(&self.name)).unwrap_or_else(|e| panic!("{e}"));
+        crate::faults::kill_vm(&pid, &self.name);
     }
 }
 
@@ -237,8 +223,7 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         for node in &self.nodes {
-            if let Ok(pid) = ctl(&node.name, &["-q", "eval", "os:getpid()."]) {
-                let pid = pid.trim().trim_matches('"').to_owned();
+            if let Ok(pid) = crate::faults::vm_pid(Some(&node.name)) {
                 let _ = Command::new("kill").args(["-KILL", &pid]).status();
             }
         }

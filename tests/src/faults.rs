@@ -116,26 +116,31 @@ pub fn start_rabbitmq() {
     run("rabbitmqctl", &["-q", "await_startup"]);
 }
 
-/// The OS pid of the local broker's Erlang VM.
-fn rabbitmq_pid() -> String {
-    let out = Command::new("rabbitmqctl")
+/// The OS pid of a broker's Erlang VM: the local broker's, or `node`'s (`rabbitmqctl -n`).
+pub fn vm_pid(node: Option<&str>) -> Result<String, String> {
+    let mut cmd = Command::new("rabbitmqctl");
+    if let Some(node) = node {
+        cmd.args(["-n", node]);
+    }
+    let out = cmd
         .args(["-q", "eval", "os:getpid()."])
         .output()
-        .expect("running rabbitmqctl");
-    assert!(
-        out.status.success(),
-        "rabbitmqctl eval os:getpid(): {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .map_err(|e| format!("running rabbitmqctl: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "rabbitmqctl eval os:getpid() ({}): {}",
+            node.unwrap_or("local broker"),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
     let pid = String::from_utf8_lossy(&out.stdout)
         .trim()
         .trim_matches('"')
         .to_owned();
-    assert!(
-        !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()),
-        "rabbitmqctl eval os:getpid() printed {pid:?}"
-    );
-    pid
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("rabbitmqctl eval os:getpid() printed {pid:?}"));
+    }
+    Ok(pid)
 }
 
 fn rabbitmq_accepts_amqp() -> bool {
@@ -146,17 +151,23 @@ fn rabbitmq_accepts_amqp() -> bool {
     .is_ok()
 }
 
-/// SIGKILLs the broker's VM and waits until it is gone.
-pub fn kill_rabbitmq() {
-    let pid = rabbitmq_pid();
-    run("kill", &["-KILL", &pid]);
-    for _ in 0..200 {
-        if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
-            return;
-        }
+/// SIGKILLs the Erlang VM `pid` (`what` names it) and waits until it is gone.
+pub fn kill_vm(pid: &str, what: &str) {
+    run("kill", &["-KILL", pid]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} (pid {pid}) is still there 10 s after SIGKILL"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
-    panic!("the broker (pid {pid}) is still there 10 s after SIGKILL");
+}
+
+/// SIGKILLs the local broker's VM and waits until it is gone.
+pub fn kill_rabbitmq() {
+    let pid = vm_pid(None).unwrap_or_else(|e| panic!("{e}"));
+    kill_vm(&pid, "the broker");
 }
 
 /// Starts a broker node where one was killed (`rabbitmq-server -detached`, as CI starts one

@@ -189,6 +189,15 @@ impl Outcome {
     }
 }
 
+/// Runs the reduced scenario `name` as CI does: prints its table row and details, and panics
+/// unless the count is clean.
+pub fn run_reduced(name: &str) -> Outcome {
+    let o = run(&Scenario::named(name, Size::Reduced));
+    eprint!("{}{}", crate::report::row(&o), crate::report::details(&o));
+    o.assert_clean();
+    o
+}
+
 /// Runs `scenario` against the broker and database on loopback.
 pub fn run(scenario: &Scenario) -> Outcome {
     static NEXT: AtomicU32 = AtomicU32::new(0);

@@ -3,18 +3,7 @@
 //! in the `serial` nextest group, beside no other test. Reduced size; `make chaos` runs it in
 //! full.
 
-use resingest_e2e::{scenario, Scenario, Size};
-
-fn run(name: &str) -> scenario::Outcome {
-    let o = scenario::run(&Scenario::named(name, Size::Reduced));
-    eprint!(
-        "{}{}",
-        resingest_e2e::report::row(&o),
-        resingest_e2e::report::details(&o)
-    );
-    o.assert_clean();
-    o
-}
+use resingest_e2e::scenario::run_reduced as run;
 
 /// Three RabbitMQ nodes of the test's own on loopback ports; the node the queues were declared
 /// on is SIGKILLed mid-run and never comes back: the quorum queues fail over to the other two,

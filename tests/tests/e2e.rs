@@ -2,18 +2,7 @@
 //! its own vhost and database, so these run beside other tests. `make chaos` runs the same
 //! scenarios at full size. The ones that stop PostgreSQL or RabbitMQ are in restarts.rs.
 
-use resingest_e2e::{scenario, Scenario, Size};
-
-fn run(name: &str) -> scenario::Outcome {
-    let o = scenario::run(&Scenario::named(name, Size::Reduced));
-    eprint!(
-        "{}{}",
-        resingest_e2e::report::row(&o),
-        resingest_e2e::report::details(&o)
-    );
-    o.assert_clean();
-    o
-}
+use resingest_e2e::scenario::run_reduced as run;
 
 #[test]
 fn end_to_end_every_document_stored_once_or_dead_lettered() {

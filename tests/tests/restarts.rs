@@ -1,16 +1,8 @@
 //! Scenarios that stop a server every test shares (PostgreSQL, RabbitMQ): in the `serial`
 //! nextest group, beside no other test. Reduced sizes; `make chaos` runs them in full.
 
-use resingest_e2e::{scenario, Scenario, Size};
-
 fn run(name: &str) {
-    let o = scenario::run(&Scenario::named(name, Size::Reduced));
-    eprint!(
-        "{}{}",
-        resingest_e2e::report::row(&o),
-        resingest_e2e::report::details(&o)
-    );
-    o.assert_clean();
+    let o = resingest_e2e::scenario::run_reduced(name);
     assert_eq!(o.faults, 1);
     assert_eq!(
         o.recovery.len(),
