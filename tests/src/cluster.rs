@@ -170,9 +170,10 @@ impl Cluster {
         cluster
     }
 
-    /// Waits until every quorum queue of `vhost` has a member on every node, growing them onto
-    /// a node they lack (as an operator would after a node joined late); the queues' members.
-    pub fn replicate_everywhere(&self, vhost: &str, within: Duration) -> Vec<String> {
+    /// Waits until `vhost` has `want` quorum queues and each has a member on every node, growing
+    /// them onto a node they lack (as an operator would after a node joined late); the queues'
+    /// members.
+    pub fn replicate_everywhere(&self, vhost: &str, want: usize, within: Duration) -> Vec<String> {
         let asker = &self.nodes[1].name;
         let deadline = Instant::now() + within;
         loop {
@@ -194,12 +195,12 @@ impl Cluster {
                 .iter()
                 .filter(|l| !self.nodes.iter().all(|n| l.contains(&n.name)))
                 .collect();
-            if !quorum.is_empty() && short.is_empty() {
+            if quorum.len() >= want && short.is_empty() {
                 return quorum.iter().map(|l| l.to_string()).collect();
             }
             assert!(
                 Instant::now() < deadline,
-                "quorum queues of {vhost} not on every node within {within:?}: {short:?}"
+                "{want} quorum queues of {vhost} not on every node within {within:?}: {quorum:?}"
             );
             for node in &self.nodes {
                 let _ = Command::new("rabbitmq-queues")
@@ -208,6 +209,58 @@ impl Cluster {
             }
             std::thread::sleep(Duration::from_millis(500));
         }
+    }
+
+    /// What the surviving nodes say of `vhost`'s quorum queues (members, leader, Raft state)
+    /// and the tail of their logs: printed when the scenario stalls, which is where a failover
+    /// that did not happen shows.
+    pub fn diagnose(&self, vhost: &str) -> String {
+        let mut out = String::new();
+        let alive: Vec<&Node> = self
+            .nodes
+            .iter()
+            .filter(|n| crate::faults::vm_pid(Some(&n.name)).is_ok())
+            .collect();
+        let Some(asker) = alive.first() else {
+            return "no node of the cluster is running".into();
+        };
+        let queues = ctl(
+            &asker.name,
+            &[
+                "-q",
+                "--no-table-headers",
+                "list_queues",
+                "-p",
+                vhost,
+                "name",
+                "type",
+                "leader",
+                "members",
+                "online",
+                "messages",
+            ],
+        )
+        .unwrap_or_else(|e| e);
+        out.push_str(&format!("queues as {} sees them:\n{queues}\n", asker.name));
+        for line in queues.lines().filter(|l| l.contains("\tquorum\t")) {
+            let name = line.split('\t').next().unwrap_or_default();
+            let status = Command::new("rabbitmq-queues")
+                .args(["-n", &asker.name, "-q", "quorum_status", "-p", vhost, name])
+                .output()
+                .map(|o| {
+                    format!(
+                        "{}{}",
+                        String::from_utf8_lossy(&o.stdout),
+                        String::from_utf8_lossy(&o.stderr)
+                    )
+                })
+                .unwrap_or_else(|e| e.to_string());
+            out.push_str(&format!("quorum_status {name}:\n{status}\n"));
+        }
+        for node in alive {
+            out.push_str(&format!("log of {}:\n{}\n", node.name, node.log_tail()));
+        }
+        out
     }
 
     /// The comma-separated AMQP bases of every node (`amqp://guest:guest@127.0.0.1:<port>`).

@@ -298,6 +298,15 @@ pub fn run(scenario: &Scenario) -> Outcome {
                 panic!("{e}");
             }
         }
+        // A failover is tested only if every queue has its replicas before the work starts:
+        // growing them takes the CLI seconds, in which a reduced run would store everything.
+        if let Some(cluster) = &cluster {
+            let want = resingest_model::topology::Topology::standard(1)
+                .queues
+                .len();
+            let members = cluster.replicate_everywhere(&vhost.name, want, Duration::from_secs(60));
+            eprintln!("quorum queues before the work: {members:#?}");
+        }
         start = Instant::now();
         fetcher = Some(env.fetcher(&inputs.fetch_dir, true));
         publish_hostile(&env, &inputs, &mut outcome);
@@ -431,10 +440,6 @@ pub fn run(scenario: &Scenario) -> Outcome {
                 }
                 Fault::KillClusterNode { .. } => {
                     let cluster = cluster.as_ref().expect("the scenario's cluster");
-                    // The fault tests failover, so every queue must first have its replicas.
-                    let members =
-                        cluster.replicate_everywhere(&vhost.name, Duration::from_secs(30));
-                    eprintln!("quorum queues before the kill: {members:#?}");
                     cluster.nodes[0].kill();
                     outcome.faults += 1;
                     fault_ends.push(std::time::SystemTime::now());
@@ -467,8 +472,12 @@ pub fn run(scenario: &Scenario) -> Outcome {
             break;
         }
         if now - last.1 > stall {
+            let cluster_state = cluster
+                .as_ref()
+                .map(|c| c.diagnose(&vhost.name))
+                .unwrap_or_default();
             outcome.problems.push(format!(
-                "no progress for {stall:?} at {out} of {expected} documents"
+                "no progress for {stall:?} at {out} of {expected} documents\n{cluster_state}"
             ));
             break;
         }
@@ -545,7 +554,8 @@ pub fn run(scenario: &Scenario) -> Outcome {
             .problems
             .push("nothing was stored after the fault: it came too late to test anything".into());
     }
-    if !outcome.clean() {
+    // RESINGEST_E2E_KEEP_LOGS=1 keeps them for a run that passed too (to see where time went).
+    if !outcome.clean() || std::env::var_os("RESINGEST_E2E_KEEP_LOGS").is_some() {
         outcome.kept_logs = Some(tmp.keep());
     }
     drop_database(&pg_base, &db_name);
