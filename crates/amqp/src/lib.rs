@@ -372,19 +372,33 @@ pub struct SessionConfig {
 }
 
 /// A connection and its one channel, in confirm mode, with qos applied and topology declared.
+/// The connection is shared so that tasks can open a channel of their own on it
+/// ([`confirm_channel`]).
 pub struct Session {
-    pub connection: Connection,
+    pub connection: std::sync::Arc<Connection>,
     pub channel: Channel,
+}
+
+/// A new channel on `connection` in confirm mode, for publishing only.
+///
+/// A channel remembers which node led each quorum queue when it first published to it. One
+/// opened while a queue was electing a new leader (its old node just died) can keep that dead
+/// leader and have RabbitMQ nack every publish on it until the channel closes (3.10: the
+/// enqueuer registration fails with `nodedown` and is retried against the same node); the
+/// next channel asks the queue's record afresh. So a nacked publish is retried on a new one.
+pub async fn confirm_channel(connection: &Connection) -> Result<Channel, AmqpError> {
+    let channel = connection.create_channel().await?;
+    channel
+        .confirm_select(ConfirmSelectOptions::default())
+        .await?;
+    Ok(channel)
 }
 
 impl Session {
     /// Connects once and sets the channel up.
     pub async fn open(config: &SessionConfig) -> Result<Session, AmqpError> {
         let connection = connect(&config.url).await?;
-        let channel = connection.create_channel().await?;
-        channel
-            .confirm_select(ConfirmSelectOptions::default())
-            .await?;
+        let channel = confirm_channel(&connection).await?;
         if config.prefetch > 0 {
             channel
                 .basic_qos(config.prefetch, BasicQosOptions::default())
@@ -392,7 +406,7 @@ impl Session {
         }
         declare_topology(&channel, &config.topology).await?;
         Ok(Session {
-            connection,
+            connection: std::sync::Arc::new(connection),
             channel,
         })
     }

@@ -19,7 +19,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::process::{handle, Shared};
+use crate::process::{handle, Link, Shared};
 use crate::WorkerError;
 
 /// How one session ended.
@@ -131,7 +131,10 @@ async fn consume(
             Some(Ok(delivery)) => {
                 tracker.spawn(handle(
                     shared.clone(),
-                    session.channel.clone(),
+                    Link {
+                        channel: session.channel.clone(),
+                        connection: session.connection.clone(),
+                    },
                     delivery,
                     permit,
                 ));
@@ -179,7 +182,10 @@ async fn drain(
         let Some(Ok(delivery)) = next else { break };
         tracker.spawn(handle(
             shared.clone(),
-            session.channel.clone(),
+            Link {
+                channel: session.channel.clone(),
+                connection: session.connection.clone(),
+            },
             delivery,
             permit,
         ));

@@ -29,8 +29,8 @@ use std::time::{Duration, Instant};
 
 use lapin::message::Delivery;
 use lapin::options::{BasicAckOptions, BasicNackOptions};
-use lapin::{BasicProperties, Channel};
-use resingest_amqp::{publish_confirmed, Backoff};
+use lapin::{BasicProperties, Channel, Connection};
+use resingest_amqp::{confirm_channel, publish_confirmed, AmqpError, Backoff};
 use resingest_extract::Format;
 use resingest_model::archive::is_sha256;
 use resingest_model::topology::{self, Envelope};
@@ -56,12 +56,20 @@ pub(crate) struct Shared {
     pub abandon: CancellationToken,
 }
 
+/// The broker link a delivery came on: its channel, and the connection for a fresh
+/// publishing channel when the broker nacks on this one.
+#[derive(Clone)]
+pub(crate) struct Link {
+    pub channel: Channel,
+    pub connection: Arc<Connection>,
+}
+
 /// Handles one delivery to its end. `permit` is an extraction slot: it is given back as soon
 /// as the child has answered, so the next document extracts while this one's result waits for
 /// its publisher confirm and its ack (the broker's prefetch bounds how many wait).
 pub(crate) async fn handle(
     shared: Arc<Shared>,
-    channel: Channel,
+    link: Link,
     mut delivery: Delivery,
     permit: OwnedSemaphorePermit,
 ) {
@@ -70,7 +78,7 @@ pub(crate) async fn handle(
     if delivery.redelivered {
         metrics.redeliveries.inc();
     }
-    let end = process(&shared, &channel, &mut delivery, permit).await;
+    let end = process(&shared, &link, &mut delivery, permit).await;
     if end == outcome::HANDED_BACK {
         give_back(&delivery).await;
     }
@@ -119,7 +127,7 @@ struct Extracted {
 
 async fn process(
     shared: &Shared,
-    channel: &Channel,
+    link: &Link,
     delivery: &mut Delivery,
     slot: OwnedSemaphorePermit,
 ) -> &'static str {
@@ -132,7 +140,7 @@ async fn process(
         Body::ClaimCheck(key) => match fetch(shared, &key, held).await {
             Ok(pdf) => Arc::new(pdf),
             Err(Some(failure)) => {
-                return conclude_failure(shared, channel, delivery, &body, &envelope, failure, held)
+                return conclude_failure(shared, link, delivery, &body, &envelope, failure, held)
                     .await
             }
             Err(None) => return outcome::HANDED_BACK,
@@ -171,10 +179,8 @@ async fn process(
             Err(failure) => {
                 shared.metrics.recover(failing::EXTRACT);
                 drop(slot);
-                return conclude_failure(
-                    shared, channel, delivery, &body, &envelope, failure, held,
-                )
-                .await;
+                return conclude_failure(shared, link, delivery, &body, &envelope, failure, held)
+                    .await;
             }
         }
     };
@@ -188,7 +194,7 @@ async fn process(
                 extracted.json.len()
             ),
         };
-        return conclude_failure(shared, channel, delivery, &body, &envelope, failure, held).await;
+        return conclude_failure(shared, link, delivery, &body, &envelope, failure, held).await;
     }
 
     let metrics = &shared.metrics;
@@ -199,7 +205,7 @@ async fn process(
     let props = document::properties(&result_envelope, topology::CONTENT_TYPE_JSON);
     let published = publish_to(
         shared,
-        channel,
+        link,
         topology::EXCHANGE,
         topology::EXTRACTED,
         &extracted.json,
@@ -294,7 +300,7 @@ fn extract(
 
 async fn conclude_failure(
     shared: &Shared,
-    channel: &Channel,
+    link: &Link,
     delivery: &Delivery,
     body: &[u8],
     envelope: &Envelope,
@@ -316,7 +322,7 @@ async fn conclude_failure(
                 let props = document::with_attempts(&delivery.properties, attempts);
                 let again = publish_to(
                     shared,
-                    channel,
+                    link,
                     topology::EXCHANGE,
                     topology::DOCUMENTS,
                     body,
@@ -336,7 +342,7 @@ async fn conclude_failure(
     let props = document::with_error(&delivery.properties, kind, &error);
     let dead = publish_to(
         shared,
-        channel,
+        link,
         topology::DEAD_EXCHANGE,
         topology::DOCUMENTS_DEAD,
         body,
@@ -354,12 +360,14 @@ async fn conclude_failure(
     outcome::DEAD_LETTERED
 }
 
-/// Publishes and waits for the confirm, retrying with backoff while the channel lives.
-/// `false` when the channel is gone (the input will be redelivered), the grace is over or the
-/// document has been held for the hold limit since `held`.
+/// Publishes and waits for the confirm, retrying with backoff while the delivery's channel
+/// lives. After a nack the next try goes on a fresh channel of the same connection
+/// ([`confirm_channel`] says why). `false` when the channel is gone (the input will be
+/// redelivered), the grace is over or the document has been held for the hold limit since
+/// `held`.
 async fn publish_to(
     shared: &Shared,
-    channel: &Channel,
+    link: &Link,
     exchange: &str,
     routing_key: &str,
     body: &[u8],
@@ -367,12 +375,13 @@ async fn publish_to(
     held: Instant,
 ) -> bool {
     let mut backoff = retry_backoff();
-    loop {
-        if !channel.status().connected() {
-            return false;
+    let mut fresh: Option<Channel> = None;
+    let published = loop {
+        if !link.channel.status().connected() {
+            break false;
         }
         let publish = publish_confirmed(
-            channel,
+            fresh.as_ref().unwrap_or(&link.channel),
             exchange,
             routing_key,
             body,
@@ -380,14 +389,34 @@ async fn publish_to(
             shared.config.publish_timeout,
         );
         match publish.await {
-            Ok(()) => return true,
+            Ok(()) => break true,
             Err(e) => {
                 if !wait_to_retry(shared, &mut backoff, held, "publish", &e.to_string()).await {
-                    return false;
+                    break false;
+                }
+                if matches!(e, AmqpError::Nacked { .. }) {
+                    match confirm_channel(&link.connection).await {
+                        Ok(channel) => {
+                            tracing::info!(
+                                routing_key,
+                                "publish nacked; the next try goes on a fresh channel"
+                            );
+                            if let Some(old) = fresh.replace(channel) {
+                                let _ = old.close(200, "nacked".into()).await;
+                            }
+                        }
+                        Err(error) => {
+                            tracing::warn!(%error, "no fresh channel for the next publish")
+                        }
+                    }
                 }
             }
         }
+    };
+    if let Some(channel) = fresh {
+        let _ = channel.close(200, "done".into()).await;
     }
+    published
 }
 
 /// Counts and logs a transient failure, then sleeps; `false` when the grace ran out or the
