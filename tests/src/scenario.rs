@@ -214,6 +214,10 @@ pub fn run(scenario: &Scenario) -> Outcome {
         .collect();
     // A cluster of its own for the scenario that kills a node: the vhost, every role and the
     // accounting then use its nodes (rabbitmqctl the second node's, which is never killed).
+    // Declared before the cluster and the vhost, so dropped after them: the vhost is deleted
+    // through the cluster's node, then the next scenario of a `chaos` run (one process) gets
+    // the machine's broker back.
+    let _env = EnvRestore::of(&["RESINGEST_TEST_AMQP_BASE", "RABBITMQ_NODENAME"]);
     let cluster = match scenario.fault {
         Fault::KillClusterNode { base_port } => {
             let cluster = crate::cluster::Cluster::start(3, base_port);
@@ -560,6 +564,26 @@ pub fn run(scenario: &Scenario) -> Outcome {
     }
     drop_database(&pg_base, &db_name);
     outcome
+}
+
+/// Puts environment variables back as they were when it was made.
+struct EnvRestore(Vec<(&'static str, Option<std::ffi::OsString>)>);
+
+impl EnvRestore {
+    fn of(names: &[&'static str]) -> EnvRestore {
+        EnvRestore(names.iter().map(|n| (*n, std::env::var_os(n))).collect())
+    }
+}
+
+impl Drop for EnvRestore {
+    fn drop(&mut self) {
+        for (name, value) in &self.0 {
+            match value {
+                Some(v) => std::env::set_var(name, v),
+                None => std::env::remove_var(name),
+            }
+        }
+    }
 }
 
 fn publish_hostile(env: &Env, inputs: &Inputs, outcome: &mut Outcome) {
