@@ -37,6 +37,13 @@ pub fn ctl(node: &str, args: &[&str]) -> Result<String, String> {
     }
 }
 
+/// `rabbitmqctl -n <node> list_queues` of `vhost`: one tab-separated line per queue.
+fn list_queues(node: &str, vhost: &str, columns: &[&str]) -> Result<String, String> {
+    let mut args = vec!["-q", "--no-table-headers", "list_queues", "-p", vhost];
+    args.extend_from_slice(columns);
+    ctl(node, &args)
+}
+
 fn must(node: &str, args: &[&str]) -> String {
     ctl(node, args).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -177,19 +184,8 @@ impl Cluster {
         let asker = &self.nodes[1].name;
         let deadline = Instant::now() + within;
         loop {
-            let rows = must(
-                asker,
-                &[
-                    "-q",
-                    "--no-table-headers",
-                    "list_queues",
-                    "-p",
-                    vhost,
-                    "name",
-                    "type",
-                    "members",
-                ],
-            );
+            let rows = list_queues(asker, vhost, &["name", "type", "members"])
+                .unwrap_or_else(|e| panic!("{e}"));
             let quorum: Vec<&str> = rows.lines().filter(|l| l.contains("\tquorum\t")).collect();
             let short: Vec<&&str> = quorum
                 .iter()
@@ -224,23 +220,8 @@ impl Cluster {
         let Some(asker) = alive.first() else {
             return "no node of the cluster is running".into();
         };
-        let queues = ctl(
-            &asker.name,
-            &[
-                "-q",
-                "--no-table-headers",
-                "list_queues",
-                "-p",
-                vhost,
-                "name",
-                "type",
-                "leader",
-                "members",
-                "online",
-                "messages",
-            ],
-        )
-        .unwrap_or_else(|e| e);
+        let columns = ["name", "type", "leader", "members", "online", "messages"];
+        let queues = list_queues(&asker.name, vhost, &columns).unwrap_or_else(|e| e);
         out.push_str(&format!("queues as {} sees them:\n{queues}\n", asker.name));
         for line in queues.lines().filter(|l| l.contains("\tquorum\t")) {
             let name = line.split('\t').next().unwrap_or_default();
