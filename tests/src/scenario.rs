@@ -347,7 +347,11 @@ pub fn run(scenario: &Scenario) -> Outcome {
             match scenario.fault {
                 Fault::None => {}
                 Fault::KillWorkers { every, at_least } => {
-                    let share = (expected_stored / (at_least + 1)).max(1);
+                    // A kill at each share of the work, the shares small enough that the
+                    // `at_least` kills fit with one share to spare: the sink stores in batches,
+                    // and a batch can jump past a kill point (and past the last ones, into the
+                    // window where no kill may land).
+                    let share = (expected_stored / (at_least + 2)).max(1);
                     let due = next_kill.is_none_or(|t| now >= t) || stored >= killed_at + share;
                     // Not in the last half share: a kill there can land after the last
                     // resolution was stored (read a moment ago), and no recovery could follow.
