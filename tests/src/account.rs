@@ -111,7 +111,9 @@ pub fn leftovers(depths: Result<BTreeMap<String, (u64, u64)>, String>) -> Vec<St
         }
     }
     for (queue, (ready, unacked)) in depths {
-        if !queue.ends_with(".dead") && (ready, unacked) != (0, 0) {
+        // The dead queues and the dead-letter log keep what they hold.
+        let kept = queue.ends_with(".dead") || queue == t::DEAD_LOG;
+        if !kept && (ready, unacked) != (0, 0) {
             left.push(format!("{queue}: {ready} ready / {unacked} unacked"));
         }
     }
@@ -247,14 +249,17 @@ pub fn account(inputs: &Inputs, vhost: &str, amqp_url: &str, database_url: &str)
         .unwrap();
     let mut dead: BTreeMap<String, String> = BTreeMap::new();
     for queue in [DeadQueue::Documents, DeadQueue::Extracted] {
-        let letters = runtime
+        let listing = runtime
             .block_on(dlq::list(
                 amqp_url,
                 resingest_model::topology::DEFAULT_DELIVERY_LIMIT,
                 queue,
             ))
             .unwrap_or_else(|e| panic!("reading {}: {e}", queue.dead()));
-        for l in letters {
+        if let Some(d) = listing.disagreement(queue) {
+            c.unexpected.push(d);
+        }
+        for l in listing.letters {
             if l.error.trim().is_empty() || l.kind == "unknown" {
                 c.unreadable.push(format!("{} {:?}", l.sha256, l));
             }
@@ -401,6 +406,7 @@ mod tests {
             (t::DOCUMENTS.to_string(), (0, 0)),
             (t::EXTRACTED.to_string(), (0, 0)),
             (t::DOCUMENTS_DEAD.to_string(), (3, 0)),
+            (t::DEAD_LOG.to_string(), (5, 0)),
         ]
         .into();
         assert_eq!(leftovers(Ok(drained.clone())), Vec::<String>::new());

@@ -177,31 +177,53 @@ impl Cluster {
         cluster
     }
 
-    /// Waits until `vhost` has `want` quorum queues and each has a member on every node, growing
-    /// them onto a node they lack (as an operator would after a node joined late); the queues'
-    /// members.
+    /// Waits until `vhost` has `want` replicated queues (quorum queues and streams) and each has
+    /// a member on every node, growing them onto a node they lack (as an operator would after a
+    /// node joined late); the queues' members.
     pub fn replicate_everywhere(&self, vhost: &str, want: usize, within: Duration) -> Vec<String> {
         let asker = &self.nodes[1].name;
         let deadline = Instant::now() + within;
         loop {
             let rows = list_queues(asker, vhost, &["name", "type", "members"])
                 .unwrap_or_else(|e| panic!("{e}"));
-            let quorum: Vec<&str> = rows.lines().filter(|l| l.contains("\tquorum\t")).collect();
-            let short: Vec<&&str> = quorum
+            let replicated: Vec<&str> = rows
+                .lines()
+                .filter(|l| l.contains("\tquorum\t") || l.contains("\tstream\t"))
+                .collect();
+            let short: Vec<&&str> = replicated
                 .iter()
                 .filter(|l| !self.nodes.iter().all(|n| l.contains(&n.name)))
                 .collect();
-            if quorum.len() >= want && short.is_empty() {
-                return quorum.iter().map(|l| l.to_string()).collect();
+            if replicated.len() >= want && short.is_empty() {
+                return replicated.iter().map(|l| l.to_string()).collect();
             }
             assert!(
                 Instant::now() < deadline,
-                "{want} quorum queues of {vhost} not on every node within {within:?}: {quorum:?}"
+                "{want} replicated queues of {vhost} not on every node within {within:?}: \
+                 {replicated:?}"
             );
             for node in &self.nodes {
                 let _ = Command::new("rabbitmq-queues")
                     .args(["-n", &node.name, "-q", "grow", &node.name, "all"])
                     .output();
+            }
+            // A stream is not grown by `grow`: a replica per missing node.
+            for line in short.iter().filter(|l| l.contains("\tstream\t")) {
+                let name = line.split('\t').next().unwrap_or_default();
+                for node in self.nodes.iter().filter(|n| !line.contains(&n.name)) {
+                    let _ = Command::new("rabbitmq-streams")
+                        .args([
+                            "-n",
+                            asker,
+                            "-q",
+                            "add_replica",
+                            "-p",
+                            vhost,
+                            name,
+                            &node.name,
+                        ])
+                        .output();
+                }
             }
             std::thread::sleep(Duration::from_millis(500));
         }

@@ -307,9 +307,11 @@ pub fn run(scenario: &Scenario) -> Outcome {
         if let Some(cluster) = &cluster {
             let want = resingest_model::topology::Topology::standard(1)
                 .queues
-                .len();
+                .iter()
+                .filter(|q| matches!(q.queue_type(), Some("quorum" | "stream")))
+                .count();
             let members = cluster.replicate_everywhere(&vhost.name, want, Duration::from_secs(60));
-            eprintln!("quorum queues before the work: {members:#?}");
+            eprintln!("replicated queues before the work: {members:#?}");
         }
         start = Instant::now();
         fetcher = Some(env.fetcher(&inputs.fetch_dir, true));

@@ -237,21 +237,22 @@ pub async fn declare_topology(channel: &Channel, topology: &Topology) -> Result<
                 name: q.name.clone(),
                 source,
             })?;
-        let (exchange, key) = &q.binding;
-        channel
-            .queue_bind(
-                q.name.as_str().into(),
-                exchange.as_str().into(),
-                key.as_str().into(),
-                QueueBindOptions::default(),
-                FieldTable::default(),
-            )
-            .await
-            .map_err(|source| AmqpError::Declare {
-                what: "binding of queue",
-                name: q.name.clone(),
-                source,
-            })?;
+        for (exchange, key) in &q.bindings {
+            channel
+                .queue_bind(
+                    q.name.as_str().into(),
+                    exchange.as_str().into(),
+                    key.as_str().into(),
+                    QueueBindOptions::default(),
+                    FieldTable::default(),
+                )
+                .await
+                .map_err(|source| AmqpError::Declare {
+                    what: "binding of queue",
+                    name: q.name.clone(),
+                    source,
+                })?;
+        }
     }
     Ok(())
 }

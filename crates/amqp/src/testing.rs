@@ -36,7 +36,19 @@ impl TestVhost {
 
     /// `rabbitmqctl list_queues -p <vhost> <columns>` as rows of tab-separated columns.
     pub fn list_queues(&self, columns: &[&str]) -> Vec<Vec<String>> {
-        let mut args = vec!["-q", "--no-table-headers", "list_queues", "-p", &self.name];
+        self.list("list_queues", columns)
+    }
+
+    /// `rabbitmqctl list_bindings`: rows of (exchange, queue, routing key).
+    pub fn list_bindings(&self) -> Vec<Vec<String>> {
+        self.list(
+            "list_bindings",
+            &["source_name", "destination_name", "routing_key"],
+        )
+    }
+
+    fn list(&self, what: &str, columns: &[&str]) -> Vec<Vec<String>> {
+        let mut args = vec!["-q", "--no-table-headers", what, "-p", &self.name];
         args.extend_from_slice(columns);
         rabbitmqctl(&args)
             .lines()

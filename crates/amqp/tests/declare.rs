@@ -62,6 +62,19 @@ async fn declare_is_idempotent_and_sets_quorum_dead_letter_arguments() {
         );
     }
 
+    let log = row(topology::DEAD_LOG);
+    assert_eq!(log[1], "stream", "{log:?}");
+    assert!(log[3].contains("x-max-length-bytes"), "{log:?}");
+    let bindings = vhost.list_bindings();
+    for dead in [topology::DOCUMENTS_DEAD, topology::EXTRACTED_DEAD] {
+        assert!(
+            bindings.iter().any(|b| b[0] == topology::DEAD_EXCHANGE
+                && b[1] == topology::DEAD_LOG
+                && b[2] == dead),
+            "{dead} does not reach the dead-letter log: {bindings:?}"
+        );
+    }
+
     // A passive declare sees the queue the topology made.
     let q = session
         .channel

@@ -25,8 +25,15 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum Command {
-    /// Print each dead letter: sha256, kind, symbol, source, reason (tab-separated)
-    List,
+    /// Print each dead letter: sha256, kind, symbol, source, reason (tab-separated). Read from
+    /// the dead-letter log, so listing changes nothing; exits 1 (after printing) when the log
+    /// and the dead queue disagree, saying why that can be
+    List {
+        /// Read the dead queue itself instead of the log (letters dead-lettered before the log
+        /// existed): each listing counts one broker delivery on every letter
+        #[arg(long)]
+        from_queue: bool,
+    },
     /// Send dead letters back to their work queue, after a fix
     Replay {
         /// Only those of this kind (as `list` prints it: corrupt, crashed, delivery_limit, ...);
@@ -85,8 +92,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         match args.command {
-            Command::List => {
-                let letters = dlq::list(&args.amqp_url, args.delivery_limit, queue).await?;
+            Command::List { from_queue } => {
+                let (letters, disagreement) = if from_queue {
+                    let letters =
+                        dlq::list_from_queue(&args.amqp_url, args.delivery_limit, queue).await?;
+                    (letters, None)
+                } else {
+                    let listing = dlq::list(&args.amqp_url, args.delivery_limit, queue).await?;
+                    let disagreement = listing.disagreement(queue);
+                    (listing.letters, disagreement)
+                };
                 for l in &letters {
                     println!(
                         "{}\t{}\t{}\t{}\t{}",
@@ -98,11 +113,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     );
                 }
                 eprintln!("{} dead letters in {}", letters.len(), queue.dead());
+                if let Some(d) = disagreement {
+                    eprintln!("warning: {d}");
+                    return Ok(ExitCode::FAILURE);
+                }
             }
             Command::Replay { kind } => {
                 if let Some(k) = kind.as_deref().filter(|k| !KNOWN_KINDS.contains(k)) {
                     // Not a kind resingest writes; maybe a newer binary's, if it is in the queue.
-                    let letters = dlq::list(&args.amqp_url, args.delivery_limit, queue).await?;
+                    let letters = dlq::list(&args.amqp_url, args.delivery_limit, queue)
+                        .await?
+                        .letters;
                     if !letters.iter().any(|l| l.kind == k) {
                         let mut present: Vec<&str> =
                             letters.iter().map(|l| l.kind.as_str()).collect();
@@ -137,7 +158,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        anyhow::Ok(())
-    })?;
-    Ok(ExitCode::SUCCESS)
+        anyhow::Ok(ExitCode::SUCCESS)
+    })
 }

@@ -258,3 +258,70 @@ fn three_workers_share_300_documents_each_doing_some() {
         assert!(w.terminate(Duration::from_secs(15)).success());
     }
 }
+
+#[test]
+fn dlq_list_prints_the_log_and_exits_1_when_the_dead_queue_holds_letters_it_lacks() {
+    use resingest_amqp::lapin::BasicProperties;
+    use resingest_amqp::{publish_confirmed, Session, SessionConfig};
+    use resingest_model::topology::{self, headers, Topology};
+
+    let vhost = TestVhost::create("cli-dlq");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let s = Session::open(&SessionConfig {
+            url: vhost.url.clone(),
+            prefetch: 0,
+            topology: Topology::standard(5),
+        })
+        .await
+        .unwrap();
+        let mut table = resingest_amqp::lapin::types::FieldTable::default();
+        table.insert(
+            headers::ERROR_KIND.into(),
+            resingest_amqp::lapin::types::AMQPValue::LongString("corrupt".into()),
+        );
+        let props = |sha: &str| {
+            BasicProperties::default()
+                .with_message_id(sha.into())
+                .with_headers(table.clone())
+        };
+        // One through the dead-letter exchange, as a role dead-letters; one straight into the
+        // dead queue, as a letter from before the log existed sits there.
+        for (exchange, sha) in [(topology::DEAD_EXCHANGE, "a"), ("", "b")] {
+            publish_confirmed(
+                &s.channel,
+                exchange,
+                topology::DOCUMENTS_DEAD,
+                b"%PDF",
+                props(&sha.repeat(64)),
+                Duration::from_secs(10),
+            )
+            .await
+            .unwrap();
+        }
+        s.close().await;
+    });
+    let list = |extra: &[&str]| {
+        let out = Command::new(BIN)
+            .args(["dlq", "list", "--amqp-url", &vhost.url])
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, stderr) = list(&[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.starts_with(&"a".repeat(64)), "{stdout}");
+    assert!(
+        stderr.contains("lists 1") && stderr.contains("holds 2") && stderr.contains("--from-queue"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = list(&["--from-queue"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+}

@@ -27,6 +27,17 @@ pub const EXTRACTED: &str = "resingest.extracted";
 pub const DOCUMENTS_DEAD: &str = "resingest.documents.dead";
 /// Dead letters of [`EXTRACTED`].
 pub const EXTRACTED_DEAD: &str = "resingest.extracted.dead";
+/// Stream every dead letter is also routed to, for reading them without changing them: a read
+/// of a quorum queue that does not remove the message (`basic.get` then a requeue or a channel
+/// close) counts a delivery on RabbitMQ 3.x and 4.x alike, a read of a stream changes nothing.
+/// `dlq replay` appends a tombstone for each letter it took out of a dead queue. The dead
+/// queues stay what is dead (the replay source, the queue-depth panels and alerts); the log is
+/// their readable copy.
+pub const DEAD_LOG: &str = "resingest.dead.log";
+/// Retention of [`DEAD_LOG`]: bytes the stream keeps before it drops its oldest segments (a dead
+/// PDF travels whole). `dlq list` compares what the log lists with what the dead queues hold
+/// and says so when retention (or a hand purge) made them disagree.
+pub const DEAD_LOG_MAX_BYTES: i64 = 20 << 30;
 /// Real attempts at one message before it is dead-lettered: a consumer that failed on it in a
 /// way that may be the message's fault (an extraction child that crashed) counts one in the
 /// message's own [`headers::ATTEMPTS`] and republishes it. `RESINGEST_DELIVERY_LIMIT`.
@@ -115,13 +126,13 @@ pub struct ExchangeSpec {
     pub kind: ExchangeKind,
 }
 
-/// A durable queue, its arguments and the exchange it is bound to.
+/// A durable queue, its arguments and the exchange bindings it takes messages from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueSpec {
     pub name: String,
     pub arguments: ArgTable,
-    /// `(exchange, routing key)`.
-    pub binding: (String, String),
+    /// `(exchange, routing key)` pairs.
+    pub bindings: Vec<(String, String)>,
 }
 
 impl QueueSpec {
@@ -131,6 +142,11 @@ impl QueueSpec {
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v)
+    }
+
+    /// `x-queue-type` as declared (`quorum`, `stream`).
+    pub fn queue_type(&self) -> Option<&str> {
+        self.argument("x-queue-type").and_then(ArgValue::as_str)
     }
 }
 
@@ -160,7 +176,7 @@ impl Topology {
                 ("x-queue-type".into(), "quorum".into()),
                 ("x-delivery-limit".into(), DEAD_QUEUE_DELIVERY_LIMIT.into()),
             ],
-            binding: (DEAD_EXCHANGE.into(), name.into()),
+            bindings: vec![(DEAD_EXCHANGE.into(), name.into())],
         };
         let work_queue = |name: &str, dead: &str| QueueSpec {
             name: name.into(),
@@ -175,7 +191,18 @@ impl Topology {
                     broker_delivery_limit(delivery_limit).into(),
                 ),
             ],
-            binding: (EXCHANGE.into(), name.into()),
+            bindings: vec![(EXCHANGE.into(), name.into())],
+        };
+        let dead_log = QueueSpec {
+            name: DEAD_LOG.into(),
+            arguments: vec![
+                ("x-queue-type".into(), "stream".into()),
+                ("x-max-length-bytes".into(), DEAD_LOG_MAX_BYTES.into()),
+            ],
+            bindings: [DOCUMENTS_DEAD, EXTRACTED_DEAD]
+                .iter()
+                .map(|dead| (DEAD_EXCHANGE.into(), (*dead).into()))
+                .collect(),
         };
         Topology {
             exchanges: vec![
@@ -188,6 +215,7 @@ impl Topology {
                 dead_queue(EXTRACTED_DEAD),
                 work_queue(DOCUMENTS, DOCUMENTS_DEAD),
                 work_queue(EXTRACTED, EXTRACTED_DEAD),
+                dead_log,
             ],
         }
     }
@@ -318,6 +346,18 @@ mod tests {
                 dead.argument("x-delivery-limit"),
                 Some(&ArgValue::Int(DEAD_QUEUE_DELIVERY_LIMIT))
             );
+        }
+    }
+
+    #[test]
+    fn every_dead_letter_route_also_reaches_the_dead_log() {
+        let t = Topology::standard(5);
+        let log = t.queue(DEAD_LOG).unwrap();
+        assert_eq!(log.queue_type(), Some("stream"));
+        for q in t.queues.iter().filter(|q| q.name.ends_with(".dead")) {
+            for binding in &q.bindings {
+                assert!(log.bindings.contains(binding), "{binding:?} misses the log");
+            }
         }
     }
 

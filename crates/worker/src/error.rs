@@ -18,6 +18,8 @@ pub enum WorkerError {
     Pool(#[from] resingest_sandbox::IsolatedError),
     #[error(transparent)]
     Archive(#[from] resingest_archive::ArchiveError),
+    #[error("reading the dead-letter log `resingest.dead.log`: {0}")]
+    DeadLog(String),
     #[error("reading {path}: {source}")]
     Read {
         path: std::path::PathBuf,
