@@ -772,6 +772,16 @@ impl<'a> Renderer<'a> {
             self.x.close("list");
         }
         self.x.close("paragraph");
+        // What the paragraph prints after itself without a number (the words closing its
+        // list, a quoted rule): unnumbered paragraphs after it, as the UN's editors mark them
+        // (78/29, 79/280).
+        for (k, c) in p.continued.iter().enumerate() {
+            let cid = self.eid(&format!("{id}_continued_{}", k + 1));
+            self.x.open("paragraph", &[("eId", &cid)]);
+            let content = self.eid(&format!("{cid}__content"));
+            self.content(&content, &c.text, None, &c.footnote_refs);
+            self.x.close("paragraph");
+        }
     }
 
     /// `point`s with `num` and `content`; the sub-items of a point follow it in a `sublist`
@@ -909,6 +919,9 @@ impl<'a> Renderer<'a> {
             for p in ops {
                 refs.extend(&p.footnote_refs);
                 subs(refs, &p.subparagraphs);
+                for c in &p.continued {
+                    refs.extend(&c.footnote_refs);
+                }
             }
         }
         let r = self.r;

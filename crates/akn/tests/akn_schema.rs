@@ -183,6 +183,7 @@ fn base(symbol: &str, organ: &str) -> Resolution {
         }],
         operative: vec![
             Paragraph {
+                continued: Vec::new(),
                 number: 1,
                 lead: Some("Decides".into()),
                 text: "Decides to act;".into(),
@@ -191,6 +192,7 @@ fn base(symbol: &str, organ: &str) -> Resolution {
                 headings: vec![],
             },
             Paragraph {
+                continued: Vec::new(),
                 number: 2,
                 lead: Some("Requests".into()),
                 text: "Requests:".into(),

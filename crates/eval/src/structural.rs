@@ -281,7 +281,7 @@ fn check_labels(parent: &str, items: &[Subparagraph], problems: &mut Vec<Problem
 }
 
 fn check_units(r: &Resolution, problems: &mut Vec<Problem>) {
-    let doc = serde_json::to_value(r).expect("a Resolution always serialises to JSON");
+    let doc = serde_json::to_value(r.folded()).expect("a Resolution always serialises to JSON");
     let headers = symbol_forms(&r.symbol);
     for u in units(&doc, Sections::ALL) {
         let text = u.value.get("text").and_then(Value::as_str).unwrap_or("");
@@ -636,7 +636,7 @@ fn anchors(r: &Resolution) -> (String, String) {
 
 /// The keys of every text the extraction holds, concatenated (see the module docs).
 fn haystack(r: &Resolution) -> String {
-    let doc = serde_json::to_value(r).expect("a Resolution always serialises to JSON");
+    let doc = serde_json::to_value(r.folded()).expect("a Resolution always serialises to JSON");
     let mut texts: Vec<&str> = units(&doc, Sections::ALL)
         .iter()
         .filter_map(|u| u.value.get("text").and_then(Value::as_str))
@@ -770,6 +770,7 @@ mod tests {
 
     fn para(number: u32, text: &str, subs: Vec<Subparagraph>) -> Paragraph {
         Paragraph {
+            continued: Vec::new(),
             number,
             lead: None,
             text: text.into(),

@@ -75,6 +75,7 @@ fn a_mutated_gold_file_scores_exactly_its_mutations() {
     r.operative[7].subparagraphs.pop();
     r.operative[19].text.push_str(" 23-24977 (E)");
     r.operative.push(Paragraph {
+        continued: Vec::new(),
         number: 21,
         lead: None,
         text: "Invented.".into(),

@@ -22,7 +22,7 @@ pub mod symbol;
 pub mod topology;
 
 pub use resolution::{
-    Annex, AnnexParagraph, Clause, Footnote, Heading, Kind, Paragraph, Part, Provenance,
+    Annex, AnnexParagraph, Clause, Continued, Footnote, Heading, Kind, Paragraph, Part, Provenance,
     Resolution, Section, Subparagraph, Warning, WarningKind, SCHEMA_VERSION, SCHEMA_VERSIONS_READ,
 };
 pub use symbol::{Organ, Symbol, SymbolError, LANGUAGES};

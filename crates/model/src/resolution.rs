@@ -1,19 +1,20 @@
-//! The resolution JSON contract, version 2.
+//! The resolution JSON contract, version 3.
 //!
 //! Version 1 is `shared/gold/README.md`; version 2 (`docs/contract-v2.md`) adds section
 //! headings (`headings` on the first clause under them, `sections` for sections that number
-//! their paragraphs afresh), `kind: draft_decision` and `warnings`. Every v1 document reads as
-//! a v2 one (the new fields default to empty). A change here is a change of the product's
+//! their paragraphs afresh), `kind: draft_decision` and `warnings`; version 3 (same page) adds
+//! `continued` on operative paragraphs. Every v1 and v2 document reads as a v3 one (the new
+//! fields default to empty). A change here is a change of the product's
 //! public contract and bumps [`SCHEMA_VERSION`].
 
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON contract carried in every [`Resolution`].
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Every contract version this build reads: the sink stores v1 and v2 alike, so that it can
 /// be upgraded before the workers (docs/contract-v2.md, "Upgrade order").
-pub const SCHEMA_VERSIONS_READ: [u32; 2] = [1, 2];
+pub const SCHEMA_VERSIONS_READ: [u32; 3] = [1, 2, 3];
 
 /// One resolution (or draft, or amendment) as structured clauses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,6 +140,30 @@ pub struct Clause {
     pub headings: Vec<Heading>,
 }
 
+impl Resolution {
+    /// Every operative paragraph [`Paragraph::folded`]: the document as a v2 reader sees it,
+    /// which is the shape gold files and unit comparisons are written in.
+    pub fn folded(&self) -> Resolution {
+        fn fold(ops: &mut [Paragraph]) {
+            for p in ops {
+                *p = p.folded();
+            }
+        }
+        let mut r = self.clone();
+        fold(&mut r.operative);
+        for s in &mut r.sections {
+            fold(&mut s.operative);
+        }
+        for part in r.parts.iter_mut().flatten() {
+            fold(&mut part.operative);
+            for s in &mut part.sections {
+                fold(&mut s.operative);
+            }
+        }
+        r
+    }
+}
+
 /// A numbered operative paragraph.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -154,6 +179,52 @@ pub struct Paragraph {
     /// v2: the section headings printed right before this paragraph, outermost first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub headings: Vec<Heading>,
+    /// v3: paragraphs printed after this one (after its sub-items, when it has them) with no
+    /// number or label of their own, which continue it: the words that close a list ("and
+    /// demands that the perpetrators be held accountable;"), a quoted rule, the lines of a
+    /// schedule. In v2 their text ended the last sub-item (or the paragraph's text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub continued: Vec<Continued>,
+}
+
+/// A printed paragraph without number or label continuing an operative paragraph (v3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Continued {
+    pub text: String,
+    #[serde(default)]
+    pub footnote_refs: Vec<u32>,
+}
+
+impl Paragraph {
+    /// The deepest last unit (sub-item, or the paragraph itself) with `continued` folded into
+    /// its text, space-separated: the v2 reading of a v3 paragraph, which is how gold files
+    /// and unit comparisons read it.
+    pub fn folded(&self) -> Paragraph {
+        let mut p = self.clone();
+        let continued = std::mem::take(&mut p.continued);
+        if continued.is_empty() {
+            return p;
+        }
+        fn last(items: &mut [Subparagraph]) -> Option<&mut Subparagraph> {
+            let item = items.last_mut()?;
+            if item.subparagraphs.is_empty() {
+                Some(item)
+            } else {
+                last(&mut item.subparagraphs)
+            }
+        }
+        let (text, refs) = match last(&mut p.subparagraphs) {
+            Some(s) => (&mut s.text, &mut s.footnote_refs),
+            None => (&mut p.text, &mut p.footnote_refs),
+        };
+        for c in continued {
+            text.push(' ');
+            text.push_str(&c.text);
+            refs.extend(&c.footnote_refs);
+        }
+        p
+    }
 }
 
 /// A lettered or roman sub-item: `(a)`, `(ii)`; labels are bare (`"a"`, `"ii"`).

@@ -80,6 +80,15 @@ fn push_body(
             footnote_refs: p.footnote_refs.clone(),
         });
         push_subs(rows, &path, &p.subparagraphs);
+        for (k, c) in p.continued.iter().enumerate() {
+            rows.push(ClauseRow {
+                kind: "continued",
+                path: format!("{path}+{}", k + 1),
+                lead: None,
+                text: c.text.clone(),
+                footnote_refs: c.footnote_refs.clone(),
+            });
+        }
     }
 }
 
@@ -139,8 +148,18 @@ mod tests {
             sub("a", vec![sub("i", vec![]), sub("ii", vec![])]),
             sub("b", vec![]),
         ];
-        let paths: Vec<_> = clause_rows(&r).into_iter().map(|c| c.path).collect();
-        assert_eq!(paths, ["p1", "1", "1.a", "1.a.i", "1.a.ii", "1.b"]);
+        r.operative[0].continued = vec![resingest_model::Continued {
+            text: "and demands that it stop;".into(),
+            footnote_refs: vec![2],
+        }];
+        let rows = clause_rows(&r);
+        let paths: Vec<_> = rows.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, ["p1", "1", "1.a", "1.a.i", "1.a.ii", "1.b", "1+1"]);
+        let last = rows.last().unwrap();
+        assert_eq!(
+            (last.kind, last.footnote_refs.as_slice()),
+            ("continued", &[2][..])
+        );
     }
 
     #[test]

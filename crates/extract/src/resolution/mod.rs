@@ -14,8 +14,8 @@ pub mod refs;
 mod warnings;
 
 use resingest_model::{
-    Annex, AnnexParagraph, Clause, Footnote, Heading, Kind, Paragraph as Operative, Provenance,
-    Resolution, Section, Subparagraph, Warning, WarningKind, SCHEMA_VERSION,
+    Annex, AnnexParagraph, Clause, Continued, Footnote, Heading, Kind, Paragraph as Operative,
+    Provenance, Resolution, Section, Subparagraph, Warning, WarningKind, SCHEMA_VERSION,
 };
 
 use crate::layout::{is_marker, Document, Paragraph};
@@ -727,6 +727,7 @@ impl<'a> Parser<'a> {
             match label {
                 Some((Label::Number(n), skip)) => {
                     r.operative.push(Operative {
+                        continued: Vec::new(),
                         number: *n,
                         lead: self.lead(&p.chars, *skip),
                         text: p.chars[*skip..].iter().map(|c| c.0).collect(),
@@ -736,6 +737,12 @@ impl<'a> Parser<'a> {
                     });
                 }
                 Some((Label::Item(l), skip)) if !r.operative.is_empty() => {
+                    let op = r.operative.last_mut().expect("checked");
+                    if !op.continued.is_empty() {
+                        // A sub-item after unlabelled paragraphs: they were its paragraph's
+                        // text after all, in print order.
+                        *op = op.folded();
+                    }
                     let item = Subparagraph {
                         label: l.clone(),
                         text: p.chars[*skip..].iter().map(|c| c.0).collect(),
@@ -751,12 +758,23 @@ impl<'a> Parser<'a> {
                 }
                 _ if i == operative_from && r.operative.is_empty() => {
                     r.operative.push(Operative {
+                        continued: Vec::new(),
                         number: 1,
                         lead: self.lead(&p.chars, 0),
                         text,
                         footnote_refs: p.refs.clone(),
                         subparagraphs: Vec::new(),
                         headings: std::mem::take(&mut pending),
+                    });
+                }
+                // A printed paragraph of its own after a finished unit continues the operative
+                // paragraph (the words closing its list, a quoted rule); one that goes on
+                // with an unfinished sentence is the same paragraph, split by the layout.
+                _ if r.operative.last().is_some_and(ends_a_sentence) => {
+                    let op = r.operative.last_mut().expect("checked");
+                    op.continued.push(Continued {
+                        text,
+                        footnote_refs: p.refs.clone(),
                     });
                 }
                 _ => self.append_to_last(r, p),
@@ -869,9 +887,13 @@ impl<'a> Parser<'a> {
     fn append_to_last(&self, r: &mut Resolution, p: &Para<'_>) {
         let text = p.text();
         let (t, refs): (&mut String, &mut Vec<u32>) = if let Some(op) = r.operative.last_mut() {
-            match last_item(&mut op.subparagraphs) {
-                Some(s) => (&mut s.text, &mut s.footnote_refs),
-                None => (&mut op.text, &mut op.footnote_refs),
+            if let Some(c) = op.continued.last_mut() {
+                (&mut c.text, &mut c.footnote_refs)
+            } else {
+                match last_item(&mut op.subparagraphs) {
+                    Some(s) => (&mut s.text, &mut s.footnote_refs),
+                    None => (&mut op.text, &mut op.footnote_refs),
+                }
             }
         } else if let Some(c) = r.preamble.last_mut() {
             (&mut c.text, &mut c.footnote_refs)
@@ -1031,6 +1053,24 @@ fn annex_text(p: &Para<'_>) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The printed text of `op` so far ends a sentence or a list entry (`;`, `:`, `.`, before any
+/// closing quotes or brackets), so what follows is a paragraph of its own.
+fn ends_a_sentence(op: &Operative) -> bool {
+    fn last_text(items: &[Subparagraph]) -> Option<&str> {
+        let item = items.last()?;
+        last_text(&item.subparagraphs).or(Some(item.text.as_str()))
+    }
+    let text = op
+        .continued
+        .last()
+        .map(|c| c.text.as_str())
+        .or_else(|| last_text(&op.subparagraphs))
+        .unwrap_or(&op.text);
+    text.trim_end()
+        .trim_end_matches(['”', '’', '"', '\'', ')', ']'])
+        .ends_with([';', ':', '.'])
+}
+
 fn last_item(items: &mut [Subparagraph]) -> Option<&mut Subparagraph> {
     let last = items.last_mut()?;
     if last.subparagraphs.is_empty() {
@@ -1105,6 +1145,43 @@ fn masthead_symbol(header: &[String]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_finished_unit_takes_a_continuation() {
+        let op = |text: &str, last_item: Option<&str>| Operative {
+            number: 1,
+            lead: None,
+            text: text.into(),
+            footnote_refs: vec![],
+            subparagraphs: last_item
+                .map(|t| Subparagraph {
+                    label: "a".into(),
+                    text: t.into(),
+                    footnote_refs: vec![],
+                    subparagraphs: vec![],
+                })
+                .into_iter()
+                .collect(),
+            headings: vec![],
+            continued: vec![],
+        };
+        assert!(ends_a_sentence(&op("Decides that rule 3.3 reads:", None)));
+        assert!(ends_a_sentence(&op(
+            "Recalls:",
+            Some("The report of 2023;")
+        )));
+        assert!(ends_a_sentence(&op("Notes “the rule.”", None)));
+        // A sentence the layout split (a page break) goes on in the same unit.
+        assert!(!ends_a_sentence(&op("Recalls:", Some("The report of"))));
+        assert!(!ends_a_sentence(&op("Decides to convene, in", None)));
+        // The last continuation decides once there is one.
+        let mut o = op("Recalls:", Some("The report;"));
+        o.continued.push(Continued {
+            text: "and demands that".into(),
+            footnote_refs: vec![],
+        });
+        assert!(!ends_a_sentence(&o));
+    }
 
     #[test]
     fn drafts_are_known_by_their_symbol() {

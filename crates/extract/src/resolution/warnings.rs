@@ -147,6 +147,7 @@ mod tests {
 
     fn para(number: u32, labels: &[&str]) -> Paragraph {
         Paragraph {
+            continued: Vec::new(),
             number,
             lead: Some("Decides".into()),
             text: "x.".into(),

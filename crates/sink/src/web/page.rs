@@ -415,6 +415,9 @@ impl Markers {
                         " "
                         (self.text(p.lead.as_deref(), &p.text, &p.footnote_refs))
                         (self.subs(&path, &p.subparagraphs))
+                        @for c in &p.continued {
+                            p.continued { (self.text(None, &c.text, &c.footnote_refs)) }
+                        }
                     }
                 }
             }
