@@ -430,9 +430,10 @@ impl Reader {
                 }
                 // A heading is a short line without closing punctuation; a quoted rule
                 // ("“(b) On promotion, ...”") is text even after its quote mark.
+                // Full-width (Chinese) and Arabic marks close a line as well.
                 let closed = text
-                    .trim_end_matches(['”', '"', '’', ')'])
-                    .ends_with(['.', ';', ':', ','])
+                    .trim_end_matches(['”', '"', '’', ')', '）', '」', '》'])
+                    .ends_with(['.', ';', ':', ',', '。', '；', '：', '，', '؛', '،'])
                     || text.starts_with(['“', '"'])
                     || text.chars().count() > 200;
                 if self.pending_num.is_some() || (!closed && lead.is_null() && subs.is_empty()) {

@@ -327,7 +327,13 @@ fn part_label(t: &str) -> Option<&str> {
     let roman =
         !t.is_empty() && t.len() <= 6 && t.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L'));
     let letter = t.len() == 1 && t.chars().all(|c| c.is_ascii_uppercase());
-    (roman || letter).then_some(t)
+    // The UN's Chinese numbers its sections in Chinese numerals ("一", "十二"), where the other
+    // languages print roman ones.
+    let t = t.trim_end_matches('、');
+    let chinese = !t.is_empty()
+        && t.chars().count() <= 4
+        && t.chars().all(|c| "一二三四五六七八九十".contains(c));
+    (roman || letter || chinese).then_some(t)
 }
 
 struct Parser<'a> {
@@ -645,7 +651,7 @@ impl<'a> Parser<'a> {
                 // with a full stop, a colon before its sub-items or adopted text, or a
                 // semicolon in a section of a longer resolution (budget sections).
                 !self.paras[i].is_bold()
-                    && (t.ends_with(['.', ':', ';']) || Some(i) == inline)
+                    && (t.ends_with(['.', ':', ';', '。', '：', '；', '؛']) || Some(i) == inline)
                     && !self.lang.is_formula(&t)
             })
         } else {
@@ -802,11 +808,26 @@ impl<'a> Parser<'a> {
         lead_of(chars, start)
     }
 
+    /// The part or section number heading paragraph `i`, and the title when the layout kept it
+    /// in the same paragraph: a wholly bold paragraph whose first run is the number alone
+    /// ("八" then its two-line title, which the Chinese rendering sets close under it).
+    fn part_head(&self, i: usize) -> Option<(String, Option<String>)> {
+        let p = &self.paras[i];
+        let text = p.text();
+        if let Some(label) = part_label(&text) {
+            return Some((label.to_string(), None));
+        }
+        let first = p.src.spans.iter().find(|s| !s.text.trim().is_empty())?;
+        let label = part_label(&first.text)?;
+        let rest = text.trim_start().strip_prefix(first.text.trim())?.trim();
+        (p.is_bold() && !rest.is_empty()).then(|| (label.to_string(), Some(rest.to_string())))
+    }
+
     /// Where parts begin: two or more part headings ("I", "II"; "A", "B"), the first before
     /// any operative paragraph, each followed by a title or a formula.
     fn part_starts(&self, start: usize, end: usize) -> Option<Vec<usize>> {
         let starts: Vec<usize> = (start..end)
-            .filter(|&i| part_label(&self.paras[i].text()).is_some())
+            .filter(|&i| self.part_head(i).is_some())
             .collect();
         if starts.len() < 2 {
             return None;
@@ -831,16 +852,15 @@ impl<'a> Parser<'a> {
         let mut parts = Vec::new();
         for (n, &s) in starts.iter().enumerate() {
             let part_end = starts.get(n + 1).copied().unwrap_or(end);
-            let label = part_label(&self.paras[s].text())
-                .unwrap_or_default()
-                .to_string();
+            let (label, title_start) = self.part_head(s).unwrap_or_default();
             let mut k = s + 1;
-            let mut title: Vec<String> = Vec::new();
+            let mut title: Vec<String> = title_start.into_iter().collect();
             while k < part_end {
                 let p = &self.paras[k];
                 let t = p.text();
+                // A wholly bold line is the title even where leads are bold (Chinese).
                 let starts_clause = label_of(&t).is_some()
-                    || lead_of(&p.chars, 0).is_some()
+                    || (lead_of(&p.chars, 0).is_some() && !p.is_bold())
                     || self.lang.is_formula(&t);
                 if starts_clause || title.len() >= 3 {
                     break;
@@ -1067,8 +1087,8 @@ fn ends_a_sentence(op: &Operative) -> bool {
         .or_else(|| last_text(&op.subparagraphs))
         .unwrap_or(&op.text);
     text.trim_end()
-        .trim_end_matches(['”', '’', '"', '\'', ')', ']'])
-        .ends_with([';', ':', '.'])
+        .trim_end_matches(['”', '’', '"', '\'', ')', ']', '）', '」', '》'])
+        .ends_with([';', ':', '.', '；', '：', '。', '؛'])
 }
 
 fn last_item(items: &mut [Subparagraph]) -> Option<&mut Subparagraph> {
@@ -1171,6 +1191,11 @@ mod tests {
             Some("The report of 2023;")
         )));
         assert!(ends_a_sentence(&op("Notes “the rule.”", None)));
+        assert!(ends_a_sentence(&op(
+            "回顾:",
+            Some("杜马进行了化学武器袭击；")
+        )));
+        assert!(ends_a_sentence(&op("تقرر ما يلي؛", None)));
         // A sentence the layout split (a page break) goes on in the same unit.
         assert!(!ends_a_sentence(&op("Recalls:", Some("The report of"))));
         assert!(!ends_a_sentence(&op("Decides to convene, in", None)));
@@ -1281,6 +1306,9 @@ mod tests {
         assert_eq!(part_label("XIV"), Some("XIV"));
         assert_eq!(part_label("B"), Some("B"));
         assert_eq!(part_label("In"), None);
+        assert_eq!(part_label("十二"), Some("十二"));
+        assert_eq!(part_label("一、"), Some("一"));
+        assert_eq!(part_label("十二月"), None);
         let en = lang::by_code("en").unwrap();
         assert!(en.is_meeting_line("69th (resumed) plenary meeting"));
         assert!(!en.is_meeting_line("• meeting"));

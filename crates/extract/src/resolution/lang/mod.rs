@@ -168,6 +168,14 @@ impl Lang {
         if t.chars().count() >= 60 || t.ends_with('.') {
             return false;
         }
+        // A resumed meeting: "50e séance plénière (reprise)", "50th plenary meeting (resumed)".
+        let t = match t
+            .strip_suffix([')', '）'])
+            .and_then(|s| s.rsplit_once(['(', '（']))
+        {
+            Some((core, _)) if !core.trim().is_empty() => core.trim(),
+            _ => t,
+        };
         let words: Vec<&str> = t.split_whitespace().collect();
         let numbered = [words.first(), words.last()]
             .into_iter()
@@ -465,6 +473,11 @@ mod tests {
         }
         assert!(!lang("zh").is_meeting_line("第七十八届会议"));
         assert!(lang("zh").is_meeting_line("第50次全体会议(续会)"));
+        // Resumed meetings, in every language.
+        assert!(lang("fr").is_meeting_line("50e séance plénière (reprise)"));
+        assert!(lang("es").is_meeting_line("50a sesión plenaria (continuación)"));
+        assert!(lang("en").is_meeting_line("50th plenary meeting (resumed)"));
+        assert!(!lang("fr").is_meeting_line("(reprise)"));
         assert_eq!(
             lang("fr").committee_of("[sur la base du rapport de la Commission des questions politiques spéciales et de la décolonisation (Quatrième Commission) (A/78/429, par. 33)]"),
             Some("Fourth Committee")
