@@ -362,7 +362,7 @@ async fn conclude_failure(
 
 /// Publishes and waits for the confirm, retrying with backoff while the delivery's channel
 /// lives. After a nack the next try goes on a fresh channel of the same connection
-/// ([`confirm_channel`] says why). `false` when the channel is gone (the input will be
+/// ([`confirm_channel`] says why), and on another one if that channel closes. `false` when the channel is gone (the input will be
 /// redelivered), the grace is over or the document has been held for the hold limit since
 /// `held`.
 async fn publish_to(
@@ -394,7 +394,10 @@ async fn publish_to(
                 if !wait_to_retry(shared, &mut backoff, held, "publish", &e.to_string()).await {
                     break false;
                 }
-                if matches!(e, AmqpError::Nacked { .. }) {
+                // A fresh channel that died itself (the broker closed it) is replaced too, or
+                // every later try would fail on it until the hold limit.
+                let fresh_closed = fresh.as_ref().is_some_and(|c| !c.status().connected());
+                if matches!(e, AmqpError::Nacked { .. }) || fresh_closed {
                     match confirm_channel(&link.connection).await {
                         Ok(channel) => {
                             tracing::info!(
