@@ -155,20 +155,8 @@ async fn open(amqp_url: &str, delivery_limit: u32) -> Result<Session, WorkerErro
 
 /// Gets (without acking) as many messages as `queue` held when called.
 async fn get_all(session: &Session, queue: &str) -> Result<Vec<Delivery>, WorkerError> {
-    let declared = session
-        .channel
-        .queue_declare(
-            queue.into(),
-            QueueDeclareOptions {
-                passive: true,
-                ..QueueDeclareOptions::default()
-            },
-            FieldTable::default(),
-        )
-        .await
-        .map_err(resingest_amqp::AmqpError::from)?;
     let mut out = Vec::new();
-    for _ in 0..declared.message_count() {
+    for _ in 0..held(session, queue).await? {
         let got = session
             .channel
             .basic_get(queue.into(), BasicGetOptions { no_ack: false })
