@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-use resingest_worker::dlq::{self, DeadQueue};
+use resingest_amqp::dlq::{self, DeadQueue};
 
 use crate::inputs::{Door, Expect, Input, Inputs};
 

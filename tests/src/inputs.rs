@@ -10,8 +10,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 /// What a document deserves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expect {
@@ -139,9 +137,7 @@ pub fn hostile(corpus: &Path) -> Vec<(&'static str, Vec<u8>, &'static str)> {
 const HTML: &[u8] = b"<!DOCTYPE html>\n<html><head><title>Access denied</title></head>\
 <body><p>The document you requested is temporarily unavailable.</p></body></html>\n";
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
+pub use resingest_archive::sha256_hex;
 
 impl Inputs {
     /// Builds the folders under `root`.

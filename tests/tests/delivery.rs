@@ -10,7 +10,6 @@ use resingest_amqp::testing::TestVhost;
 use resingest_amqp::{publish_all_confirmed, Session, SessionConfig};
 use resingest_e2e::fleet::{self, Env};
 use resingest_model::topology::{self, Envelope, Topology};
-use sha2::{Digest, Sha256};
 
 const PG_BASE: &str = "postgres://postgres@127.0.0.1:5432";
 
@@ -87,7 +86,7 @@ fn results(n: usize) -> Vec<(Vec<u8>, Envelope)> {
     (0..n)
         .map(|i| {
             let symbol = format!("A/RES/95/{i}");
-            let sha256 = hex::encode(Sha256::digest(symbol.as_bytes()));
+            let sha256 = resingest_archive::sha256_hex(symbol.as_bytes());
             let mut r = base.clone();
             let obj = r.as_object_mut().unwrap();
             obj.insert("symbol".into(), symbol.clone().into());
@@ -163,8 +162,7 @@ fn a_sink_sigkilled_six_times_while_holding_results_stores_them_all() {
         let messages: Vec<_> = results(RESULTS)
             .into_iter()
             .map(|(body, env)| {
-                let props =
-                    resingest_worker::document::properties(&env, topology::CONTENT_TYPE_JSON);
+                let props = resingest_amqp::message::properties(&env, topology::CONTENT_TYPE_JSON);
                 (body, props)
             })
             .collect();

@@ -566,9 +566,8 @@ fn a_reader_lists_searches_and_follows_notes_and_citations_in_a_real_browser() {
     let path = href.strip_prefix(&base).unwrap_or(&href).to_owned();
     let pdf = get_bytes(p.sink.port, &path);
     assert!(pdf.starts_with(b"%PDF"), "GET {path} is no PDF");
-    use sha2::Digest;
     assert_eq!(
-        hex::encode(sha2::Sha256::digest(&pdf)),
+        resingest_archive::sha256_hex(&pdf),
         s.r.provenance.sha256,
         "GET {path} is not the PDF {sym} was extracted from"
     );

@@ -11,11 +11,18 @@
 //!    recovery is not used: a fresh session re-declares the topology and re-applies `basic_qos`
 //!    every time, whatever lapin version replays.
 //!
+//! [`message`] is the wire format every role reads and writes: the document and result
+//! messages (envelope as headers, inline body or claim check), attempt counts and dead-letter
+//! reasons. [`publish`] puts local PDFs on the documents queue as a fetcher would (`resingest
+//! publish`); [`dlq`] lists and replays the dead letters of both work queues (`resingest dlq`).
 //! [`table`] converts the model's plain argument tables to lapin's `FieldTable` and back.
 //! With feature `test-support`, [`testing`] gives each test its own vhost.
 //! Plain `amqp://` only: TLS is not compiled in (the broker is on loopback or a private network).
 
 mod backoff;
+pub mod dlq;
+pub mod message;
+pub mod publish;
 pub mod table;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -33,6 +40,9 @@ use tokio_util::sync::CancellationToken;
 
 pub use backoff::Backoff;
 pub use lapin;
+
+/// The broker every role talks to unless told otherwise: the local one, vhost `/`.
+pub const DEFAULT_AMQP_URL: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
 
 #[derive(Debug, thiserror::Error)]
 pub enum AmqpError {
@@ -73,6 +83,8 @@ pub enum AmqpError {
     ConsumerEnded { queue: String },
     #[error("cancelled")]
     Cancelled,
+    #[error("reading the dead-letter log `resingest.dead.log`: {0}")]
+    DeadLog(String),
 }
 
 impl AmqpError {

@@ -21,25 +21,27 @@ pub fn from_field_table(table: &FieldTable) -> Vec<(&str, ArgValue)> {
     table
         .inner()
         .iter()
-        .filter_map(|(k, v)| {
-            let value = match v {
-                AMQPValue::LongString(s) => {
-                    ArgValue::Str(String::from_utf8_lossy(s.as_bytes()).into_owned())
-                }
-                AMQPValue::ShortString(s) => ArgValue::Str(s.as_str().to_owned()),
-                AMQPValue::Boolean(b) => ArgValue::Bool(*b),
-                AMQPValue::ShortShortInt(i) => ArgValue::Int((*i).into()),
-                AMQPValue::ShortShortUInt(i) => ArgValue::Int((*i).into()),
-                AMQPValue::ShortInt(i) => ArgValue::Int((*i).into()),
-                AMQPValue::ShortUInt(i) => ArgValue::Int((*i).into()),
-                AMQPValue::LongInt(i) => ArgValue::Int((*i).into()),
-                AMQPValue::LongUInt(i) => ArgValue::Int((*i).into()),
-                AMQPValue::LongLongInt(i) => ArgValue::Int(*i),
-                _ => return None,
-            };
-            Some((k.as_str(), value))
-        })
+        .filter_map(|(k, v)| Some((k.as_str(), value_of(v)?)))
         .collect()
+}
+
+/// A string, integer (of any width) or boolean AMQP value; `None` for other types.
+pub fn value_of(value: &AMQPValue) -> Option<ArgValue> {
+    Some(match value {
+        AMQPValue::LongString(s) => {
+            ArgValue::Str(String::from_utf8_lossy(s.as_bytes()).into_owned())
+        }
+        AMQPValue::ShortString(s) => ArgValue::Str(s.as_str().to_owned()),
+        AMQPValue::Boolean(b) => ArgValue::Bool(*b),
+        AMQPValue::ShortShortInt(i) => ArgValue::Int((*i).into()),
+        AMQPValue::ShortShortUInt(i) => ArgValue::Int((*i).into()),
+        AMQPValue::ShortInt(i) => ArgValue::Int((*i).into()),
+        AMQPValue::ShortUInt(i) => ArgValue::Int((*i).into()),
+        AMQPValue::LongInt(i) => ArgValue::Int((*i).into()),
+        AMQPValue::LongUInt(i) => ArgValue::Int((*i).into()),
+        AMQPValue::LongLongInt(i) => ArgValue::Int(*i),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

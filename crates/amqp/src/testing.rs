@@ -1,8 +1,10 @@
 //! Test support (feature `test-support`): a private RabbitMQ vhost per test, so tests against
-//! the real broker run in parallel. Needs `rabbitmqctl` (run as root).
+//! the real broker run in parallel, and what tests read from the broker's side of it (queue
+//! counts, consumers, connections). Needs `rabbitmqctl` (run as root).
 
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
 
 /// A vhost created for one test and deleted when dropped.
 pub struct TestVhost {
@@ -58,6 +60,61 @@ impl TestVhost {
     }
 }
 
+/// `messages_ready` and `messages_unacknowledged` of `queue`, `None` while it is not declared.
+pub fn queue_counts(vhost: &TestVhost, queue: &str) -> Option<(u64, u64)> {
+    let rows = vhost.list_queues(&["name", "messages_ready", "messages_unacknowledged"]);
+    let row = rows.iter().find(|r| r[0] == queue)?;
+    Some((row[1].parse().ok()?, row[2].parse().ok()?))
+}
+
+/// Waits (20 s at most) until `queue` has `(ready, unacked)` messages: the broker reports
+/// quorum queue counts with a lag, so a single look can be stale.
+pub async fn wait_counts(vhost: &TestVhost, queue: &str, expected: (u64, u64)) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let now = queue_counts(vhost, queue);
+        if now == Some(expected) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{queue}: (ready, unacked) = {now:?}, expected {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// Rows of `rabbitmqctl list_consumers -p <vhost> <columns>`.
+pub fn list_consumers(vhost: &TestVhost, columns: &[&str]) -> Vec<Vec<String>> {
+    vhost.list("list_consumers", columns)
+}
+
+/// Closes every client connection of this vhost (and only of this vhost) from the broker side;
+/// returns how many.
+pub fn close_vhost_connections(vhost: &TestVhost) -> usize {
+    let rows = rabbitmqctl(&[
+        "-q",
+        "--no-table-headers",
+        "list_connections",
+        "vhost",
+        "pid",
+    ]);
+    let mut closed = 0;
+    for line in rows.lines() {
+        if let Some((v, pid)) = line.split_once('\t') {
+            if v == vhost.name {
+                rabbitmqctl(&[
+                    "close_connection",
+                    pid.trim(),
+                    "test: connection closed from the broker side",
+                ]);
+                closed += 1;
+            }
+        }
+    }
+    closed
+}
+
 impl Drop for TestVhost {
     fn drop(&mut self) {
         let _ = Command::new("rabbitmqctl")
@@ -66,7 +123,8 @@ impl Drop for TestVhost {
     }
 }
 
-fn rabbitmqctl(args: &[&str]) -> String {
+/// Runs `rabbitmqctl` with `args` and returns its output; panics naming the command if it fails.
+pub fn rabbitmqctl(args: &[&str]) -> String {
     let out = Command::new("rabbitmqctl")
         .args(args)
         .output()

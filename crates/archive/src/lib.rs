@@ -23,6 +23,15 @@ use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload}
 use resingest_model::archive::{pdf_key, sha256_of_key};
 use sha2::{Digest, Sha256};
 
+/// A folder under the working directory; deployments point this at S3 or MinIO.
+pub const DEFAULT_ARCHIVE_URL: &str = "archive";
+
+/// Lowercase hex sha256: a PDF's identity everywhere (archive key, `message_id`, the sink's
+/// primary key, the fetcher's dedupe).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
     #[error("archive url `{url}`: {detail}")]
@@ -180,7 +189,7 @@ impl Archive {
     /// Stores `pdf` under its content key and returns the key. Storing the same bytes again
     /// is a no-op, so fetchers on several hosts may race.
     pub async fn put(&self, pdf: &[u8]) -> Result<String, ArchiveError> {
-        let sha = hex::encode(Sha256::digest(pdf));
+        let sha = sha256_hex(pdf);
         let key = pdf_key(&sha).expect("a sha256 digest is a valid key");
         let options = PutOptions {
             mode: PutMode::Create,
@@ -208,7 +217,7 @@ impl Archive {
             }
             Err(source) => return Err(ArchiveError::of_store(key, source)),
         };
-        let actual = hex::encode(Sha256::digest(&bytes));
+        let actual = sha256_hex(&bytes);
         if actual != sha {
             return Err(ArchiveError::Corrupt {
                 key: key.into(),

@@ -4,8 +4,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use resingest_worker::dlq::{self, DeadQueue};
-use resingest_worker::DEFAULT_AMQP_URL;
+use resingest_amqp::dlq::{self, DeadQueue};
+use resingest_amqp::DEFAULT_AMQP_URL;
 
 #[derive(clap::Args)]
 pub struct Args {

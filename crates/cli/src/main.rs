@@ -158,6 +158,20 @@ fn setting_problem(err: &anyhow::Error) -> Option<(&'static str, &'static str)> 
         if let Some(resingest_archive::ArchiveError::Url { .. }) = cause.downcast_ref() {
             return Some((ARCHIVE, ARCHIVE_HINT));
         }
+        if let Some(e) = cause.downcast_ref::<resingest_amqp::publish::PublishError>() {
+            use resingest_amqp::publish::PublishError as P;
+            match e {
+                P::Amqp(a) => {
+                    if let Some(hint) = a.setting_problem() {
+                        return Some((AMQP, hint));
+                    }
+                }
+                P::Archive(resingest_archive::ArchiveError::Url { .. }) => {
+                    return Some((ARCHIVE, ARCHIVE_HINT));
+                }
+                _ => {}
+            }
+        }
         if let Some(e) = cause.downcast_ref::<resingest_worker::WorkerError>() {
             use resingest_worker::WorkerError as W;
             match e {

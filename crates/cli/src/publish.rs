@@ -10,9 +10,10 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::progress::{Reporter, Snapshot};
+use resingest_amqp::publish::{pdf_files, publish_files, PublishConfig, Published};
+use resingest_amqp::DEFAULT_AMQP_URL;
+use resingest_archive::{Archive, DEFAULT_ARCHIVE_URL};
 use resingest_model::archive::DEFAULT_INLINE_LIMIT;
-use resingest_worker::publish::{pdf_files, publish_files, PublishConfig, Published};
-use resingest_worker::{Archive, DEFAULT_AMQP_URL, DEFAULT_ARCHIVE_URL};
 
 #[derive(clap::Args)]
 pub struct Args {

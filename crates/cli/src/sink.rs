@@ -71,7 +71,7 @@ pub struct Args {
     cors_origin: Vec<String>,
     /// Archive of the source PDFs, served at /v1/resolutions/{symbol}/pdf: a folder,
     /// file:///..., or s3://bucket/prefix (the worker's and fetcher's setting)
-    #[arg(long, env = "RESINGEST_ARCHIVE_URL", hide_env_values = true, default_value = resingest_worker::DEFAULT_ARCHIVE_URL)]
+    #[arg(long, env = "RESINGEST_ARCHIVE_URL", hide_env_values = true, default_value = resingest_archive::DEFAULT_ARCHIVE_URL)]
     archive: String,
     /// Real attempts at one message before it is dead-lettered; the queue arguments follow
     /// from it and must be the same in every role

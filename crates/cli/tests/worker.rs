@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use resingest_amqp::testing::TestVhost;
+use resingest_amqp::testing::{queue_counts, TestVhost};
 
 const BIN: &str = env!("CARGO_BIN_EXE_resingest");
 
@@ -156,11 +156,7 @@ fn publish_synthetic(vhost: &TestVhost, seeds: std::ops::Range<u64>) -> tempfile
 fn wait_counts(vhost: &TestVhost, queue: &str, expected: (u64, u64), within: Duration) {
     let deadline = Instant::now() + within;
     loop {
-        let rows = vhost.list_queues(&["name", "messages_ready", "messages_unacknowledged"]);
-        let now = rows
-            .iter()
-            .find(|r| r[0] == queue)
-            .map(|r| (r[1].parse().unwrap(), r[2].parse().unwrap()));
+        let now = queue_counts(vhost, queue);
         if now == Some(expected) {
             return;
         }

@@ -11,9 +11,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use resingest_archive::Archive;
+use resingest_archive::{sha256_hex, Archive};
 use resingest_model::topology::Envelope;
-use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
@@ -188,11 +187,6 @@ pub struct Fetcher {
     pub progress: Arc<Progress>,
     pub cancel: CancellationToken,
     canary: Mutex<CanaryState>,
-}
-
-/// Lowercase hex sha256.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 impl Fetcher {

@@ -13,13 +13,13 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use lapin::message::Delivery;
 use lapin::options::{BasicAckOptions, BasicConsumeOptions, BasicNackOptions};
-use lapin::types::{AMQPValue, FieldTable};
+use lapin::types::FieldTable;
 use lapin::{BasicProperties, Channel};
 use resingest_amqp::{
-    publish_all_confirmed_broadcast, publish_confirmed, table, AmqpError, Backoff, Session,
+    message, publish_all_confirmed_broadcast, publish_confirmed, AmqpError, Backoff, Session,
     SessionConfig,
 };
-use resingest_model::topology::{self, headers, Envelope, Topology};
+use resingest_model::topology::{self, Topology};
 use sqlx::{PgPool, Row};
 use tokio_util::sync::CancellationToken;
 
@@ -136,7 +136,7 @@ impl Consumer {
     ) -> Result<bool, AmqpError> {
         let mut good: Vec<(Delivery, Incoming)> = Vec::with_capacity(batch.len());
         for d in batch {
-            let envelope = envelope_of(&d);
+            let envelope = message::envelope_of(&d.properties);
             let decoded = decode(&d.data, &envelope);
             if let Ok(inc) = &decoded {
                 if let Err(e) = identity::check(&inc.resolution, &envelope) {
@@ -349,13 +349,7 @@ impl Consumer {
         kind: &str,
         error: &str,
     ) -> Result<(), AmqpError> {
-        let mut headers = d.properties.headers().clone().unwrap_or_default();
-        headers.insert(headers::ERROR.into(), AMQPValue::LongString(error.into()));
-        headers.insert(
-            headers::ERROR_KIND.into(),
-            AMQPValue::LongString(kind.into()),
-        );
-        let props = d.properties.clone().with_headers(headers);
+        let props = message::with_error(&d.properties, kind, error);
         publish_confirmed(
             channel,
             topology::DEAD_EXCHANGE,
@@ -431,13 +425,5 @@ enum EventsError {
 fn ended() -> AmqpError {
     AmqpError::ConsumerEnded {
         queue: topology::EXTRACTED.into(),
-    }
-}
-
-fn envelope_of(d: &Delivery) -> Envelope {
-    let message_id = d.properties.message_id().as_ref().map(|m| m.as_str());
-    match d.properties.headers() {
-        Some(h) => Envelope::from_headers(message_id, table::from_field_table(h)),
-        None => Envelope::from_headers(message_id, []),
     }
 }

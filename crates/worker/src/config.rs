@@ -7,10 +7,9 @@ use resingest_archive::Archive;
 use resingest_extract::Limits;
 use resingest_sandbox::PoolConfig;
 
-pub const DEFAULT_AMQP_URL: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
+pub use resingest_amqp::DEFAULT_AMQP_URL;
 pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9101";
-/// A folder under the working directory; deployments point this at S3 or MinIO.
-pub const DEFAULT_ARCHIVE_URL: &str = "archive";
+pub use resingest_archive::DEFAULT_ARCHIVE_URL;
 
 #[derive(Debug, Clone)]
 pub struct Config {

@@ -1,4 +1,4 @@
-//! Errors that stop a worker, publisher or dead-letter command. Failures of one document are
+//! Errors that stop a worker. Failures of one document are
 //! not here: they are routed (dead-lettered, retried or handed back) in `process`.
 
 use std::net::SocketAddr;
@@ -18,11 +18,4 @@ pub enum WorkerError {
     Pool(#[from] resingest_sandbox::IsolatedError),
     #[error(transparent)]
     Archive(#[from] resingest_archive::ArchiveError),
-    #[error("reading the dead-letter log `resingest.dead.log`: {0}")]
-    DeadLog(String),
-    #[error("reading {path}: {source}")]
-    Read {
-        path: std::path::PathBuf,
-        source: std::io::Error,
-    },
 }

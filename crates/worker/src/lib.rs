@@ -7,29 +7,23 @@
 //!    deliveries while one of `concurrency` slots is free, and reconnects with jittered
 //!    backoff when the connection drops.
 //! 2. `process` reads the PDF from the body or, for a claim check, from the [`Archive`]
-//!    ([`document`] knows the message format), extracts it in an isolated child of a
+//!    ([`resingest_amqp::message`] knows the message format), extracts it in an isolated child of a
 //!    [`resingest_sandbox::Pool`] from a blocking thread, publishes the result with a
 //!    confirm, and only then acks. Typed errors route the rest: dead-letter with the reason,
 //!    retry in place, or hand back to the broker (see its module doc).
 //! 3. [`metrics`] counts everything under `resingest_worker_*`; `http` serves `/metrics` and
 //!    `/healthz`.
 //!
-//! Around the fleet: [`publish`] puts local PDFs on the queue (tests, benchmarks), and [`dlq`]
-//! lists dead letters with their reasons and replays them after a fix.
-//!
 //! Start with [`run`] or [`start`]; cancel the token for a graceful stop.
 
 pub mod config;
 pub mod consumer;
-pub mod dlq;
-pub mod document;
 mod error;
 #[cfg(feature = "failpoints")]
 pub mod failpoint;
 mod http;
 pub mod metrics;
 mod process;
-pub mod publish;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

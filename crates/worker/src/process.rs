@@ -39,9 +39,9 @@ use serde::Deserialize;
 use tokio::sync::OwnedSemaphorePermit;
 use tokio_util::sync::CancellationToken;
 
-use crate::document::{self, Body};
 use crate::metrics::{failing, outcome, Metrics};
 use crate::Config;
+use resingest_amqp::message::{self, Body};
 
 /// Attempts at a document whose extraction ran out of wall time: one retry, since a timeout
 /// is more often the machine's load than the document's fault, but never a whole limit's worth.
@@ -132,10 +132,10 @@ async fn process(
     slot: OwnedSemaphorePermit,
 ) -> &'static str {
     let held = Instant::now();
-    let envelope = document::envelope_of(&delivery.properties);
+    let envelope = message::envelope_of(&delivery.properties);
     let body = Arc::new(std::mem::take(&mut delivery.data));
     let delivery = &*delivery;
-    let pdf = match document::body_of(&delivery.properties, &body) {
+    let pdf = match message::body_of(&delivery.properties, &body) {
         Body::Inline(_) => body.clone(),
         Body::ClaimCheck(key) => match fetch(shared, &key, held).await {
             Ok(pdf) => Arc::new(pdf),
@@ -202,7 +202,7 @@ async fn process(
     let mut result_envelope = envelope.clone();
     result_envelope.sha256 = extracted.sha256;
     result_envelope.schema_version = Some(resingest_model::SCHEMA_VERSION);
-    let props = document::properties(&result_envelope, topology::CONTENT_TYPE_JSON);
+    let props = message::properties(&result_envelope, topology::CONTENT_TYPE_JSON);
     let published = publish_to(
         shared,
         link,
@@ -310,7 +310,7 @@ async fn conclude_failure(
     let (kind, error) = match failure {
         Failure::Permanent { kind, error } => (kind, error),
         Failure::ChildCrashed(e) => {
-            let attempts = document::attempts(&delivery.properties) + 1;
+            let attempts = message::attempts(&delivery.properties) + 1;
             let allowed = match e {
                 IsolatedError::TimedOut { .. } => TIMEOUT_ATTEMPTS,
                 _ => u32::MAX,
@@ -319,7 +319,7 @@ async fn conclude_failure(
                 tracing::warn!(sha256 = %envelope.sha256, delivery_tag = delivery.delivery_tag, attempts, error = %e, "extraction child crashed; handing the document back for another try");
                 // A copy that carries its attempt count, then the ack: the broker's own count
                 // also counts channel deaths, which are no attempt at the document.
-                let props = document::with_attempts(&delivery.properties, attempts);
+                let props = message::with_attempts(&delivery.properties, attempts);
                 let again = publish_to(
                     shared,
                     link,
@@ -339,7 +339,7 @@ async fn conclude_failure(
         Failure::Transient { .. } => unreachable!("transient failures are retried in place"),
     };
     tracing::warn!(sha256 = %envelope.sha256, symbol = envelope.symbol.as_deref().unwrap_or(""), delivery_tag = delivery.delivery_tag, kind, %error, "dead-lettering document");
-    let props = document::with_error(&delivery.properties, kind, &error);
+    let props = message::with_error(&delivery.properties, kind, &error);
     let dead = publish_to(
         shared,
         link,

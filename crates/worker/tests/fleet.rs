@@ -7,12 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use common::*;
+use resingest_amqp::dlq::{self, DeadQueue};
+use resingest_amqp::message::sha256_hex;
 use resingest_amqp::testing::TestVhost;
 use resingest_model::topology::{self, Envelope};
 use resingest_sandbox::child::FAILPOINT_ENV;
 use resingest_sandbox::hostile;
-use resingest_worker::dlq::{self, DeadQueue};
-use resingest_worker::document::sha256_hex;
 use resingest_worker::metrics::outcome;
 use resingest_worker::Archive;
 use tokio_util::sync::CancellationToken;

@@ -566,7 +566,5 @@ pub fn sym(symbol: &str) -> String {
     format!("sym {symbol} en")
 }
 
-pub fn sha256(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(bytes))
-}
+#[allow(unused_imports)] // not every test binary hashes
+pub use resingest_archive::sha256_hex as sha256;

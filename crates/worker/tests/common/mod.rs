@@ -10,12 +10,15 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use resingest_amqp::lapin::options::{BasicAckOptions, BasicConsumeOptions};
 use resingest_amqp::lapin::types::FieldTable;
-use resingest_amqp::testing::TestVhost;
+use resingest_amqp::publish::{publish_documents, PublishConfig, Published};
+#[allow(unused_imports)] // each test binary uses its own share
+pub use resingest_amqp::testing::{
+    close_vhost_connections, list_consumers, queue_counts, rabbitmqctl, wait_counts, TestVhost,
+};
 use resingest_amqp::{Session, SessionConfig};
 use resingest_model::topology::{self, Envelope, Topology};
 use resingest_model::Resolution;
 use resingest_sandbox::{IsolationLimits, PoolConfig};
-use resingest_worker::publish::{publish_documents, PublishConfig, Published};
 use resingest_worker::{Archive, Config};
 
 pub const DELIVERY_LIMIT: u32 = 3;
@@ -125,7 +128,7 @@ pub async fn collect_extracted(vhost: &TestVhost, n: usize, timeout: Duration) -
             .unwrap_or_else(|_| panic!("only {} of {n} results within {timeout:?}", out.len()))
             .unwrap()
             .unwrap();
-        let envelope = resingest_worker::document::envelope_of(&d.properties);
+        let envelope = resingest_amqp::message::envelope_of(&d.properties);
         if envelope.sha256 == FILLER {
             d.ack(BasicAckOptions::default()).await.unwrap();
             continue;
@@ -162,86 +165,4 @@ pub fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
         .map(|(_, b)| b.to_owned())
         .unwrap_or_default();
     (status, body)
-}
-
-/// Rows of `rabbitmqctl list_consumers -p <vhost> <columns>`.
-pub fn list_consumers(vhost: &TestVhost, columns: &[&str]) -> Vec<Vec<String>> {
-    let mut args = vec![
-        "-q",
-        "--no-table-headers",
-        "list_consumers",
-        "-p",
-        &vhost.name,
-    ];
-    args.extend_from_slice(columns);
-    rabbitmqctl(&args)
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.split('\t').map(str::to_owned).collect())
-        .collect()
-}
-
-/// Closes every client connection of this vhost (and only of this vhost) from the broker side.
-pub fn close_vhost_connections(vhost: &TestVhost) -> usize {
-    let rows = rabbitmqctl(&[
-        "-q",
-        "--no-table-headers",
-        "list_connections",
-        "vhost",
-        "pid",
-    ]);
-    let mut closed = 0;
-    for line in rows.lines() {
-        if let Some((v, pid)) = line.split_once('\t') {
-            if v == vhost.name {
-                rabbitmqctl(&[
-                    "close_connection",
-                    pid.trim(),
-                    "test: connection closed under the worker",
-                ]);
-                closed += 1;
-            }
-        }
-    }
-    closed
-}
-
-pub fn rabbitmqctl(args: &[&str]) -> String {
-    let out = std::process::Command::new("rabbitmqctl")
-        .args(args)
-        .output()
-        .expect("running rabbitmqctl");
-    assert!(
-        out.status.success(),
-        "rabbitmqctl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Waits until `queue` has `(ready, unacked)` messages: the broker reports quorum queue
-/// counts with a lag, so a single look can be stale.
-pub async fn wait_counts(vhost: &TestVhost, queue: &str, expected: (u64, u64)) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let now = queue_counts(vhost, queue);
-        if now == expected {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{queue}: (ready, unacked) = {now:?}, expected {expected:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
-
-/// `messages_ready` and `messages_unacknowledged` of `queue`.
-pub fn queue_counts(vhost: &TestVhost, queue: &str) -> (u64, u64) {
-    let rows = vhost.list_queues(&["name", "messages_ready", "messages_unacknowledged"]);
-    let row = rows
-        .iter()
-        .find(|r| r[0] == queue)
-        .unwrap_or_else(|| panic!("{queue} not in {rows:?}"));
-    (row[1].parse().unwrap(), row[2].parse().unwrap())
 }

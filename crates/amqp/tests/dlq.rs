@@ -1,19 +1,18 @@
 //! `dlq list` against the real broker: listing dead letters changes nothing in the broker, and
 //! what the log lists is checked against what the dead queue holds.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use resingest_amqp::dlq::{self, DeadQueue};
 use resingest_amqp::lapin::options::{BasicAckOptions, BasicGetOptions, BasicRejectOptions};
 use resingest_amqp::lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
 use resingest_amqp::lapin::BasicProperties;
-use resingest_amqp::testing::TestVhost;
+use resingest_amqp::message::header_int;
+use resingest_amqp::testing::{rabbitmqctl, wait_counts, TestVhost};
 use resingest_amqp::{publish_confirmed, Session, SessionConfig};
 use resingest_model::topology::{self, headers, Topology};
-use resingest_worker::dlq::{self, DeadQueue};
-use resingest_worker::document::header_int;
+
+const DELIVERY_LIMIT: u32 = 3;
 
 async fn session(vhost: &TestVhost) -> Session {
     Session::open(&SessionConfig {

@@ -28,11 +28,10 @@ use lapin::options::{
 };
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
 use lapin::BasicProperties;
-use resingest_amqp::{publish_confirmed, AmqpError, Session, SessionConfig};
 use resingest_model::topology::{self, headers, Topology};
 
-use crate::document::{self, header_int, header_str};
-use crate::WorkerError;
+use crate::message::{self, header_int, header_str};
+use crate::{publish_confirmed, AmqpError, Session, SessionConfig};
 
 /// A work queue whose dead letters to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +73,7 @@ pub struct DeadLetter {
 
 impl DeadLetter {
     fn of(d: &Delivery) -> DeadLetter {
-        let envelope = document::envelope_of(&d.properties);
+        let envelope = message::envelope_of(&d.properties);
         let broker_reason = header_str(&d.properties, "x-first-death-reason");
         let kind = header_str(&d.properties, headers::ERROR_KIND)
             .or_else(|| broker_reason.clone())
@@ -144,24 +143,23 @@ pub struct Replayed {
     pub kept: usize,
 }
 
-async fn open(amqp_url: &str, delivery_limit: u32) -> Result<Session, WorkerError> {
-    Ok(Session::open(&SessionConfig {
+async fn open(amqp_url: &str, delivery_limit: u32) -> Result<Session, AmqpError> {
+    Session::open(&SessionConfig {
         url: amqp_url.into(),
         prefetch: 0,
         topology: Topology::standard(delivery_limit),
     })
-    .await?)
+    .await
 }
 
 /// Gets (without acking) as many messages as `queue` held when called.
-async fn get_all(session: &Session, queue: &str) -> Result<Vec<Delivery>, WorkerError> {
+async fn get_all(session: &Session, queue: &str) -> Result<Vec<Delivery>, AmqpError> {
     let mut out = Vec::new();
     for _ in 0..held(session, queue).await? {
         let got = session
             .channel
             .basic_get(queue.into(), BasicGetOptions { no_ack: false })
-            .await
-            .map_err(resingest_amqp::AmqpError::from)?;
+            .await?;
         match got {
             Some(m) => out.push(m.delivery),
             None => break,
@@ -176,14 +174,14 @@ pub async fn list(
     amqp_url: &str,
     delivery_limit: u32,
     queue: DeadQueue,
-) -> Result<Listing, WorkerError> {
+) -> Result<Listing, AmqpError> {
     let session = open(amqp_url, delivery_limit).await?;
     let result = read_log(&session, queue).await;
     session.close().await;
     result
 }
 
-async fn read_log(session: &Session, queue: DeadQueue) -> Result<Listing, WorkerError> {
+async fn read_log(session: &Session, queue: DeadQueue) -> Result<Listing, AmqpError> {
     let before = held(session, queue.dead()).await?;
     // The stream answers a declare with no count, so the end of this read is a marker of its
     // own, appended after the count was taken.
@@ -206,15 +204,10 @@ async fn read_log(session: &Session, queue: DeadQueue) -> Result<Listing, Worker
     )
     .await?;
 
-    let channel = session
-        .connection
-        .create_channel()
-        .await
-        .map_err(AmqpError::from)?;
+    let channel = session.connection.create_channel().await?;
     channel
         .basic_qos(LOG_PREFETCH, BasicQosOptions::default())
-        .await
-        .map_err(AmqpError::from)?;
+        .await?;
     let mut from_first = FieldTable::default();
     from_first.insert(
         ShortString::from("x-stream-offset"),
@@ -227,28 +220,25 @@ async fn read_log(session: &Session, queue: DeadQueue) -> Result<Listing, Worker
             BasicConsumeOptions::default(),
             from_first,
         )
-        .await
-        .map_err(AmqpError::from)?;
+        .await?;
     let mut live: Vec<Option<DeadLetter>> = Vec::new();
     loop {
         let next = tokio::time::timeout(Duration::from_secs(60), consumer.next()).await;
         let d = match next {
-            Ok(Some(d)) => d.map_err(AmqpError::from)?,
+            Ok(Some(d)) => d?,
             Ok(None) => {
-                return Err(WorkerError::DeadLog(
+                return Err(AmqpError::DeadLog(
                     "the broker ended the read before this listing's marker".into(),
                 ))
             }
             Err(_) => {
-                return Err(WorkerError::DeadLog(
+                return Err(AmqpError::DeadLog(
                     "no message for 60 s before this listing's marker".into(),
                 ))
             }
         };
         // Acks on a stream only grant credit; they change nothing in the log.
-        d.ack(BasicAckOptions::default())
-            .await
-            .map_err(AmqpError::from)?;
+        d.ack(BasicAckOptions::default()).await?;
         if let Some(m) = header_str(&d.properties, MARKER) {
             if m == marker {
                 break;
@@ -283,7 +273,7 @@ async fn read_log(session: &Session, queue: DeadQueue) -> Result<Listing, Worker
 }
 
 /// Messages ready in `queue` (a passive declare: no delivery).
-async fn held(session: &Session, queue: &str) -> Result<u64, WorkerError> {
+async fn held(session: &Session, queue: &str) -> Result<u64, AmqpError> {
     let declared = session
         .channel
         .queue_declare(
@@ -294,8 +284,7 @@ async fn held(session: &Session, queue: &str) -> Result<u64, WorkerError> {
             },
             FieldTable::default(),
         )
-        .await
-        .map_err(AmqpError::from)?;
+        .await?;
     Ok(declared.message_count().into())
 }
 
@@ -316,7 +305,7 @@ pub async fn list_from_queue(
     amqp_url: &str,
     delivery_limit: u32,
     queue: DeadQueue,
-) -> Result<Vec<DeadLetter>, WorkerError> {
+) -> Result<Vec<DeadLetter>, AmqpError> {
     let session = open(amqp_url, delivery_limit).await?;
     let letters = get_all(&session, queue.dead()).await;
     if let Ok(Some(last)) = letters.as_ref().map(|l| l.last()) {
@@ -341,7 +330,7 @@ pub async fn replay(
     queue: DeadQueue,
     kind: Option<&str>,
     publish_timeout: Duration,
-) -> Result<Replayed, WorkerError> {
+) -> Result<Replayed, AmqpError> {
     let session = open(amqp_url, delivery_limit).await?;
     let result = async {
         let mut done = Replayed::default();
@@ -356,14 +345,11 @@ pub async fn replay(
                 topology::EXCHANGE,
                 queue.work(),
                 &d.data,
-                document::without_dead_letter_headers(&d.properties),
+                message::without_dead_letter_headers(&d.properties),
                 publish_timeout,
             )
             .await?;
-            d.acker
-                .ack(BasicAckOptions::default())
-                .await
-                .map_err(resingest_amqp::AmqpError::from)?;
+            d.acker.ack(BasicAckOptions::default()).await?;
             // After the ack: a replay that dies between the two leaves the log listing a letter
             // the queue no longer holds, which `list` reports, rather than hiding one it holds.
             let mut tombstone = headers_of(&[
@@ -389,7 +375,7 @@ pub async fn replay(
             tracing::info!(sha256 = %letter.sha256, kind = %letter.kind, "replayed");
             done.replayed += 1;
         }
-        Ok::<_, WorkerError>(done)
+        Ok::<_, AmqpError>(done)
     }
     .await;
     session.close().await;

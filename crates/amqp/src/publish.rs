@@ -6,12 +6,25 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use lapin::BasicProperties;
-use resingest_amqp::{publish_all_confirmed, Session, SessionConfig};
-use resingest_archive::Archive;
+use resingest_archive::{Archive, ArchiveError};
 use resingest_model::archive::DEFAULT_INLINE_LIMIT;
 use resingest_model::topology::{self, Envelope, Topology};
 
-use crate::{document, WorkerError};
+use crate::{message, publish_all_confirmed, AmqpError, Session, SessionConfig};
+
+/// Why a publish run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error(transparent)]
+    Amqp(#[from] AmqpError),
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    #[error("reading {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
 
 /// Messages per confirmed batch: one round trip per batch, not per message.
 const BATCH: usize = 32;
@@ -51,8 +64,8 @@ pub struct Published {
 }
 
 /// Every `*.pdf` under `dir` (recursively), sorted.
-pub fn pdf_files(dir: &Path) -> Result<Vec<PathBuf>, WorkerError> {
-    resingest_archive::pdf_files(dir).map_err(|e| WorkerError::Read {
+pub fn pdf_files(dir: &Path) -> Result<Vec<PathBuf>, PublishError> {
+    resingest_archive::pdf_files(dir).map_err(|e| PublishError::Read {
         path: e.path,
         source: e.source,
     })
@@ -62,10 +75,10 @@ pub fn pdf_files(dir: &Path) -> Result<Vec<PathBuf>, WorkerError> {
 pub async fn publish_files(
     config: &PublishConfig,
     files: &[PathBuf],
-) -> Result<Published, WorkerError> {
+) -> Result<Published, PublishError> {
     let mut documents = Vec::with_capacity(files.len());
     for path in files {
-        let pdf = std::fs::read(path).map_err(|source| WorkerError::Read {
+        let pdf = std::fs::read(path).map_err(|source| PublishError::Read {
             path: path.clone(),
             source,
         })?;
@@ -87,7 +100,7 @@ pub async fn publish_files(
 pub async fn publish_documents(
     config: &PublishConfig,
     documents: Vec<(Vec<u8>, Envelope)>,
-) -> Result<Published, WorkerError> {
+) -> Result<Published, PublishError> {
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut published = Published {
         documents: documents.len(),
@@ -100,7 +113,7 @@ pub async fn publish_documents(
             .schema_version
             .get_or_insert(resingest_model::SCHEMA_VERSION);
         let (body, props) =
-            document::to_message(&pdf, envelope, config.inline_limit, config.archive.as_ref())
+            message::to_message(&pdf, envelope, config.inline_limit, config.archive.as_ref())
                 .await?;
         published.claim_checks += usize::from(body.is_empty());
         published.bytes += pdf.len() as u64;

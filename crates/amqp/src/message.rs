@@ -1,17 +1,19 @@
-//! The document message, both ways: how a PDF becomes a persistent message on
-//! `resingest.documents` (inline body, or a claim check into the archive above the inline
-//! limit) and how the worker reads one back.
+//! The wire format of every resingest message, both ways: how a PDF becomes a persistent
+//! message on `resingest.documents` (inline body, or a claim check into the archive above the
+//! inline limit), how a result travels on `resingest.extracted`, and how a consumer reads the
+//! envelope, the body, the attempt count and the dead-letter reason back. The fetcher, the
+//! `publish` command, the worker, the sink and `dlq` all go through here.
 //!
 //! `message_id` is the PDF's sha256; the envelope headers carry the rest
 //! ([`resingest_model::topology::Envelope`]).
 
+use crate::table;
 use lapin::types::{AMQPValue, FieldTable, ShortString};
 use lapin::BasicProperties;
-use resingest_amqp::table;
+pub use resingest_archive::sha256_hex;
 use resingest_archive::{Archive, ArchiveError};
 use resingest_model::archive::{self as conventions, CONTENT_TYPE_CLAIM_CHECK};
-use resingest_model::topology::{headers, Envelope, CONTENT_TYPE_PDF};
-use sha2::{Digest, Sha256};
+use resingest_model::topology::{headers, ArgValue, Envelope, CONTENT_TYPE_PDF};
 
 /// What a document message's body holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,11 +22,6 @@ pub enum Body<'a> {
     Inline(&'a [u8]),
     /// The archive key of the PDF.
     ClaimCheck(String),
-}
-
-/// Lowercase hex sha256.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 /// The body and properties of a document message for `pdf`. Above `inline_limit` the PDF goes
@@ -37,9 +34,7 @@ pub async fn to_message(
     archive: Option<&Archive>,
 ) -> Result<(Vec<u8>, BasicProperties), ArchiveError> {
     envelope.sha256 = sha256_hex(pdf);
-    let (body, content_type) = if conventions::inline(pdf.len() as u64, inline_limit) {
-        (pdf.to_vec(), CONTENT_TYPE_PDF)
-    } else {
+    if !conventions::inline(pdf.len() as u64, inline_limit) {
         let archive = archive.ok_or_else(|| ArchiveError::Url {
             url: String::new(),
             detail: format!(
@@ -48,9 +43,23 @@ pub async fn to_message(
             ),
         })?;
         envelope.archive_key = Some(archive.put(pdf).await?);
-        (Vec::new(), CONTENT_TYPE_CLAIM_CHECK)
-    };
-    Ok((body, properties(&envelope, content_type)))
+    }
+    let (body, properties) = message(&envelope, pdf, inline_limit);
+    Ok((body.to_vec(), properties))
+}
+
+/// The body and properties of a document message for `pdf` whose archive key, when it travels
+/// as a claim check, is already in `envelope` (the fetcher archives every PDF first).
+pub fn message<'a>(
+    envelope: &Envelope,
+    pdf: &'a [u8],
+    inline_limit: u64,
+) -> (&'a [u8], BasicProperties) {
+    if conventions::inline(pdf.len() as u64, inline_limit) {
+        (pdf, properties(envelope, CONTENT_TYPE_PDF))
+    } else {
+        (&[][..], properties(envelope, CONTENT_TYPE_CLAIM_CHECK))
+    }
 }
 
 /// Persistent properties with `message_id` = sha256 and the envelope as headers.
@@ -86,25 +95,22 @@ pub fn body_of<'a>(properties: &BasicProperties, data: &'a [u8]) -> Body<'a> {
 
 /// A string header of `properties`, if present.
 pub fn header_str(properties: &BasicProperties, name: &str) -> Option<String> {
-    match properties.headers().as_ref()?.inner().get(name)? {
-        AMQPValue::LongString(s) => Some(String::from_utf8_lossy(s.as_bytes()).into_owned()),
-        AMQPValue::ShortString(s) => Some(s.as_str().to_owned()),
+    match header(properties, name)? {
+        ArgValue::Str(s) => Some(s),
         _ => None,
     }
 }
 
-/// An integer header of `properties`, if present (RabbitMQ's `x-delivery-count`).
+/// An integer header of `properties` of any width, if present (RabbitMQ's `x-delivery-count`).
 pub fn header_int(properties: &BasicProperties, name: &str) -> Option<i64> {
-    match properties.headers().as_ref()?.inner().get(name)? {
-        AMQPValue::LongLongInt(i) => Some(*i),
-        AMQPValue::LongInt(i) => Some((*i).into()),
-        AMQPValue::LongUInt(i) => Some((*i).into()),
-        AMQPValue::ShortInt(i) => Some((*i).into()),
-        AMQPValue::ShortUInt(i) => Some((*i).into()),
-        AMQPValue::ShortShortInt(i) => Some((*i).into()),
-        AMQPValue::ShortShortUInt(i) => Some((*i).into()),
+    match header(properties, name)? {
+        ArgValue::Int(i) => Some(i),
         _ => None,
     }
+}
+
+fn header(properties: &BasicProperties, name: &str) -> Option<ArgValue> {
+    table::value_of(properties.headers().as_ref()?.inner().get(name)?)
 }
 
 /// Real attempts made at the document so far ([`headers::ATTEMPTS`]; 0 when absent).
