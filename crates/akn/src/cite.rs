@@ -6,6 +6,8 @@
 //! decided what is a resolution (not a report like A/59/119), and this module must not decide
 //! it again differently.
 
+use resingest_model::symbol::Organ;
+
 use crate::uri::{cited_document, split_resolution_symbol};
 
 /// One printed citation: byte range in the text and the URL it links.
@@ -93,16 +95,11 @@ impl Citations {
             window_start += 1;
         }
         let window = &before[window_start..];
-        let named = [
-            ("Human Rights Council", "hrc"),
-            ("Security Council", "sc"),
-            ("Economic and Social Council", "ecosoc"),
-            ("General Assembly", "ga"),
-        ]
-        .iter()
-        .filter_map(|(name, actor)| window.rfind(name).map(|at| (at, *actor)))
-        .max_by_key(|(at, _)| *at)
-        .map(|(_, actor)| actor);
+        let named = Organ::KNOWN
+            .into_iter()
+            .filter_map(|o| window.rfind(o.name()).map(|at| (at, o.short())))
+            .max_by_key(|(at, _)| *at)
+            .map(|(_, actor)| actor);
         let wanted = named.unwrap_or(self.doc_organ.as_str());
         targets
             .iter()

@@ -4,6 +4,7 @@
 use crate::cite::Citations;
 use crate::uri::{self, Organ};
 use crate::xml::Xml;
+use resingest_model::symbol::Organ as Known;
 use resingest_model::{
     Annex, AnnexParagraph, Clause, Heading, Kind, Paragraph, Part, Provenance, Resolution,
     Subparagraph,
@@ -120,7 +121,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn sc(&self) -> bool {
-        self.organ.short == "sc"
+        self.organ.is(Known::SecurityCouncil)
     }
 
     /// A unique eId: `wanted`, or `wanted_2`, `wanted_3`... when taken.
@@ -312,7 +313,7 @@ impl<'a> Renderer<'a> {
     /// the General Assembly prints the bracket line.
     fn committee(&self) -> Option<(String, String)> {
         let r = self.r;
-        if self.organ.short != "ga" || r.kind != Kind::Resolution {
+        if !self.organ.is(Known::GeneralAssembly) || r.kind != Kind::Resolution {
             return None;
         }
         match &r.main_committee {

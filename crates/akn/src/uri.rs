@@ -13,6 +13,8 @@
 //! markup does: a printed citation gives no adoption date, so no dated work IRI can be built
 //! for it, and the document system resolves every symbol.
 
+use resingest_model::symbol::Organ as Known;
+
 /// An organ as AKN4UN names it: the short name in IRIs (`ga` in `unga`), the TLC eId and the
 /// ontology name (`/akn/ontology/organization/un/generalAssembly`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,52 +26,38 @@ pub(crate) struct Organ {
 }
 
 impl Organ {
+    /// Whether this is the known organ `known`.
+    pub(crate) fn is(&self, known: Known) -> bool {
+        self.short == known.short()
+    }
+
     /// The actor segment of the work IRI: `unga`.
     pub(crate) fn actor(&self) -> String {
         format!("un{}", self.short)
     }
 }
 
-/// Known organs: name, short name, ontology name, resolution symbol prefix, document prefix.
-const ORGANS: &[(&str, &str, &str, &str, &str)] = &[
-    (
-        "Human Rights Council",
-        "hrc",
-        "humanRightsCouncil",
-        "A/HRC/RES/",
-        "A/HRC/",
-    ),
-    ("General Assembly", "ga", "generalAssembly", "A/RES/", "A/"),
-    ("Security Council", "sc", "securityCouncil", "S/RES/", "S/"),
-    (
-        "Economic and Social Council",
-        "ecosoc",
-        "economicAndSocialCouncil",
-        "E/RES/",
-        "E/",
-    ),
-];
-
 /// The short name and the remainder of a resolution symbol (`A/RES/51/1` -> `("ga", "51/1")`);
 /// `None` for symbols that are not resolutions.
 pub(crate) fn split_resolution_symbol(symbol: &str) -> Option<(&'static str, &str)> {
-    ORGANS
-        .iter()
-        .find_map(|(_, short, _, prefix, _)| symbol.strip_prefix(prefix).map(|r| (*short, r)))
+    Known::KNOWN.into_iter().find_map(|o| {
+        symbol
+            .strip_prefix(o.resolution_prefix())
+            .map(|r| (o.short(), r))
+    })
 }
 
 /// The adopting organ: known organs by name, then by the symbol's prefix, then a slug of the
 /// organ name so that an unknown organ still yields a valid id.
 pub(crate) fn organ(name: &str, symbol: &str) -> Organ {
-    let known = ORGANS
-        .iter()
-        .find(|o| o.0 == name)
-        .or_else(|| ORGANS.iter().find(|o| symbol.starts_with(o.3)))
-        .or_else(|| ORGANS.iter().find(|o| symbol.starts_with(o.4)));
-    if let Some((_, short, ontology, _, _)) = known {
+    let known = Known::KNOWN
+        .into_iter()
+        .find(|o| o.name() == name)
+        .or_else(|| Some(Known::of_symbol(symbol)).filter(|o| *o != Known::Other));
+    if let Some(known) = known {
         return Organ {
-            short: short.to_string(),
-            ontology: ontology.to_string(),
+            short: known.short().to_string(),
+            ontology: known.ontology().to_string(),
         };
     }
     let camel = lower_camel(name);
@@ -93,7 +81,11 @@ pub(crate) fn organ(name: &str, symbol: &str) -> Organ {
 pub(crate) fn number(symbol: &str) -> String {
     let rest = split_resolution_symbol(symbol)
         .map(|(_, rest)| rest)
-        .or_else(|| ORGANS.iter().find_map(|o| symbol.strip_prefix(o.4)))
+        .or_else(|| {
+            Known::KNOWN
+                .into_iter()
+                .find_map(|o| symbol.strip_prefix(o.document_prefix()))
+        })
         .unwrap_or(symbol);
     let n = slugify(rest);
     if n.is_empty() {

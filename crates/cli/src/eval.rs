@@ -8,6 +8,7 @@ use std::process::{Command, ExitCode};
 use anyhow::Context;
 use resingest_eval::{akn_structure, compare, compare_akn_structure, structural_check, Summary};
 use resingest_extract::{Format, Limits};
+use resingest_model::symbol::Symbol;
 use resingest_model::Kind;
 
 #[derive(clap::Args)]
@@ -72,7 +73,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     serde_json::from_str(&std::fs::read_to_string(&file)?)
                         .with_context(|| format!("parsing {}", file.display()))?;
                 let symbol = value["symbol"].as_str().unwrap_or_default().to_string();
-                let Some(pdf) = by_symbol.get(&symbol) else {
+                let Some(pdf) = by_symbol.get(&key(&symbol)) else {
                     println!("{symbol}: no PDF in the corpus, not scored");
                     continue;
                 };
@@ -214,7 +215,7 @@ fn akn_against_un(
             println!("{}: names no symbol, not compared", file.display());
             continue;
         };
-        let Some(pdf) = by_symbol.get(&symbol) else {
+        let Some(pdf) = by_symbol.get(&key(&symbol)) else {
             println!("{symbol}: no PDF in the corpus, not compared");
             continue;
         };
@@ -263,25 +264,33 @@ fn sorted_files(dir: &Path, ext: &str) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 /// Symbol -> PDF: from MANIFEST.tsv when the corpus has one, else from file names
-/// (`A_RES_78_101-EN.pdf` is A/RES/78/101).
+/// (`A_RES_78_101-EN.pdf` is A/RES/78/101), both in [`Symbol`]'s canonical form ([`key`]).
 fn symbols(corpus: &Path, pdfs: &[PathBuf]) -> HashMap<String, PathBuf> {
-    let canonical = |s: &str| s.split_whitespace().collect::<String>();
     let mut map = HashMap::new();
     if let Ok(manifest) = std::fs::read_to_string(corpus.join("MANIFEST.tsv")) {
         for l in manifest.lines().skip(1) {
             let cols: Vec<&str> = l.split('\t').collect();
             if cols.len() > 1 {
-                map.insert(canonical(cols[1]), corpus.join(cols[0]));
+                map.insert(key(cols[1]), corpus.join(cols[0]));
             }
         }
     }
     for p in pdfs {
-        let stem = p.file_stem().unwrap_or_default().to_string_lossy();
-        let base = stem.rsplit_once('-').map_or(stem.as_ref(), |(b, _)| b);
-        map.entry(base.replace('_', "/"))
-            .or_insert_with(|| p.clone());
+        let name = p.file_name().unwrap_or_default().to_string_lossy();
+        if let Some((symbol, _)) = Symbol::from_file_name(&name) {
+            map.entry(symbol.as_str().to_owned())
+                .or_insert_with(|| p.clone());
+        }
     }
     map
+}
+
+/// The lookup key of a symbol from a gold file, the UN's markup or the manifest.
+fn key(symbol: &str) -> String {
+    Symbol::parse(symbol).map_or_else(
+        |_| symbol.split_whitespace().collect(),
+        |s| s.as_str().to_owned(),
+    )
 }
 
 fn pdftotext(pdf: &Path) -> Option<String> {

@@ -8,7 +8,9 @@
 //! - [`archive`]: where PDFs are archived (content-addressed by sha256) and when a document
 //!   message carries a claim check instead of the PDF; `resingest-archive` does the I/O.
 //! - [`symbol`]: UN document symbols in canonical form ([`Symbol`]), read from print, file
-//!   names and undocs.org / docs.un.org / symbol API links; the six official [`LANGUAGES`].
+//!   names and undocs.org / docs.un.org / symbol API links; the adopting [`Organ`] with its
+//!   names and symbol prefixes (the extractor, the sink's filters and AKN all ask it); the six
+//!   official [`LANGUAGES`].
 //! - `gold`: [`Resolution::from_gold`], reading a hand-checked gold file, which leaves out the
 //!   fields only an extractor knows.
 //!

@@ -4,7 +4,10 @@
 //! or year and number.
 //!
 //! The canonical form has no spaces (`S/RES/2769 (2025)` -> `S/RES/2769(2025)`), which is also
-//! how the UN's own viewer asks the symbol API for it.
+//! how the UN's own viewer asks the symbol API for it, no reissue asterisk, and the UN's case:
+//! uppercase but for `Rev.`, `Add.`, `Corr.`, `Amend.` and `Sub.` (`A/64/L.63/Rev.1`). The
+//! extractor writes it, the sink keys its store and checks the fetcher's symbol header on it,
+//! and the read API looks symbols up in it, so one resolution has one key however it was typed.
 
 use std::fmt;
 
@@ -28,22 +31,118 @@ pub enum Organ {
     Other,
 }
 
+impl Organ {
+    /// The organs resingest knows, the Human Rights Council before the General Assembly (its
+    /// symbols start `A/HRC/`, inside the Assembly's `A/`).
+    pub const KNOWN: [Organ; 4] = [
+        Organ::HumanRightsCouncil,
+        Organ::GeneralAssembly,
+        Organ::SecurityCouncil,
+        Organ::EconomicAndSocialCouncil,
+    ];
+
+    /// The name the contract's `organ` field holds: "General Assembly"; "" for [`Organ::Other`].
+    pub fn name(self) -> &'static str {
+        match self {
+            Organ::GeneralAssembly => "General Assembly",
+            Organ::SecurityCouncil => "Security Council",
+            Organ::HumanRightsCouncil => "Human Rights Council",
+            Organ::EconomicAndSocialCouncil => "Economic and Social Council",
+            Organ::Other => "",
+        }
+    }
+
+    /// The short name, lowercase (`ga`, `sc`, `hrc`, `ecosoc`; `other`): AKN's actor after `un`.
+    pub fn short(self) -> &'static str {
+        match self {
+            Organ::GeneralAssembly => "ga",
+            Organ::SecurityCouncil => "sc",
+            Organ::HumanRightsCouncil => "hrc",
+            Organ::EconomicAndSocialCouncil => "ecosoc",
+            Organ::Other => "other",
+        }
+    }
+
+    /// The AKN4UN ontology name: `generalAssembly`.
+    pub fn ontology(self) -> &'static str {
+        match self {
+            Organ::GeneralAssembly => "generalAssembly",
+            Organ::SecurityCouncil => "securityCouncil",
+            Organ::HumanRightsCouncil => "humanRightsCouncil",
+            Organ::EconomicAndSocialCouncil => "economicAndSocialCouncil",
+            Organ::Other => "other",
+        }
+    }
+
+    /// What every document symbol of the organ starts with: `A/`, `S/`, `A/HRC/`, `E/`.
+    pub fn document_prefix(self) -> &'static str {
+        match self {
+            Organ::GeneralAssembly => "A/",
+            Organ::SecurityCouncil => "S/",
+            Organ::HumanRightsCouncil => "A/HRC/",
+            Organ::EconomicAndSocialCouncil => "E/",
+            Organ::Other => "",
+        }
+    }
+
+    /// What its resolution symbols start with: `A/RES/`, `S/RES/`, `A/HRC/RES/`, `E/RES/`.
+    pub fn resolution_prefix(self) -> &'static str {
+        match self {
+            Organ::GeneralAssembly => "A/RES/",
+            Organ::SecurityCouncil => "S/RES/",
+            Organ::HumanRightsCouncil => "A/HRC/RES/",
+            Organ::EconomicAndSocialCouncil => "E/RES/",
+            Organ::Other => "",
+        }
+    }
+
+    /// A known organ by its name, short name or abbreviation, in any case and spacing:
+    /// "General Assembly", "ga", "GA", "unga"; "ECOSOC", "esc".
+    pub fn from_name(text: &str) -> Option<Organ> {
+        let folded = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        Organ::KNOWN.into_iter().find(|o| {
+            folded == o.name().to_lowercase()
+                || folded == o.short()
+                || folded.strip_prefix("un") == Some(o.short())
+                || (*o == Organ::EconomicAndSocialCouncil && folded == "esc")
+        })
+    }
+
+    /// The organ whose document symbols `symbol` starts with (canonical or as printed).
+    pub fn of_symbol(symbol: &str) -> Organ {
+        let s = symbol.trim_start();
+        Organ::KNOWN
+            .into_iter()
+            .find(|o| s.starts_with(o.document_prefix()))
+            .unwrap_or(Organ::Other)
+    }
+}
+
 /// A document symbol in canonical form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Symbol(String);
 
 impl Symbol {
-    /// A symbol as printed: spaces dropped, letters uppercased, `/` separated segments that
-    /// are not empty.
+    /// A symbol as printed: spaces dropped, a reissue's asterisks (`A/64/L.63/Rev.1*`)
+    /// dropped, letters uppercased except the UN's own lowercase in a revision, addendum,
+    /// corrigendum or amendment segment (`Rev.1`, `Add.2`, `Corr.1`, `Amend.1`, `Sub.2`),
+    /// `/` separated segments that are not empty.
     pub fn parse(text: &str) -> Result<Symbol, SymbolError> {
         let bad = |reason| SymbolError::Invalid {
             text: text.to_owned(),
             reason,
         };
-        let canonical: String = text
-            .split_whitespace()
-            .collect::<String>()
-            .to_ascii_uppercase();
+        let joined: String = text.split_whitespace().collect();
+        let canonical = joined
+            .trim_end_matches('*')
+            .split('/')
+            .map(canonical_segment)
+            .collect::<Vec<_>>()
+            .join("/");
         if canonical.is_empty() {
             return Err(bad("it is empty"));
         }
@@ -146,18 +245,7 @@ impl Symbol {
     }
 
     pub fn organ(&self) -> Organ {
-        let s = self.0.as_str();
-        if s.starts_with("A/HRC/") {
-            Organ::HumanRightsCouncil
-        } else if s.starts_with("A/") {
-            Organ::GeneralAssembly
-        } else if s.starts_with("S/") {
-            Organ::SecurityCouncil
-        } else if s.starts_with("E/") {
-            Organ::EconomicAndSocialCouncil
-        } else {
-            Organ::Other
-        }
+        Organ::of_symbol(&self.0)
     }
 
     /// Everything before the number: `A/RES/80`, `S/RES`, `A/RES/ES-11`, `E/RES/2025`.
@@ -221,6 +309,18 @@ impl std::str::FromStr for Symbol {
     }
 }
 
+/// `REV.1`, `rev.1` -> `Rev.1` (and `Add.`, `Corr.`, `Amend.`, `Sub.`); any other segment
+/// uppercased.
+fn canonical_segment(segment: &str) -> String {
+    const TITLED: [&str; 5] = ["Rev", "Add", "Corr", "Amend", "Sub"];
+    if let Some((word, rest)) = segment.split_once('.') {
+        if let Some(t) = TITLED.iter().find(|t| t.eq_ignore_ascii_case(word)) {
+            return format!("{t}.{}", rest.to_ascii_uppercase());
+        }
+    }
+    segment.to_ascii_uppercase()
+}
+
 fn percent_decode(s: &str) -> String {
     url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
         .next()
@@ -243,12 +343,54 @@ mod tests {
             "S/RES/2769(2025)"
         );
         assert_eq!(Symbol::parse(" a/res/80/5 ").unwrap(), Symbol::ga(80, 5));
+        for (printed, canonical) in [
+            ("A/64/L.63/Rev.1*", "A/64/L.63/Rev.1"),
+            ("a/71/l.17/add.1", "A/71/L.17/Add.1"),
+            ("A/78/L.1/CORR.2", "A/78/L.1/Corr.2"),
+            ("E/CN.4/SUB.2/2005/1", "E/CN.4/Sub.2/2005/1"),
+            ("A/C.3/80/L.56", "A/C.3/80/L.56"),
+            ("S/RES/2769 (2025)**", "S/RES/2769(2025)"),
+        ] {
+            assert_eq!(
+                Symbol::parse(printed).unwrap().as_str(),
+                canonical,
+                "{printed}"
+            );
+        }
         assert_eq!(Symbol::sc(2769, 2025).to_string(), "S/RES/2769(2025)");
         for bad in ["", "A/RES//5", "hello", "A/RES/80/5<script>", "/RES/1"] {
             assert!(Symbol::parse(bad).is_err(), "{bad:?}");
         }
         let err = Symbol::parse("hello").unwrap_err().to_string();
         assert!(err.contains("`hello`"), "{err}");
+    }
+
+    #[test]
+    fn organs_by_name_and_by_symbol() {
+        for o in Organ::KNOWN {
+            assert_eq!(Organ::from_name(o.name()), Some(o));
+            assert_eq!(Organ::from_name(&o.short().to_uppercase()), Some(o));
+            assert!(o.resolution_prefix().starts_with(o.document_prefix()));
+            assert_eq!(
+                Organ::of_symbol(&format!("{}1/2", o.resolution_prefix())),
+                o
+            );
+        }
+        assert_eq!(
+            Organ::from_name(" security   COUNCIL"),
+            Some(Organ::SecurityCouncil)
+        );
+        assert_eq!(Organ::from_name("unga"), Some(Organ::GeneralAssembly));
+        assert_eq!(
+            Organ::from_name("esc"),
+            Some(Organ::EconomicAndSocialCouncil)
+        );
+        assert_eq!(Organ::from_name("Trusteeship Council"), None);
+        assert_eq!(
+            Organ::of_symbol("A/HRC/RES/59/25"),
+            Organ::HumanRightsCouncil
+        );
+        assert_eq!(Organ::of_symbol("UNEP/EA.6/Res.1"), Organ::Other);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! them at once instead of waiting for the delivery limit.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use resingest_model::symbol::Symbol;
 use resingest_model::topology::Envelope;
 use resingest_model::{Resolution, SCHEMA_VERSIONS_READ};
 
@@ -100,15 +101,12 @@ pub fn decode(data: &[u8], envelope: &Envelope) -> Result<Incoming, DecodeError>
     })
 }
 
-/// A canonical UN symbol as the contract writes it: `A/RES/71/19`, `S/RES/2769(2025)`,
-/// `A/RES/217A(III)`, `A/RES/S-10/2`, `A/71/L.17/Add.1`: letters, digits and `/ ( ) . -`,
-/// starting with a letter or digit, no spaces, at most 100 characters.
+/// A UN symbol in [`Symbol`]'s canonical form, as the contract writes it: `A/RES/71/19`,
+/// `S/RES/2769(2025)`, `A/RES/217A(III)`, `A/RES/S-10/2`, `A/71/L.17/Add.1`; at most 100
+/// characters. The store is keyed on it, so a symbol in another form (spaced, lowercase, with
+/// a reissue's asterisk) would be a second key for the same resolution.
 pub fn is_symbol(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 100
-        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/().-".contains(c))
+    s.len() <= 100 && Symbol::parse(s).is_ok_and(|c| c.as_str() == s)
 }
 
 #[cfg(test)]
@@ -151,7 +149,17 @@ mod tests {
         ] {
             assert!(is_symbol(s), "{s}");
         }
-        for s in ["", "A/RES/71/19 ", "/A/RES", "A RES", "A/RES/1?x"] {
+        assert!(is_symbol("A/71/L.17/Add.1"));
+        for s in [
+            "",
+            "A/RES/71/19 ",
+            "/A/RES",
+            "A RES",
+            "A/RES/1?x",
+            "a/res/71/19",
+            "A/71/L.17/ADD.1",
+            "A/64/L.63/Rev.1*",
+        ] {
             assert!(!is_symbol(s), "{s}");
         }
     }

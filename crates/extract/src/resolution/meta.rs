@@ -2,13 +2,20 @@
 //! organ of a symbol, the draft symbols of the bracket line. Words of a language (dates,
 //! ordinals, committee names) are in [`super::lang`].
 
-/// Canonical symbol: no spaces, no reissue asterisk: `S/RES/2769 (2025)` -> `S/RES/2769(2025)`.
+use resingest_model::symbol::{Organ, Symbol};
+
+/// Canonical symbol ([`Symbol`]'s form): no spaces, no reissue asterisk, the UN's case:
+/// `S/RES/2769 (2025)` -> `S/RES/2769(2025)`, `A/64/L.63/Rev.1*` -> `A/64/L.63/Rev.1`. Text
+/// that is no symbol keeps its letters, without spaces or asterisk.
 pub fn canonical_symbol(raw: &str) -> String {
-    raw.trim()
-        .trim_end_matches('*')
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join("")
+    match Symbol::parse(raw) {
+        Ok(s) => s.as_str().to_owned(),
+        Err(_) => raw
+            .trim()
+            .trim_end_matches('*')
+            .split_whitespace()
+            .collect(),
+    }
 }
 
 /// Looks like a UN document symbol: an uppercase body, slashes, no spaces.
@@ -20,15 +27,12 @@ pub fn looks_like_symbol(w: &str) -> bool {
         && !w.contains("//")
 }
 
-pub fn organ_of(symbol: &str) -> &'static str {
-    if symbol.starts_with("S/") {
-        "Security Council"
-    } else if symbol.starts_with("A/HRC/") {
-        "Human Rights Council"
-    } else if symbol.starts_with("E/") {
-        "Economic and Social Council"
-    } else {
-        "General Assembly"
+/// The organ of a symbol, the General Assembly for a symbol of no known organ (the contract's
+/// `organ` is its [`Organ::name`]).
+pub fn organ_of(symbol: &str) -> Organ {
+    match Organ::of_symbol(symbol) {
+        Organ::Other => Organ::GeneralAssembly,
+        organ => organ,
     }
 }
 
@@ -82,7 +86,7 @@ mod tests {
     fn symbols_are_canonical() {
         assert_eq!(canonical_symbol("S/RES/2769 (2025)"), "S/RES/2769(2025)");
         assert_eq!(canonical_symbol("A/64/L.63/Rev.1*"), "A/64/L.63/Rev.1");
-        assert_eq!(organ_of("A/HRC/RES/59/25"), "Human Rights Council");
+        assert_eq!(organ_of("A/HRC/RES/59/25").name(), "Human Rights Council");
     }
 
     #[test]

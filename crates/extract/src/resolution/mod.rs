@@ -13,6 +13,7 @@ pub mod meta;
 pub mod refs;
 mod warnings;
 
+use resingest_model::symbol::Organ;
 use resingest_model::{
     Annex, AnnexParagraph, Clause, Continued, Footnote, Heading, Kind, Paragraph as Operative,
     Provenance, Resolution, Section, Subparagraph, Warning, WarningKind, SCHEMA_VERSION,
@@ -409,11 +410,11 @@ impl<'a> Parser<'a> {
 
         let symbol = masthead_symbol(header).unwrap_or_default();
         let organ = meta::organ_of(&symbol);
-        let sc = organ == "Security Council";
+        let sc = organ == Organ::SecurityCouncil;
 
         let mut r = Resolution {
             symbol: symbol.clone(),
-            organ: organ.to_string(),
+            organ: organ.name().to_string(),
             language: self.lang.code.to_string(),
             session: None,
             agenda_items: Vec::new(),
@@ -534,7 +535,7 @@ impl<'a> Parser<'a> {
                 .find_date(after)
                 .or_else(|| header.get(i + 1).and_then(|t| lang.find_date(t)));
         }
-        if r.organ != "Security Council" {
+        if Organ::from_name(&r.organ) != Some(Organ::SecurityCouncil) {
             r.session = header.iter().find_map(|t| lang.session_of(t));
         }
         if let Some(items) = header.iter().find_map(|t| lang.agenda_items(t)) {

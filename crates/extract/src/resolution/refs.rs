@@ -6,15 +6,8 @@
 //! list after it runs until the next "resolution", a semicolon, a sentence end, or a dozen
 //! words without a number.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Organ {
-    Ga,
-    Sc,
-    Hrc,
-    Ecosoc,
-    /// Not a UN organ whose resolutions we list (World Health Assembly, ...).
-    Other,
-}
+// `Organ::Other`: not a UN organ whose resolutions we list (World Health Assembly, ...).
+use resingest_model::symbol::Organ;
 
 /// The organ named right before "resolution" ("Security Council resolution", "the General
 /// Assembly in its resolution"); `default` when none is.
@@ -30,15 +23,15 @@ fn qualifier(before: &[&str], default: Organ) -> Organ {
     let prev = |n: usize| if k > n { word(k - 1 - n) } else { "" };
     match prev(0) {
         "Council" => match prev(1) {
-            "Security" => Organ::Sc,
-            "Rights" if prev(2) == "Human" => Organ::Hrc,
-            "Social" if prev(2) == "and" => Organ::Ecosoc,
+            "Security" => Organ::SecurityCouncil,
+            "Rights" if prev(2) == "Human" => Organ::HumanRightsCouncil,
+            "Social" if prev(2) == "and" => Organ::EconomicAndSocialCouncil,
             "Trusteeship" => Organ::Other,
             _ => default,
         },
         "Assembly" => {
             if prev(1) == "General" {
-                Organ::Ga
+                Organ::GeneralAssembly
             } else {
                 Organ::Other
             }
@@ -80,12 +73,7 @@ fn ends_clause(w: &str) -> bool {
 
 /// Appends the resolutions cited in `text` to `out`, each once, in order.
 pub fn collect(text: &str, doc_organ: &str, out: &mut Vec<String>) {
-    let default = match doc_organ {
-        "Security Council" => Organ::Sc,
-        "Human Rights Council" => Organ::Hrc,
-        "Economic and Social Council" => Organ::Ecosoc,
-        _ => Organ::Ga,
-    };
+    let default = Organ::from_name(doc_organ).unwrap_or(Organ::GeneralAssembly);
     let words: Vec<&str> = text.split_whitespace().collect();
     let mut i = 0;
     while i < words.len() {
@@ -96,8 +84,8 @@ pub fn collect(text: &str, doc_organ: &str, out: &mut Vec<String>) {
         }
         let organ = qualifier(
             &words[..i],
-            if default == Organ::Sc {
-                Organ::Ga
+            if default == Organ::SecurityCouncil {
+                Organ::GeneralAssembly
             } else {
                 default
             },
@@ -135,10 +123,10 @@ pub fn collect(text: &str, doc_organ: &str, out: &mut Vec<String>) {
                 }
                 let base = format!("{tok}{}", letter.unwrap_or(""));
                 symbol = match organ {
-                    Organ::Hrc => Some(format!("A/HRC/RES/{base}")),
-                    Organ::Ecosoc => Some(format!("E/RES/{base}")),
                     Organ::Other => None,
-                    _ => Some(format!("A/RES/{base}")),
+                    // Session/number is the Assembly's numbering, never the Council's.
+                    Organ::SecurityCouncil => Some(format!("A/RES/{base}")),
+                    organ => Some(format!("{}{base}", organ.resolution_prefix())),
                 };
             } else if digits(tok) && tok.len() <= 4 && !raw.ends_with(',') {
                 // 1514 (XV), 217 A (III), 2178 (2014).

@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use resingest_model::symbol::Organ;
 use sqlx::postgres::PgArguments;
 use sqlx::query::Query;
 use sqlx::{PgPool, Postgres};
@@ -33,16 +34,6 @@ pub(crate) const FILTERS: [&str; 11] = [
 
 /// The organs readers name by their short form; anything else is matched against the stored
 /// names, case-insensitively.
-pub(crate) const ORGANS: [(&[&str], &str); 4] = [
-    (&["ga", "general assembly", "unga"], "General Assembly"),
-    (&["sc", "security council", "unsc"], "Security Council"),
-    (&["hrc", "human rights council"], "Human Rights Council"),
-    (
-        &["ecosoc", "esc", "economic and social council"],
-        "Economic and Social Council",
-    ),
-];
-
 const MAIN_COMMITTEES: [&str; 6] = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,11 +310,8 @@ impl Filter {
 async fn organ(v: &str, pool: &PgPool) -> Result<String, ApiError> {
     let folded = v.split_whitespace().collect::<Vec<_>>().join(" ");
     let lower = folded.to_lowercase();
-    if let Some((_, name)) = ORGANS
-        .iter()
-        .find(|(forms, _)| forms.contains(&lower.as_str()))
-    {
-        return Ok((*name).to_owned());
+    if let Some(known) = Organ::from_name(v) {
+        return Ok(known.name().to_owned());
     }
     let stored: Vec<String> =
         sqlx::query_scalar("SELECT DISTINCT organ FROM resolutions ORDER BY organ")

@@ -11,8 +11,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sqlx::Row;
 
-use super::listing::ORGANS;
 use super::{ApiError, AppState};
+use resingest_model::symbol::Organ;
 
 /// Most deliveries one page of `/v1/webhooks/{id}/deliveries` shows.
 const MAX_DELIVERIES: i64 = 100;
@@ -66,16 +66,7 @@ pub(crate) async fn register(
         return Err(ApiError::bad_request(reason));
     }
     let organ = reg.organ.as_deref().map(|o| {
-        let lower = o
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
-        ORGANS
-            .iter()
-            .find(|(forms, _)| forms.contains(&lower.as_str()))
-            .map(|(_, name)| (*name).to_owned())
-            .unwrap_or_else(|| o.trim().to_owned())
+        Organ::from_name(o).map_or_else(|| o.trim().to_owned(), |known| known.name().to_owned())
     });
     let row = sqlx::query(
         "INSERT INTO webhooks (url, organ) VALUES ($1, $2) \

@@ -22,6 +22,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono::NaiveDate;
+use resingest_model::symbol::Symbol;
 
 use crate::api::AppState;
 use crate::decode::is_symbol;
@@ -281,11 +282,13 @@ async fn resolution_or_akn(
         Some(symbol) => (symbol, true),
         None => (path.as_str(), false),
     };
-    if !is_symbol(symbol) {
+    let canonical = Symbol::parse(symbol).ok().filter(|c| is_symbol(c.as_str()));
+    let Some(canonical) = canonical else {
         return Err(PageError::BadRequest(format!(
             "`{symbol}` is not a symbol: write it as in /resolutions/A/RES/71/19 or /resolutions/S/RES/2769(2025)"
         )));
-    }
+    };
+    let symbol = canonical.as_str();
     let shown = query::resolution(&s.pool, symbol, lang)
         .await?
         .ok_or_else(|| PageError::NotFound {
