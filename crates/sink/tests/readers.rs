@@ -123,7 +123,24 @@ async fn symbols_as_printed_and_links_resolve_in_the_language_asked_or_the_fallb
     let sink = TestSink::start("readers-lookup").await;
     let sc = gold_one("S/RES/2769(2025)");
     let fr_only = in_language(&variant(&sc, "S/RES/2999(2025)", None), "fr");
-    store(&sink, &[sc.clone(), in_language(&sc, "fr"), fr_only]).await;
+    // A revised draft: its symbol keeps the UN's `Rev.` however a reader types it.
+    let mut revised = variant(&sc, "A/64/L.63/Rev.1", None);
+    revised.kind = Kind::Draft;
+    store(
+        &sink,
+        &[sc.clone(), in_language(&sc, "fr"), fr_only, revised],
+    )
+    .await;
+    for path in [
+        "/v1/resolutions/A/64/L.63/Rev.1",
+        "/v1/resolutions/a/64/l.63/rev.1",
+        "/v1/resolutions/A/64/L.63/REV.1*",
+        "/v1/resolutions/https://undocs.org/en/A/64/L.63/Rev.1",
+    ] {
+        let (status, _, body) = get(&sink, path, &[]).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        assert_eq!(json(&body)["symbol"], "A/64/L.63/Rev.1", "{path}");
+    }
 
     for path in [
         "/v1/resolutions/S/RES/2769%20(2025)",
