@@ -35,5 +35,7 @@ COPY --from=builder /usr/local/bin/resingest /usr/local/bin/resingest
 USER 10001
 WORKDIR /var/lib/resingest
 ENV RESINGEST_ARCHIVE_URL=/var/lib/resingest/archive
+# JSON lines for the log collector (the detection would also find /.dockerenv; this says it).
+ENV RESINGEST_LOG_FORMAT=json
 ENTRYPOINT ["/usr/bin/tini", "--", "resingest"]
 CMD ["--help"]

@@ -2,6 +2,7 @@
 //! their PDFs once (`--once` backfills with a progress line on a terminal, `--watch` polls), or
 //! publish archived documents again for re-extraction.
 
+use resingest_runtime::signal::cancel_on_signal;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -153,7 +154,7 @@ pub struct Args {
 #[derive(clap::Args)]
 pub struct ReprocessArgs {
     /// Only documents downloaded at or after this date (YYYY-MM-DD) or time (RFC 3339)
-    #[arg(long, value_parser = parse_since)]
+    #[arg(long, value_parser = resingest_runtime::time::parse_since)]
     since: Option<chrono::DateTime<chrono::Utc>>,
     #[command(flatten)]
     common: Common,
@@ -212,7 +213,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let reporter = args.once.then(|| reporter(handles.progress.clone()));
     let summary = runtime.block_on(async {
         let shutdown = CancellationToken::new();
-        tokio::spawn(cancel_on_signal(shutdown.clone()));
+        tokio::spawn(cancel_on_signal(
+            shutdown.clone(),
+            "no new downloads, finishing the one in flight",
+        ));
         resingest_fetcher::run(config, args.source, mode, handles, shutdown.clone())
             .await
             .context("fetch")
@@ -245,7 +249,10 @@ pub fn reprocess(args: ReprocessArgs) -> anyhow::Result<ExitCode> {
     let reporter = reporter(handles.progress.clone());
     let n = runtime.block_on(async {
         let shutdown = CancellationToken::new();
-        tokio::spawn(cancel_on_signal(shutdown.clone()));
+        tokio::spawn(cancel_on_signal(
+            shutdown.clone(),
+            "no new downloads, finishing the one in flight",
+        ));
         resingest_fetcher::reprocess(config, args.since, handles, shutdown)
             .await
             .context("reprocess")
@@ -273,22 +280,6 @@ fn parse_language(s: &str) -> Result<String, String> {
     resingest_fetcher::config::official_language(s).map_err(|e| e.to_string())
 }
 
-async fn cancel_on_signal(shutdown: CancellationToken) {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    let term = async {
-        match term.as_mut() {
-            Some(t) => t.recv().await,
-            None => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term => {}
-    }
-    tracing::info!("shutting down");
-    shutdown.cancel();
-}
-
 fn parse_source(s: &str) -> Result<Source, String> {
     s.parse()
         .map_err(|e: resingest_fetcher::FetchError| e.to_string())
@@ -297,15 +288,6 @@ fn parse_source(s: &str) -> Result<Source, String> {
 /// `90s`, `10m`, `1h`, `500ms`, or bare seconds.
 fn parse_duration(s: &str) -> Result<Duration, String> {
     crate::units::duration(s)
-}
-
-fn parse_since(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&chrono::Utc));
-    }
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc())
-        .map_err(|_| format!("`{s}` is not a date (YYYY-MM-DD) or an RFC 3339 time"))
 }
 
 #[cfg(test)]
@@ -323,13 +305,9 @@ mod tests {
     }
 
     #[test]
-    fn durations_and_dates_parse() {
+    fn durations_parse() {
         assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert!(parse_duration("ten").unwrap_err().contains("`ten`"));
-        assert_eq!(
-            parse_since("2025-12-01").unwrap().to_rfc3339(),
-            "2025-12-01T00:00:00+00:00"
-        );
     }
 }

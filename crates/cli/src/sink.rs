@@ -1,5 +1,6 @@
 //! `resingest sink`: store extracted resolutions and serve the read API until SIGTERM/Ctrl-C.
 
+use resingest_runtime::signal::cancel_on_signal;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -133,25 +134,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let shutdown = CancellationToken::new();
-        tokio::spawn(cancel_on_signal(shutdown.clone()));
+        tokio::spawn(cancel_on_signal(
+            shutdown.clone(),
+            "batches in flight finish or stay unacked for redelivery",
+        ));
         resingest_sink::run(config, shutdown).await.context("sink")
     })?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// SIGTERM or Ctrl-C drains: batches in flight finish or stay unacked for redelivery.
-async fn cancel_on_signal(shutdown: CancellationToken) {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    let term = async {
-        match term.as_mut() {
-            Some(t) => t.recv().await,
-            None => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term => {}
-    }
-    tracing::info!("shutting down");
-    shutdown.cancel();
 }

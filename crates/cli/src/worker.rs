@@ -1,6 +1,7 @@
 //! `resingest worker`: consume fetched PDFs, extract them in isolated children, publish the
 //! resolutions; until SIGTERM/Ctrl-C, which drains within `--grace`.
 
+use resingest_runtime::signal::cancel_on_signal;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -91,7 +92,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let result = runtime.block_on(async {
         let shutdown = tokio_util::sync::CancellationToken::new();
-        tokio::spawn(cancel_on_signal(shutdown.clone()));
+        tokio::spawn(cancel_on_signal(
+            shutdown.clone(),
+            "no new documents, finishing those delivered",
+        ));
         resingest_worker::run(config, shutdown).await
     });
     // A child still reading an abandoned document must not hold the exit.
@@ -100,32 +104,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Logs on stderr, colored only on a terminal; `RUST_LOG` sets the level (default info).
+/// Logs on stderr through the progress bar's writer, in the format of
+/// [`resingest_runtime::logs`] (text on a terminal, JSON in a container); `RUST_LOG` sets the
+/// level (default info).
 pub fn init_logs() {
-    use std::io::IsTerminal;
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(|| crate::progress::LogWriter)
-        .init();
-}
-
-/// SIGTERM or Ctrl-C: stop consuming and drain.
-async fn cancel_on_signal(shutdown: tokio_util::sync::CancellationToken) {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate()).ok();
-    let term = async {
-        match term.as_mut() {
-            Some(t) => t.recv().await,
-            None => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term => {}
-    }
-    tracing::info!("shutting down: no new documents, finishing those delivered");
-    shutdown.cancel();
+    resingest_runtime::logs::init(|| crate::progress::LogWriter);
 }

@@ -140,6 +140,73 @@ fn settings_that_can_never_work_exit_2_at_once_naming_the_setting() {
     }
 }
 
+/// A worker waiting for a broker that is down, with `RESINGEST_LOG_FORMAT=format`, for
+/// about two seconds: its stderr.
+fn waiting_worker_logs(format: &str) -> String {
+    let url = format!("amqp://guest:guest@127.0.0.1:{}/%2f", free_port());
+    let archive = tempfile::tempdir().unwrap();
+    let child = Command::new(BIN)
+        .args([
+            "worker",
+            "--metrics-addr",
+            "127.0.0.1:0",
+            "--amqp-url",
+            &url,
+        ])
+        .env("RUST_LOG", "warn")
+        .env("RESINGEST_LOG_FORMAT", format)
+        .env("RESINGEST_ARCHIVE_URL", archive.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "SIGTERM while waiting: {}",
+        out.status
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn json_logs_are_one_object_per_line_with_the_events_fields() {
+    let stderr = waiting_worker_logs("json");
+    let events: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let attempts: Vec<_> = events
+        .iter()
+        .filter(|e| e["fields"]["message"] == "broker session failed")
+        .collect();
+    assert!(!attempts.is_empty(), "{stderr}");
+    for e in attempts {
+        assert_eq!(e["level"], "WARN", "{e}");
+        assert!(e["fields"]["retry_in_ms"].is_u64(), "{e}");
+        assert!(e["timestamp"].is_string() && e["target"].is_string(), "{e}");
+    }
+    // Text stays text, and a format that is none is said once and falls back to text.
+    let text = waiting_worker_logs("text");
+    assert!(
+        text.contains("broker session failed") && !text.starts_with('{'),
+        "{text}"
+    );
+    let unknown = waiting_worker_logs("logfmt");
+    assert!(
+        unknown.contains("RESINGEST_LOG_FORMAT=`logfmt` is not a log format")
+            && unknown.contains("broker session failed")
+            && !unknown.lines().any(|l| l.starts_with('{')),
+        "{unknown}"
+    );
+}
+
 #[test]
 fn an_unreachable_broker_is_waited_for_with_one_line_per_attempt() {
     let url = format!("amqp://guest:guest@127.0.0.1:{}/%2f", free_port());

@@ -308,6 +308,14 @@ fn kubernetes_manifests_are_complete_and_keda_scales_the_worker_on_its_queue() {
             "image {image} is not pinned"
         );
     }
+    // Containers log JSON lines, which the collectors parse.
+    let dockerfile = repo::read(&repo::root().join("Dockerfile"));
+    assert!(
+        dockerfile
+            .lines()
+            .any(|l| l.trim() == "ENV RESINGEST_LOG_FORMAT=json"),
+        "the image does not set RESINGEST_LOG_FORMAT=json"
+    );
     let config = named("ConfigMap", "resingest");
     let archive = config["data"]["RESINGEST_ARCHIVE_URL"]
         .as_str()

@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 pub use resingest_amqp::DEFAULT_AMQP_URL;
-pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/resingest";
 pub use resingest_archive::DEFAULT_ARCHIVE_URL;
+pub use resingest_runtime::DEFAULT_DATABASE_URL;
 pub const DEFAULT_SYMBOL_API: &str = "https://documents.un.org/api/symbol/access";
 pub const DEFAULT_OAI_URL: &str = "https://digitallibrary.un.org/oai2d";
 /// Origins the UN serves documents from, redirects included: scheme, host and port.

@@ -185,8 +185,8 @@ pub enum FetchError {
     Config(String),
     #[error("database url `{url}`: {reason}")]
     DatabaseUrl { url: String, reason: String },
-    // Formatted by `pg_describe`, not sqlx's Display, which appends PostgreSQL's source line.
-    #[error("ledger database: {}", pg_describe(.0))]
+    // Formatted by `resingest_runtime::pg::describe`, not sqlx's Display, which appends PostgreSQL's source line.
+    #[error("ledger database: {}", resingest_runtime::pg::describe(.0))]
     Database(#[from] sqlx::Error),
     #[error("ledger migrations: {0} (is another role's binary newer? rebuild this one)")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -217,18 +217,6 @@ pub enum FetchError {
     },
     #[error("cancelled")]
     Cancelled,
-}
-
-/// A database error in one line: PostgreSQL's message and SQLSTATE, without the location in
-/// its own C source that `sqlx`'s Display appends ("at line 768").
-pub fn pg_describe(e: &sqlx::Error) -> String {
-    match e {
-        sqlx::Error::Database(db) => match db.code() {
-            Some(code) => format!("{} (SQLSTATE {code})", db.message()),
-            None => db.message().to_owned(),
-        },
-        other => other.to_string(),
-    }
 }
 
 impl FetchError {

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{ConnectOptions, Connection, PgPool, Row};
+use sqlx::{PgPool, Row};
 
 use crate::FetchError;
 
@@ -85,7 +85,7 @@ impl Ledger {
             )));
         }
         let options = PgConnectOptions::from_str(url).map_err(|e| invalid(e.to_string()))?;
-        create_if_missing(&options).await?;
+        resingest_runtime::pg::create_if_missing(&options).await?;
         let pool = PgPoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(10))
@@ -357,30 +357,4 @@ fn entry(r: &sqlx::postgres::PgRow) -> Entry {
         last_error: r.get("last_error"),
         fetched_at: r.get("fetched_at"),
     }
-}
-
-async fn create_if_missing(options: &PgConnectOptions) -> Result<(), FetchError> {
-    let Some(name) = options.get_database().map(str::to_owned) else {
-        return Ok(());
-    };
-    let mut admin = options.clone().database("postgres").connect().await?;
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-            .bind(&name)
-            .fetch_one(&mut admin)
-            .await?;
-    if !exists {
-        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
-        match sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {quoted}")))
-            .execute(&mut admin)
-            .await
-        {
-            Ok(_) => tracing::info!(database = %name, "created database"),
-            // 42P04: created meanwhile by another role.
-            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    let _ = admin.close().await;
-    Ok(())
 }

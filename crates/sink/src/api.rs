@@ -25,7 +25,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use sqlx::{PgPool, Row};
 use tokio::sync::Semaphore;
@@ -973,16 +973,7 @@ fn limit(p: &HashMap<String, String>, default: i64) -> Result<i64, ApiError> {
 
 /// `since`: an RFC 3339 time or a `YYYY-MM-DD` date (midnight UTC).
 pub(crate) fn parse_since(v: &str) -> Result<DateTime<Utc>, ApiError> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc())
-        .map_err(|_| {
-            ApiError::bad_request(format!(
-                "since `{v}` is not valid: expected 2025-01-31 or 2025-01-31T12:00:00Z"
-            ))
-        })
+    resingest_runtime::time::parse_since(v).map_err(|e| ApiError::bad_request(format!("since {e}")))
 }
 
 pub(crate) fn language(l: &str) -> Result<&str, ApiError> {

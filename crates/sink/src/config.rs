@@ -3,8 +3,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/resingest";
 pub use resingest_amqp::DEFAULT_AMQP_URL;
+pub use resingest_runtime::DEFAULT_DATABASE_URL;
 pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8080";
 /// `/metrics` has its own address, loopback by default: the API port is published to clients,
 /// the metrics are for the scraper. (Before, `/metrics` was served on the API port.)

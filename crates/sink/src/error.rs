@@ -4,9 +4,9 @@ use std::net::SocketAddr;
 pub enum SinkError {
     #[error("database url `{url}` is not valid: {reason}")]
     DatabaseUrl { url: String, reason: String },
-    // Formatted by `db::describe` and not a `source`: PostgreSQL's own Display appends the
+    // Formatted by `resingest_runtime::pg::describe` and not a `source`: PostgreSQL's own Display appends the
     // line of its C source ("at line 768"), and a chain printer would repeat the cause.
-    #[error("database: {}", crate::db::describe(.0))]
+    #[error("database: {}", resingest_runtime::pg::describe(.0))]
     Database(sqlx::Error),
     #[error("running migrations: {0} (was the database migrated by a newer resingest?)")]
     Migrate(sqlx::migrate::MigrateError),
@@ -30,7 +30,7 @@ impl SinkError {
     pub fn setting_problem(&self) -> Option<&'static str> {
         match self {
             SinkError::DatabaseUrl { .. } => Some("fix the database url"),
-            SinkError::Database(e) => crate::db::setting_problem(e),
+            SinkError::Database(e) => resingest_runtime::pg::setting_problem(e),
             SinkError::Amqp(e) => e.setting_problem(),
             _ => None,
         }

@@ -169,7 +169,7 @@ pub async fn run(
                 Ok(n) if n as i64 == CLAIM => continue,
                 Ok(_) => break,
                 Err(error) => {
-                    tracing::warn!(error = %crate::db::describe(&error), "webhook deliveries unavailable; will retry");
+                    tracing::warn!(error = %resingest_runtime::pg::describe(&error), "webhook deliveries unavailable; will retry");
                     break;
                 }
             }
