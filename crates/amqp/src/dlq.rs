@@ -152,6 +152,24 @@ async fn open(amqp_url: &str, delivery_limit: u32) -> Result<Session, AmqpError>
     .await
 }
 
+/// Appends an empty message with `props` to the dead-letter log (a marker or a tombstone),
+/// confirmed by the broker.
+async fn append_to_log(
+    session: &Session,
+    props: BasicProperties,
+    timeout: Duration,
+) -> Result<(), AmqpError> {
+    publish_confirmed(
+        &session.channel,
+        "",
+        topology::DEAD_LOG,
+        b"",
+        props,
+        timeout,
+    )
+    .await
+}
+
 /// Gets (without acking) as many messages as `queue` held when called.
 async fn get_all(session: &Session, queue: &str) -> Result<Vec<Delivery>, AmqpError> {
     let mut out = Vec::new();
@@ -194,15 +212,7 @@ async fn read_log(session: &Session, queue: DeadQueue) -> Result<Listing, AmqpEr
             .as_nanos()
     );
     let props = BasicProperties::default().with_headers(headers_of(&[(MARKER, &marker)]));
-    publish_confirmed(
-        &session.channel,
-        "",
-        topology::DEAD_LOG,
-        b"",
-        props,
-        Duration::from_secs(30),
-    )
-    .await?;
+    append_to_log(session, props, Duration::from_secs(30)).await?;
 
     let channel = session.connection.create_channel().await?;
     channel
@@ -352,26 +362,15 @@ pub async fn replay(
             d.acker.ack(BasicAckOptions::default()).await?;
             // After the ack: a replay that dies between the two leaves the log listing a letter
             // the queue no longer holds, which `list` reports, rather than hiding one it holds.
-            let mut tombstone = headers_of(&[
+            let tombstone = headers_of(&[
                 (REPLAYED_FROM, queue.dead()),
+                ("x-resingest-dlq-replayed-to", queue.work()),
                 (headers::ERROR_KIND, &letter.kind),
             ]);
-            tombstone.insert(
-                ShortString::from("x-resingest-dlq-replayed-to"),
-                AMQPValue::LongString(LongString::from(queue.work())),
-            );
             let props = BasicProperties::default()
                 .with_message_id(letter.sha256.as_str().into())
                 .with_headers(tombstone);
-            publish_confirmed(
-                &session.channel,
-                "",
-                topology::DEAD_LOG,
-                b"",
-                props,
-                publish_timeout,
-            )
-            .await?;
+            append_to_log(&session, props, publish_timeout).await?;
             tracing::info!(sha256 = %letter.sha256, kind = %letter.kind, "replayed");
             done.replayed += 1;
         }

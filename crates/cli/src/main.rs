@@ -158,33 +158,12 @@ fn setting_problem(err: &anyhow::Error) -> Option<(&'static str, &'static str)> 
         if let Some(resingest_archive::ArchiveError::Url { .. }) = cause.downcast_ref() {
             return Some((ARCHIVE, ARCHIVE_HINT));
         }
-        if let Some(e) = cause.downcast_ref::<resingest_amqp::publish::PublishError>() {
-            use resingest_amqp::publish::PublishError as P;
-            match e {
-                P::Amqp(a) => {
-                    if let Some(hint) = a.setting_problem() {
-                        return Some((AMQP, hint));
-                    }
-                }
-                P::Archive(resingest_archive::ArchiveError::Url { .. }) => {
-                    return Some((ARCHIVE, ARCHIVE_HINT));
-                }
-                _ => {}
-            }
+        let (amqp, archive) = wrapped(cause);
+        if let Some(hint) = amqp.and_then(resingest_amqp::AmqpError::setting_problem) {
+            return Some((AMQP, hint));
         }
-        if let Some(e) = cause.downcast_ref::<resingest_worker::WorkerError>() {
-            use resingest_worker::WorkerError as W;
-            match e {
-                W::Amqp(a) => {
-                    if let Some(hint) = a.setting_problem() {
-                        return Some((AMQP, hint));
-                    }
-                }
-                W::Archive(resingest_archive::ArchiveError::Url { .. }) => {
-                    return Some((ARCHIVE, ARCHIVE_HINT));
-                }
-                _ => {}
-            }
+        if let Some(resingest_archive::ArchiveError::Url { .. }) = archive {
+            return Some((ARCHIVE, ARCHIVE_HINT));
         }
         // The message names the flag itself.
         if cause.downcast_ref::<BadSetting>().is_some() {
@@ -192,6 +171,23 @@ fn setting_problem(err: &anyhow::Error) -> Option<(&'static str, &'static str)> 
         }
     }
     None
+}
+
+/// The broker or archive error inside a publish or worker error: their variants are
+/// `transparent`, which keeps the inner error itself out of the cause chain.
+fn wrapped<'a>(
+    cause: &'a (dyn std::error::Error + 'static),
+) -> (
+    Option<&'a resingest_amqp::AmqpError>,
+    Option<&'a resingest_archive::ArchiveError>,
+) {
+    use resingest_amqp::publish::PublishError as P;
+    use resingest_worker::WorkerError as W;
+    match (cause.downcast_ref::<P>(), cause.downcast_ref::<W>()) {
+        (Some(P::Amqp(a)), _) | (_, Some(W::Amqp(a))) => (Some(a), None),
+        (Some(P::Archive(a)), _) | (_, Some(W::Archive(a))) => (None, Some(a)),
+        _ => (None, None),
+    }
 }
 
 /// A flag value the CLI itself refuses (out of range, unknown kind): exit [`exit::SETTING`].
