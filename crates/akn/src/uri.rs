@@ -81,11 +81,7 @@ pub(crate) fn organ(name: &str, symbol: &str) -> Organ {
 pub(crate) fn number(symbol: &str) -> String {
     let rest = split_resolution_symbol(symbol)
         .map(|(_, rest)| rest)
-        .or_else(|| {
-            Known::KNOWN
-                .into_iter()
-                .find_map(|o| symbol.strip_prefix(o.document_prefix()))
-        })
+        .or_else(|| symbol.strip_prefix(Known::of_symbol(symbol).document_prefix()))
         .unwrap_or(symbol);
     let n = slugify(rest);
     if n.is_empty() {

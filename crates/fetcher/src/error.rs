@@ -185,7 +185,8 @@ pub enum FetchError {
     Config(String),
     #[error("database url `{url}`: {reason}")]
     DatabaseUrl { url: String, reason: String },
-    // Formatted by `resingest_runtime::pg::describe`, not sqlx's Display, which appends PostgreSQL's source line.
+    // Formatted by `resingest_runtime::pg::describe`, not sqlx's Display, which appends
+    // PostgreSQL's source line.
     #[error("ledger database: {}", resingest_runtime::pg::describe(.0))]
     Database(#[from] sqlx::Error),
     #[error("ledger migrations: {0} (is another role's binary newer? rebuild this one)")]

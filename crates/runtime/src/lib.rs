@@ -1,8 +1,8 @@
 //! The runtime every resingest role shares, so that each role crate holds only its own logic
 //! (Quickwit's `quickwit-common` is the model):
 //!
-//! - [`logs`]: one log setup for every subcommand: text on a terminal, JSON lines in a
-//!   container (or as `RESINGEST_LOG_FORMAT` says), `RUST_LOG` for the level.
+//! - [`logs`]: one log setup for every subcommand: text, or JSON lines in the image and in
+//!   Kubernetes pods (or as `RESINGEST_LOG_FORMAT` says), `RUST_LOG` for the level.
 //! - [`signal`]: SIGTERM or Ctrl-C cancels a token, the one way every role starts its drain.
 //! - [`pg`]: PostgreSQL around the roles' own schemas: create the database when it is missing,
 //!   describe an error in one line, tell a setting problem from an outage.

@@ -17,7 +17,7 @@ pub enum Format {
     /// Human-readable lines, colored on a terminal.
     Text,
     /// One JSON object per line: `timestamp`, `level`, `target`, `fields` (`message` and the
-    /// event's own fields), `span` and `spans`.
+    /// event's own fields) and, inside spans, `spans`.
     Json,
 }
 
@@ -25,7 +25,7 @@ pub enum Format {
 pub const FORMAT_VARIABLE: &str = "RESINGEST_LOG_FORMAT";
 
 impl Format {
-    /// From [`FORMAT_VARIABLE`], else from whether this process runs in a container.
+    /// From [`FORMAT_VARIABLE`], else JSON in a Kubernetes pod whose stderr is no terminal.
     pub fn from_env() -> Result<Format, String> {
         match std::env::var(FORMAT_VARIABLE) {
             Ok(v) => Format::parse(&v),

@@ -32,8 +32,6 @@ pub(crate) const FILTERS: [&str; 11] = [
     "cursor",
 ];
 
-/// The organs readers name by their short form; anything else is matched against the stored
-/// names, case-insensitively.
 const MAIN_COMMITTEES: [&str; 6] = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -305,8 +303,8 @@ impl Filter {
     }
 }
 
-/// `SC`, `security council`, `Security Council` -> `Security Council`; a stored name in any
-/// case -> that name; else a 400 naming the short forms and the stored organs.
+/// `SC`, `security council`, `Security Council` -> `Security Council` (the known organs by
+/// [`Organ::from_name`]); a stored name in any case -> that name; else a 400 naming the short forms and the stored organs.
 async fn organ(v: &str, pool: &PgPool) -> Result<String, ApiError> {
     let folded = v.split_whitespace().collect::<Vec<_>>().join(" ");
     let lower = folded.to_lowercase();
