@@ -106,9 +106,13 @@ fn push_subs(rows: &mut Vec<ClauseRow>, parent: &str, subs: &[Subparagraph]) {
     }
 }
 
-/// The PostgreSQL text-search configuration for an ISO 639-1 language code.
+/// The PostgreSQL text-search configuration for an ISO 639-1 language code. Arabic is
+/// PostgreSQL's `arabic` (Snowball: alef forms, diacritics and tatweel normalised, the article
+/// and common prefixes and suffixes stripped, so "سابقة" finds "السابقة"); Chinese has no
+/// configuration and stays `simple`.
 pub fn ts_config(language: &str) -> &'static str {
     match language {
+        "ar" => "arabic",
         "en" => "english",
         "fr" => "french",
         "es" => "spanish",
