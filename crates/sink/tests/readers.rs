@@ -798,14 +798,10 @@ async fn answers_are_gzipped_for_clients_that_ask_and_only_for_them() {
     sink.stop().await;
 }
 
-/// A query in percent-encoded form, as a browser sends non-ASCII.
-fn encoded(q: &str) -> String {
-    q.bytes().map(|b| format!("%{b:02X}")).collect()
-}
-
 /// The symbols of a search's hits, sorted and deduplicated.
 async fn found(sink: &TestSink, q: &str, lang: &str) -> Vec<String> {
-    let path = format!("/v1/search?q={}&lang={lang}&limit=100", encoded(q));
+    let q: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+    let path = format!("/v1/search?q={q}&lang={lang}&limit=100");
     let (status, _, body) = get(sink, &path, &[]).await;
     assert_eq!(status, 200, "{path}: {body}");
     let mut symbols = symbols(&json(&body), "hits");
@@ -819,16 +815,14 @@ async fn arabic_search_finds_a_word_however_the_reader_spells_it_and_stored_rows
     let sink = TestSink::start("readers-arabic").await;
     let base = in_language(&gold_one("A/RES/71/19"), "ar");
     let mut recalling = variant(&base, "A/RES/952/1", None);
-    recalling.language = "ar".into();
     recalling.preamble[0].text = "وإذ تشير إلى قراراتها السابقة بشأن التنمية المستدامة،".into();
     let mut stressing = variant(&base, "A/RES/952/2", None);
-    stressing.language = "ar".into();
     stressing.preamble[0].text = "وإذ تؤكد أهمية السلام والأمن الدوليين،".into();
     store(&sink, &[recalling, stressing]).await;
     let first = || vec!["A/RES/952/1".to_owned()];
-    // Without the article, with its diacritics, with a hamza on the alef: each is the word
-    // of the first resolution only ("السابقة", "تشير", "أهمية" as printed).
-    for q in ["سابقة", "تُشِيرُ", "التنمية المستدامة"] {
+    // Without the article, with diacritics, and both words without their article: each is
+    // in the first resolution only ("السابقة", "تشير", "التنمية المستدامة" as printed).
+    for q in ["سابقة", "تُشِيرُ", "تنمية مستدامة"] {
         assert_eq!(found(&sink, q, "ar").await, first(), "q={q}");
     }
     assert_eq!(
