@@ -836,7 +836,7 @@ async fn search(State(s): State<AppState>, Query(p): Params) -> Result<Json<Valu
                  SELECT r.symbol, r.language, r.title, c.resolution_id, c.path, c.kind, c.lead, c.ord,
                         c.ts_config, c.text, query, ts_rank_cd(c.tsv, query) AS rank
                  FROM clauses c JOIN resolutions r ON r.id = c.resolution_id,
-                      websearch_to_tsquery($1::regconfig, $2) AS query
+                      resingest_tsquery($1::regconfig, $2) AS query
                  WHERE c.tsv @@ query AND r.language = $5) m
                WHERE $6::real IS NULL OR m.rank < $6
                   OR (m.rank = $6 AND (m.resolution_id, m.ord) > ($7::bigint, $8::int))
@@ -855,7 +855,7 @@ async fn search(State(s): State<AppState>, Query(p): Params) -> Result<Json<Valu
     .await?;
     let total: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM clauses c JOIN resolutions r ON r.id = c.resolution_id
-         WHERE c.tsv @@ websearch_to_tsquery($1::regconfig, $2) AND r.language = $3",
+         WHERE c.tsv @@ resingest_tsquery($1::regconfig, $2) AND r.language = $3",
     )
     .bind(config)
     .bind(q)

@@ -108,11 +108,15 @@ fn push_subs(rows: &mut Vec<ClauseRow>, parent: &str, subs: &[Subparagraph]) {
 
 /// The PostgreSQL text-search configuration for an ISO 639-1 language code. Arabic is
 /// PostgreSQL's `arabic` (Snowball: alef forms, diacritics and tatweel normalised, the article
-/// and common prefixes and suffixes stripped, so "سابقة" finds "السابقة"); Chinese has no
-/// configuration and stays `simple`.
+/// and common prefixes and suffixes stripped, so "سابقة" finds "السابقة"); Chinese is
+/// `resingest_chinese`, a copy of `simple` that the SQL function `resingest_search_text`
+/// indexes as overlapping character pairs, since Chinese prints no space between words. Both
+/// are defined, with the query side `resingest_tsquery`, in the migration
+/// `20261207000001_search_chinese.sql`.
 pub fn ts_config(language: &str) -> &'static str {
     match language {
         "ar" => "arabic",
+        "zh" => "resingest_chinese",
         "en" => "english",
         "fr" => "french",
         "es" => "spanish",

@@ -144,7 +144,7 @@ pub fn document() -> Value {
             "/v1/search": { "get": {
                 "summary": "Full-text search over clauses, best match first",
                 "parameters": [
-                    { "name": "q", "in": "query", "required": true, "description": "Web-style query: words, \"phrases\", or, -not", "schema": { "type": "string", "maxLength": 500 } },
+                    { "name": "q", "in": "query", "required": true, "description": "Web-style query: words, \"phrases\", or, -not (lang=zh: a run of characters is found wherever it is printed; terms must all occur, or and -not as elsewhere)", "schema": { "type": "string", "maxLength": 500 } },
                     lang,
                     param("limit", "Hits per page", json!({ "type": "integer", "minimum": 1, "maximum": 100, "default": 20 })),
                     param("cursor", "next_cursor of the previous page (opaque); pages to any depth", json!({ "type": "string" })),

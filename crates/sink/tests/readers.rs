@@ -798,6 +798,59 @@ async fn answers_are_gzipped_for_clients_that_ask_and_only_for_them() {
     sink.stop().await;
 }
 
+#[tokio::test]
+async fn chinese_search_finds_a_word_inside_a_run_of_characters_and_stored_rows_migrate() {
+    let sink = TestSink::start("readers-chinese").await;
+    let base = in_language(&gold_one("A/RES/71/19"), "zh");
+    let mut recalling = variant(&base, "A/RES/953/1", None);
+    recalling.preamble[0].text = "回顾其关于可持续发展的以往各项决议，包括第70/1号决议，".into();
+    let mut stressing = variant(&base, "A/RES/953/2", None);
+    stressing.preamble[0].text = "强调国际和平与安全的重要性，".into();
+    store(&sink, &[recalling, stressing]).await;
+    let first = || vec!["A/RES/953/1".to_owned()];
+    let second = || vec!["A/RES/953/2".to_owned()];
+    let both = || vec!["A/RES/953/1".to_owned(), "A/RES/953/2".to_owned()];
+    for (q, want) in [
+        // Words inside a run that `simple` read as one word, at its start, middle and end.
+        ("可持续发展", first()),
+        ("发展", first()),
+        ("回顾", first()),
+        ("平与安", second()),
+        // One character: inside a run and the run's last one.
+        ("顾", first()),
+        ("议", first()),
+        ("性", second()),
+        // Two terms must both occur; a symbol beside characters is still a word.
+        ("安全 重要性", second()),
+        ("70/1号决议", first()),
+        ("和平 or 发展", both()),
+        ("和平 -决议", second()),
+        // Characters that occur, but not side by side, are not the word.
+        ("展可", vec![]),
+        ("发展 -决议", vec![]),
+        ("和平 发展", vec![]),
+    ] {
+        assert_eq!(found(&sink, q, "zh").await, want, "q={q}");
+    }
+
+    // A database from before: the generated column read the text as printed and Chinese
+    // clauses were `simple`, where no word inside a run is found. The migration re-indexes.
+    sink.db.psql(
+        "ALTER TABLE clauses DROP COLUMN tsv;
+         ALTER TABLE clauses ADD COLUMN tsv tsvector
+             GENERATED ALWAYS AS (to_tsvector(ts_config, text)) STORED;
+         UPDATE clauses SET ts_config = 'simple'
+           FROM resolutions r WHERE r.id = clauses.resolution_id AND r.language = 'zh'",
+    );
+    assert_eq!(found(&sink, "发展", "zh").await, Vec::<String>::new());
+    sink.db.psql(include_str!(
+        "../../../migrations/20261207000001_search_chinese.sql"
+    ));
+    assert_eq!(found(&sink, "发展", "zh").await, first());
+    assert_eq!(found(&sink, "可持续发展", "zh").await, first());
+    sink.stop().await;
+}
+
 /// The symbols of a search's hits, sorted and deduplicated.
 async fn found(sink: &TestSink, q: &str, lang: &str) -> Vec<String> {
     let q: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
@@ -825,11 +878,16 @@ async fn arabic_search_finds_a_word_however_the_reader_spells_it_and_stored_rows
     for q in ["سابقة", "تُشِيرُ", "تنمية مستدامة"] {
         assert_eq!(found(&sink, q, "ar").await, first(), "q={q}");
     }
+    let second = || vec!["A/RES/952/2".to_owned()];
     assert_eq!(
         found(&sink, "اهمية", "ar").await,
-        vec!["A/RES/952/2".to_owned()],
+        second(),
         "an alef written without its hamza"
     );
+    // "والأمن" as printed: the conjunction before the article is dropped on both sides.
+    for q in ["الأمن", "أمن", "والأمن"] {
+        assert_eq!(found(&sink, q, "ar").await, second(), "q={q}");
+    }
 
     // A database from before: Arabic clauses indexed with `simple`, where the bare word is
     // not found. The migration re-indexes them in place.

@@ -105,7 +105,7 @@ pub(crate) async fn search(
          FROM (SELECT r.symbol, r.language, r.title, c.path, c.ord, c.ts_config, c.text, query,
                       ts_rank_cd(c.tsv, query) AS rank
                FROM clauses c JOIN resolutions r ON r.id = c.resolution_id,
-                    websearch_to_tsquery($1::regconfig, $2) AS query
+                    resingest_tsquery($1::regconfig, $2) AS query
                WHERE c.tsv @@ query AND r.language = $3
                  AND ($4::text IS NULL OR r.organ = $4) AND ($5::int IS NULL OR r.session = $5)
                  AND ($6::date IS NULL OR r.adoption_date >= $6)
