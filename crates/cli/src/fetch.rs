@@ -28,7 +28,8 @@ pub struct Common {
     /// Archive every PDF goes into: a folder, file:///..., or s3://bucket/prefix
     #[arg(long, env = "RESINGEST_ARCHIVE_URL", hide_env_values = true, default_value = DEFAULT_ARCHIVE_URL)]
     archive: String,
-    /// Address of /metrics (port 0 picks a free port); none when unset
+    /// Address of /metrics and /healthz (port 0 picks a free port); none when unset. /healthz
+    /// is 503 when a poll hangs or the ledger does not answer, 200 with the last poll's outcome
     #[arg(long, env = "RESINGEST_METRICS_ADDR", value_parser = crate::units::socket_addr)]
     metrics_addr: Option<SocketAddr>,
     /// Real attempts at one message before it is dead-lettered; the queue arguments follow

@@ -558,6 +558,7 @@ impl HttpClient {
     }
 
     fn count_request(&self, host: &str, class: &str) {
+        self.inner.metrics.liveness.beat();
         self.inner
             .metrics
             .requests

@@ -21,11 +21,13 @@
 //!    downloading them.
 //!
 //! [`metrics`] holds every `resingest_fetcher_*` metric, served on `/metrics` when an address
-//! is configured. [`symbol`] knows the UN's symbol forms. Start with [`run`].
+//! is configured, beside [`health`]'s `/healthz` (is the poll loop alive, how did the last
+//! poll end). [`symbol`] knows the UN's symbol forms. Start with [`run`].
 
 pub mod config;
 pub mod deliver;
 pub mod error;
+pub mod health;
 pub mod http;
 pub mod ledger;
 pub mod metrics;
@@ -93,6 +95,7 @@ pub async fn run(
         };
         match result {
             Ok(s) => {
+                fetcher.metrics.liveness.poll_ended("ok".into());
                 total.merge(&s);
                 fetcher
                     .metrics
@@ -110,6 +113,10 @@ pub async fn run(
             }
             Err(FetchError::Cancelled) => break Ok(total),
             Err(FetchError::Blocked { reason, error }) => {
+                fetcher
+                    .metrics
+                    .liveness
+                    .poll_ended(format!("blocked ({reason}): {error}"));
                 total.blocked += 1;
                 fetcher
                     .metrics
@@ -128,12 +135,17 @@ pub async fn run(
             }
             Err(e) if mode == Mode::Once => break Err(e),
             Err(error) => {
+                fetcher
+                    .metrics
+                    .liveness
+                    .poll_ended(format!("failed: {error}"));
                 tracing::warn!(source = label, %error, "poll failed, trying again next interval")
             }
         }
         let Mode::Watch { interval } = mode else {
             break Ok(total);
         };
+        fetcher.metrics.liveness.sleeping(interval);
         tokio::select! {
             _ = cancel.cancelled() => break Ok(total),
             _ = tokio::time::sleep(interval) => {}
@@ -190,6 +202,10 @@ async fn open(
     resingest_amqp::validate_url(&config.amqp_url)?;
     let ledger = ledger::Ledger::open(&config.database_url).await?;
     let archive = Archive::open(&config.archive_url)?;
+    handles
+        .metrics
+        .liveness
+        .set_budget(health::quiet_budget(&config));
     if let Some(addr) = config.metrics_addr {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -200,6 +216,7 @@ async fn open(
         tokio::spawn(metrics::serve(
             listener,
             handles.metrics.clone(),
+            ledger.pool().clone(),
             cancel.clone(),
         ));
     }

@@ -3,7 +3,7 @@
 //! come from the allow-list, reasons and outcomes from the constants below and
 //! [`crate::HttpError::kind`].
 
-use prometheus::{Encoder, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
+use prometheus::{IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry};
 
 /// Outcome label values of [`Metrics::documents`].
 pub mod outcome {
@@ -43,14 +43,15 @@ pub struct Metrics {
     /// `resingest_fetcher_fetch_duration_seconds`: one document's download, retries and
     /// `Retry-After` waits included, whatever its outcome.
     pub fetch_seconds: prometheus::Histogram,
+    /// Whether the poll loop is alive, for `/healthz`: every request, document and poll that
+    /// ends beats it.
+    pub liveness: crate::health::Liveness,
 }
 
 impl Metrics {
     pub fn new() -> Metrics {
-        let registry = Registry::new();
         // build_info and process_* beside the role's own series, as on every role.
-        resingest_telemetry::register(&registry, "fetch")
-            .expect("telemetry metric names are unique");
+        let registry = resingest_telemetry::registry("fetch");
         let counter_vec = |name: &str, help: &str, labels: &[&str]| {
             IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric")
         };
@@ -131,6 +132,7 @@ impl Metrics {
             probe_misses,
             blocked,
             fetch_seconds,
+            liveness: crate::health::Liveness::new(),
         }
     }
 
@@ -145,20 +147,18 @@ impl Metrics {
     }
 
     pub fn document(&self, source: &str, outcome: &str) {
+        self.liveness.beat();
         self.documents.with_label_values(&[source, outcome]).inc();
     }
 
     pub fn documents_count(&self, source: &str, outcome: &str) -> u64 {
         self.documents.with_label_values(&[source, outcome]).get()
     }
+}
 
-    /// The Prometheus text exposition of every metric.
-    pub fn render(&self) -> String {
-        let mut out = Vec::new();
-        TextEncoder::new()
-            .encode(&self.registry.gather(), &mut out)
-            .expect("text encoding cannot fail");
-        String::from_utf8(out).expect("text exposition is utf-8")
+impl resingest_telemetry::Exposed for Metrics {
+    fn registry(&self) -> &Registry {
+        &self.registry
     }
 }
 
@@ -168,29 +168,19 @@ impl Default for Metrics {
     }
 }
 
-/// Serves `/metrics` and `/healthz` until `shutdown`.
+/// Serves `/metrics` and `/healthz` (see [`crate::health`]) until `shutdown`.
 pub(crate) async fn serve(
     listener: tokio::net::TcpListener,
     metrics: std::sync::Arc<Metrics>,
+    ledger: sqlx::PgPool,
     shutdown: tokio_util::sync::CancellationToken,
 ) {
-    use axum::routing::get;
-    // /healthz: 200 while the process serves, as on the sink and the workers (the fetcher
-    // has no connection to be healthy on between polls).
-    let app = axum::Router::new()
-        .route(
-            "/metrics",
-            get(move || {
-                let metrics = metrics.clone();
-                async move {
-                    (
-                        [("content-type", "text/plain; version=0.0.4")],
-                        metrics.render(),
-                    )
-                }
-            }),
-        )
-        .route("/healthz", get(|| async { "ok\n" }));
+    use axum::response::IntoResponse;
+    let health = metrics.clone();
+    let app = resingest_telemetry::router(metrics, move || {
+        let (health, ledger) = (health.clone(), ledger.clone());
+        async move { health.liveness.answer(&ledger).await.into_response() }
+    });
     if let Err(error) =
         resingest_http::serve(listener, app, resingest_http::Timeouts::default(), shutdown).await
     {

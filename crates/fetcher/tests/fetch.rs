@@ -553,3 +553,129 @@ async fn a_file_whose_name_names_no_symbol_is_rejected_not_stored_under_its_path
     assert!(w.drain_documents().await.is_empty());
     assert_eq!(w.ledger_rows(), "");
 }
+
+#[tokio::test]
+async fn healthz_says_how_the_last_poll_ended_and_fails_on_a_hung_poll_or_a_lost_ledger() {
+    let mut w = World::new("healthz").await;
+    // One attempt and short timeouts, so a live fetcher is quiet for seconds at most (the
+    // defaults allow half an hour: five attempts of two minutes, fifteen of Retry-After).
+    w.config.http.max_attempts = 1;
+    w.config.http.connect_timeout = Duration::from_secs(1);
+    w.config.http.timeout = Duration::from_secs(1);
+    w.config.http.backoff_max = Duration::from_millis(100);
+    w.config.http.max_wait_per_poll = Duration::from_secs(1);
+    w.config.http.concurrency = 1;
+    w.config.publish_timeout = Duration::from_secs(1);
+    let budget = resingest_fetcher::health::quiet_budget(&w.config);
+    assert!(budget < Duration::from_secs(20), "{budget:?}");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    w.config.metrics_addr = Some(([127, 0, 0, 1], port).into());
+    let cancel = CancellationToken::new();
+    // Every symbol is a miss: each poll probes and ends, half a second apart.
+    let run = resingest_fetcher::run(
+        w.config.clone(),
+        Source::Symbols,
+        resingest_fetcher::Mode::Watch {
+            interval: Duration::from_millis(500),
+        },
+        Handles::default(),
+        cancel.clone(),
+    );
+    // HTTP/1.0 over a plain socket, as the compose healthcheck asks.
+    let healthz = || async {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let Ok(mut stream) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await else {
+            return (0, "not listening".to_owned());
+        };
+        let mut answer = String::new();
+        let asked = stream.write_all(b"GET /healthz HTTP/1.0\r\n\r\n").await;
+        if asked.is_err() || stream.read_to_string(&mut answer).await.is_err() {
+            return (0, answer);
+        }
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+        (status, body.to_owned())
+    };
+    let until = |what: &'static str, wait: Duration, ok: fn(u16, &str) -> bool| {
+        let healthz = &healthz;
+        async move {
+            let end = std::time::Instant::now() + wait;
+            loop {
+                let (status, body) = healthz().await;
+                if ok(status, &body) {
+                    return body;
+                }
+                assert!(
+                    std::time::Instant::now() < end,
+                    "{what} not seen within {wait:?}: last {status} {body}"
+                );
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    };
+    // The checks run beside the fetcher in this task (its future is not Send).
+    let checks = async {
+        let body = until("a poll that ended", Duration::from_secs(20), |s, b| {
+            s == 200 && b.contains("last poll ended")
+        })
+        .await;
+        assert!(body.trim_end().ends_with(": ok"), "{body}");
+
+        // A lock on the ledger (a migration, a stuck session) hangs the next poll: nothing ends,
+        // and once the budget is spent the fetcher says it is stalled, while the database answers.
+        let mut lock = std::process::Command::new("psql")
+            .args(["-X", "-q", &w.db.url, "-c"])
+            .arg("BEGIN; LOCK TABLE fetch_ledger IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(600);")
+            .env("PGAPPNAME", "healthz-lock")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("psql");
+        let body = until("stalled", budget + Duration::from_secs(15), |s, b| {
+            s == 503 && b.starts_with("stalled: ")
+        })
+        .await;
+        assert!(body.contains("a live fetcher may be quiet"), "{body}");
+        // The backend outlives a killed client while it sleeps: end the session itself.
+        w.db.psql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+              WHERE application_name = 'healthz-lock' AND datname = current_database()",
+        );
+        lock.wait().unwrap();
+        until("polling again", Duration::from_secs(20), |s, b| {
+            s == 200 && b.trim_end().ends_with(": ok")
+        })
+        .await;
+
+        // The ledger gone: nothing can be recorded, and /healthz names the database.
+        let admin = w.db.url.rsplit_once('/').unwrap().0.to_owned() + "/postgres";
+        let out = std::process::Command::new("psql")
+            .args(["-X", "-q", &admin, "-c"])
+            .arg(format!("DROP DATABASE {} WITH (FORCE)", w.db.name))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        until("ledger unavailable", Duration::from_secs(20), |s, b| {
+            s == 503 && b.starts_with("ledger database unavailable")
+        })
+        .await;
+        cancel.cancel();
+    };
+    let (result, ()) = tokio::time::timeout(Duration::from_secs(120), async {
+        tokio::join!(run, checks)
+    })
+    .await
+    .expect("the checks end within 120 s");
+    result.expect("the watch ends cleanly when cancelled");
+}

@@ -276,10 +276,8 @@ fn route_label(matched: Option<&str>, path: &str) -> String {
 
 /// `/metrics` and `/healthz` on the metrics address, apart from the API clients reach.
 pub(crate) fn metrics_router(state: AppState) -> Router {
-    Router::new()
-        .route("/metrics", get(metrics))
-        .route("/healthz", get(healthz))
-        .with_state(state)
+    let metrics = state.metrics.clone();
+    resingest_telemetry::router(metrics, move || healthz(State(state.clone())))
 }
 
 /// A request's place in the in-flight bound, in the request's extensions: a handler whose
@@ -408,14 +406,6 @@ async fn healthz(State(s): State<AppState>) -> Response {
         )
             .into_response(),
     }
-}
-
-async fn metrics(State(s): State<AppState>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        s.metrics.render(),
-    )
-        .into_response()
 }
 
 async fn openapi() -> Json<Value> {

@@ -2,8 +2,7 @@
 //! several sinks in one test process do not share counters).
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts,
-    Registry, TextEncoder,
+    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
 };
 
 /// Outcome label values of [`Metrics::resolutions`]; a bounded set.
@@ -42,10 +41,8 @@ pub struct Metrics {
 
 impl Metrics {
     pub fn new() -> Metrics {
-        let registry = Registry::new();
         // build_info and process_* beside the role's own series, as on every role.
-        resingest_telemetry::register(&registry, "sink")
-            .expect("telemetry metric names are unique");
+        let registry = resingest_telemetry::registry("sink");
         let resolutions = IntCounterVec::new(
             Opts::new(
                 "resingest_sink_resolutions_total",
@@ -155,14 +152,11 @@ impl Metrics {
     pub fn count(&self, outcome: &str, n: u64) {
         self.resolutions.with_label_values(&[outcome]).inc_by(n);
     }
+}
 
-    /// The Prometheus text exposition of every metric.
-    pub fn render(&self) -> String {
-        let mut out = Vec::new();
-        TextEncoder::new()
-            .encode(&self.registry.gather(), &mut out)
-            .expect("text encoding cannot fail");
-        String::from_utf8(out).expect("text exposition is utf-8")
+impl resingest_telemetry::Exposed for Metrics {
+    fn registry(&self) -> &Registry {
+        &self.registry
     }
 }
 

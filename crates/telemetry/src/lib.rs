@@ -1,18 +1,80 @@
-//! What every role's `/metrics` has besides its own `resingest_<role>_*` series, registered by
-//! [`register`] into the role's registry:
+//! What every role's `/metrics` has besides its own `resingest_<role>_*` series, and the one
+//! `/metrics` + `/healthz` router every role serves them with.
 //!
-//! - `resingest_build_info{role, version}` = 1: which build answers (a rollout half done shows
-//!   two versions).
-//! - `process_cpu_seconds_total`, `process_resident_memory_bytes`,
+//! - [`registry`]: a role's registry with `resingest_build_info{role, version}` = 1 (which
+//!   build answers: a rollout half done shows two versions) and the process collector:
+//!   `process_cpu_seconds_total`, `process_resident_memory_bytes`,
 //!   `process_virtual_memory_bytes`, `process_open_fds`, `process_max_fds`,
-//!   `process_start_time_seconds`: the names Prometheus' client libraries use, read from
+//!   `process_start_time_seconds`, the names Prometheus' client libraries use, read from
 //!   `/proc/self` at each scrape (Linux; elsewhere the process series are absent).
-//!
-//! It owns no routes and no other metrics.
+//! - [`Exposed`]: what a role's metrics struct implements to be scraped; [`render`] is the
+//!   text exposition.
+//! - [`router`]: `/metrics` (the exposition, [`CONTENT_TYPE`]) and `/healthz` (the role's own
+//!   check), served by `resingest-http`.
 
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::http::header;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
 use prometheus::core::{Collector, Desc};
 use prometheus::proto::MetricFamily;
-use prometheus::{Gauge, IntGauge, IntGaugeVec, Opts, Registry};
+use prometheus::{Encoder, Gauge, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder};
+
+/// The Prometheus text exposition's content type.
+pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4";
+
+/// A new registry for `role` ("fetch", "worker", "sink") with [`register`]'s series in it.
+pub fn registry(role: &str) -> Registry {
+    let registry = Registry::new();
+    register(&registry, role).expect("telemetry metric names are unique in a new registry");
+    registry
+}
+
+/// The Prometheus text exposition of every metric in `registry`.
+pub fn render(registry: &Registry) -> String {
+    let mut out = Vec::new();
+    TextEncoder::new()
+        .encode(&registry.gather(), &mut out)
+        .expect("text encoding cannot fail");
+    String::from_utf8(out).expect("text exposition is utf-8")
+}
+
+/// A role's metrics, as `/metrics` scrapes them.
+pub trait Exposed: Send + Sync + 'static {
+    fn registry(&self) -> &Registry;
+
+    /// Sets what is read at scrape time (the worker's memory with its children's) before
+    /// [`Exposed::render`] gathers.
+    fn refresh(&self) {}
+
+    /// The text exposition, refreshed.
+    fn render(&self) -> String {
+        self.refresh();
+        render(self.registry())
+    }
+}
+
+/// `/metrics` from `metrics` and `/healthz` answered by `healthz` (200 while the role can do
+/// its work, 503 naming the cause: each role decides what that means).
+pub fn router<M, H, F>(metrics: Arc<M>, healthz: H) -> Router
+where
+    M: Exposed,
+    H: Fn() -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Response> + Send + 'static,
+{
+    Router::new()
+        .route(
+            "/metrics",
+            get(move || {
+                let metrics = metrics.clone();
+                async move { ([(header::CONTENT_TYPE, CONTENT_TYPE)], metrics.render()) }
+            }),
+        )
+        .route("/healthz", get(healthz))
+}
 
 /// Registers `resingest_build_info` for `role` and the process collector into `registry`.
 pub fn register(registry: &Registry, role: &str) -> prometheus::Result<()> {
@@ -162,8 +224,7 @@ fn max_open_files() -> Option<u64> {
 mod tests {
     #[test]
     fn the_process_series_and_build_info_are_exported() {
-        let registry = prometheus::Registry::new();
-        super::register(&registry, "test").unwrap();
+        let registry = super::registry("test");
         let names: Vec<String> = registry
             .gather()
             .iter()

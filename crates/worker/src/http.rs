@@ -4,29 +4,21 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::get;
 use axum::Router;
 
 use crate::metrics::Metrics;
 
 pub(crate) fn router(metrics: Arc<Metrics>) -> Router {
-    Router::new()
-        .route("/metrics", get(metrics_text))
-        .route("/healthz", get(healthz))
-        .with_state(metrics)
+    let health = metrics.clone();
+    resingest_telemetry::router(metrics, move || {
+        let metrics = health.clone();
+        async move { healthz(&metrics).into_response() }
+    })
 }
 
-async fn metrics_text(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        metrics.render(),
-    )
-}
-
-async fn healthz(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
+fn healthz(metrics: &Metrics) -> (StatusCode, String) {
     if metrics.consuming.get() != 1 {
         return (
             StatusCode::SERVICE_UNAVAILABLE,

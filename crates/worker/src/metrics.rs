@@ -7,8 +7,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
-    Registry, TextEncoder,
+    Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
 };
 
 /// Outcome label values of [`Metrics::documents`].
@@ -75,10 +74,8 @@ pub mod failing {
 
 impl Metrics {
     pub fn new() -> Metrics {
-        let registry = Registry::new();
         // build_info and process_* beside the role's own series, as on every role.
-        resingest_telemetry::register(&registry, "worker")
-            .expect("telemetry metric names are unique");
+        let registry = resingest_telemetry::registry("worker");
         let documents = IntCounterVec::new(
             Opts::new(
                 "resingest_worker_documents_total",
@@ -231,17 +228,17 @@ impl Metrics {
     pub fn documents(&self, outcome: &str) -> u64 {
         self.documents.with_label_values(&[outcome]).get()
     }
+}
 
-    /// The Prometheus text exposition of every metric.
-    pub fn render(&self) -> String {
+impl resingest_telemetry::Exposed for Metrics {
+    fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    fn refresh(&self) {
         if let Some(bytes) = resident_bytes_with_children() {
             self.resident_memory.set(bytes as i64);
         }
-        let mut out = Vec::new();
-        TextEncoder::new()
-            .encode(&self.registry.gather(), &mut out)
-            .expect("text encoding cannot fail");
-        String::from_utf8(out).expect("text exposition is utf-8")
     }
 }
 
