@@ -655,17 +655,7 @@ async fn healthz_says_how_the_last_poll_ended_and_fails_on_a_hung_poll_or_a_lost
         .await;
 
         // The ledger gone: nothing can be recorded, and /healthz names the database.
-        let admin = w.db.url.rsplit_once('/').unwrap().0.to_owned() + "/postgres";
-        let out = std::process::Command::new("psql")
-            .args(["-X", "-q", &admin, "-c"])
-            .arg(format!("DROP DATABASE {} WITH (FORCE)", w.db.name))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        w.db.drop_now().expect("dropping the ledger database");
         until("ledger unavailable", Duration::from_secs(20), |s, b| {
             s == 503 && b.starts_with("ledger database unavailable")
         })

@@ -404,10 +404,11 @@ impl TestDb {
     }
 }
 
-impl Drop for TestDb {
-    fn drop(&mut self) {
+impl TestDb {
+    /// Drops the database now, its connections cut; whether psql could.
+    pub fn drop_now(&self) -> Result<(), String> {
         let base = std::env::var("RESINGEST_TEST_PG_BASE").unwrap_or_else(|_| PG_BASE.into());
-        let _ = Command::new("psql")
+        let out = Command::new("psql")
             .args([
                 "-X",
                 "-q",
@@ -415,7 +416,18 @@ impl Drop for TestDb {
                 "-c",
                 &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
             ])
-            .output();
+            .output()
+            .map_err(|e| e.to_string())?;
+        match out.status.success() {
+            true => Ok(()),
+            false => Err(String::from_utf8_lossy(&out.stderr).into_owned()),
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let _ = self.drop_now();
     }
 }
 
