@@ -214,6 +214,32 @@ fn lines_of(page: &PageGlyphs, fonts: &[FontInfo], barcode: &[bool]) -> Vec<Line
             c.members.append(&mut p.members);
         }
     }
+    // Combining marks drawn off the baseline (a shadda above, a kasra below) join the
+    // nearest line that has letters.
+    let marks_only = |c: &Cluster| {
+        !c.members.is_empty()
+            && c.members.iter().all(|&g| {
+                let t = page.text_of(&page.glyphs[g]);
+                is_space(t) || t.chars().all(is_combining_mark)
+            })
+    };
+    for i in 0..clusters.len() {
+        if !marks_only(&clusters[i]) {
+            continue;
+        }
+        let y = clusters[i].y;
+        let nearest = (0..clusters.len())
+            .filter(|&j| j != i && !clusters[j].members.is_empty() && !marks_only(&clusters[j]))
+            .min_by(|&a, &b| {
+                (clusters[a].y - y)
+                    .abs()
+                    .total_cmp(&(clusters[b].y - y).abs())
+            });
+        if let Some(j) = nearest.filter(|&j| (clusters[j].y - y).abs() <= 0.8 * clusters[j].size) {
+            let members = std::mem::take(&mut clusters[i].members);
+            clusters[j].members.extend(members);
+        }
+    }
     let merged = clusters.into_iter().filter(|c| !c.members.is_empty());
 
     let mut lines: Vec<Line> = merged
@@ -286,14 +312,6 @@ fn build_line(
     mut members: Vec<usize>,
     rtl: bool,
 ) -> Option<Line> {
-    if rtl {
-        // LibreOffice draws a right-to-left line run by run in reading order, the glyphs of
-        // a right-to-left run in visual order (from the left): each such run is reversed.
-        members.sort_unstable();
-        reverse_rtl_runs(page, &mut members);
-    } else {
-        order_runs(page, &mut members);
-    }
     // Where the line draws its spaces as glyphs (Word does), a gap alone must be wider to
     // split a word: Word's justification widens gaps inside words up to ~0.12 em.
     let explicit_spaces = members
@@ -304,13 +322,20 @@ fn build_line(
     } else {
         WORD_GAP_EM
     };
+    // A right-to-left line knows its word breaks from before its islands were turned back.
+    let rtl_breaks = if rtl {
+        Some(rtl_reading_order(page, &mut members, word_gap))
+    } else {
+        order_runs(page, &mut members);
+        None
+    };
     let mut spans: Vec<Span> = Vec::new();
     let mut pending_space = false;
     let mut prev_end: Option<f32> = None;
     let mut prev_size = size;
     let mut prev_char: Option<char> = None;
     let mut artifacts = [0usize; 4];
-    for &i in &members {
+    for (k, &i) in members.iter().enumerate() {
         let g: &Glyph = &page.glyphs[i];
         let text = page.text_of(g);
         if is_space(text) {
@@ -326,16 +351,27 @@ fn build_line(
         let cjk = prev_char
             .zip(text.chars().next())
             .is_some_and(|(a, b)| joins_tight(a, b));
-        // A right-to-left line that draws its spaces breaks words only there.
-        let gap_free = cjk || (rtl && explicit_spaces);
-        let gap_break = !gap_free && prev_end.is_some_and(|e| g.x - e > word_gap * gap_em);
+        let gap_break = match &rtl_breaks {
+            Some(breaks) => breaks[k],
+            None => !cjk && prev_end.is_some_and(|e| g.x - e > word_gap * gap_em),
+        };
         let space_before = (pending_space || gap_break) && prev_end.is_some();
         let bold = font.is_some_and(|f| f.bold);
         let italic = font.is_some_and(|f| f.italic);
         // A gap wider than a column gap starts a new span even in the same style, so table
         // cells and the masthead's columns stay apart.
         let column_gap = prev_end.is_some_and(|e| g.x - e > COLUMN_GAP_EM * gap_em);
+        // A bracket around a note number ("(1)", as Arabic prints it) is a span of its own,
+        // so the number alone is the marker.
+        let bracket =
+            |t: &str| t.ends_with(['(', ')', '[', ']']) || t.starts_with(['(', ')', '[', ']']);
+        let split_bracket = superscript
+            && (bracket(text)
+                || spans
+                    .last()
+                    .is_some_and(|s| s.superscript && bracket(&s.text)));
         let same_style = !column_gap
+            && !split_bracket
             && spans.last().is_some_and(|s| {
                 s.bold == bold
                     && s.italic == italic
@@ -348,6 +384,8 @@ fn build_line(
                 s.text.push(' ');
             }
             s.text.push_str(text);
+            // A left-to-right island of a right-to-left line comes backwards along x.
+            s.x0 = s.x0.min(g.x);
             s.x1 = s.x1.max(g.x + g.w);
         } else {
             spans.push(Span {
@@ -387,7 +425,7 @@ fn build_line(
     .unwrap_or_default();
     Some(Line {
         y,
-        x0: spans[0].x0,
+        x0: spans.iter().map(|s| s.x0).fold(f32::MAX, f32::min),
         x1: spans.iter().map(|s| s.x1).fold(f32::MIN, f32::max),
         size,
         role: Role::Body,
@@ -468,38 +506,187 @@ fn mirror(page: &PageGlyphs) -> PageGlyphs {
     }
 }
 
-/// Drawing order into reading order: runs of one direction (a neutral goes with the next
-/// strong glyph when that one is right-to-left, else with the run before it), each
-/// right-to-left run reversed.
-fn reverse_rtl_runs(page: &PageGlyphs, members: &mut [usize]) {
-    let dirs: Vec<Dir> = members
+/// A right-to-left line's glyphs in reading order, from where they are rather than the order
+/// they are drawn in (LibreOffice draws a line portion by portion in reading order, but a
+/// shaped Arabic portion's glyphs from the left and a mixed one's from the right). On the
+/// mirrored page reading goes with x: glyphs sorted by where they start, a zero-width glyph
+/// before the next letter (so after the letter it is drawn on). Then each left-to-right run
+/// (digits, Latin, with the separators between two of its glyphs: "77/149", "A/78/429") is
+/// turned back (see [`ltr_islands`]). A line with no right-to-left letter is read from the
+/// left of the page.
+fn rtl_reading_order(page: &PageGlyphs, members: &mut Vec<usize>, word_gap: f32) -> Vec<bool> {
+    let glyph = |i: usize| &page.glyphs[i];
+    let dir = |i: usize| dir_of(page.text_of(glyph(i)));
+    // Word breaks where no space is drawn (a tab after "1 -", the columns of a footer),
+    // along the order the glyphs are in: `forward` is reading with the mirror's x.
+    let breaks_of = |members: &[usize], forward: bool| {
+        let mut breaks = vec![false; members.len()];
+        let mut prev: Option<(&Glyph, bool)> = None;
+        for (k, &i) in members.iter().enumerate() {
+            let g = glyph(i);
+            let text = page.text_of(g);
+            if is_space(text) {
+                prev = prev.map(|(p, _)| (p, true));
+                continue;
+            }
+            if text.chars().all(is_combining_mark) {
+                continue;
+            }
+            if let Some((p, spaced)) = prev {
+                let gap = if forward {
+                    g.x - (p.x + p.w)
+                } else {
+                    p.x - (g.x + g.w)
+                };
+                breaks[k] = !spaced && gap > word_gap * g.size.max(1.0);
+            }
+            prev = Some((g, false));
+        }
+        breaks
+    };
+    if !members.iter().any(|&i| dir(i) == Dir::Rtl) {
+        members.sort_by(|&a, &b| {
+            let (ga, gb) = (glyph(a), glyph(b));
+            (gb.x + gb.w).total_cmp(&(ga.x + ga.w)).then(b.cmp(&a))
+        });
+        return breaks_of(members, false);
+    }
+    // Combining marks (a shadda, a fatha) go after the letter they sit on.
+    let (marks, mut letters): (Vec<usize>, Vec<usize>) = members
         .iter()
-        .map(|&i| dir_of(page.text_of(&page.glyphs[i])))
-        .collect();
-    let mut resolved = dirs.clone();
-    let mut last = Dir::Rtl;
-    for k in 0..dirs.len() {
-        if dirs[k] != Dir::Neutral {
-            last = dirs[k];
+        .partition(|&&i| page.text_of(glyph(i)).chars().all(is_combining_mark));
+    // A zero-width glyph (the alef of a lam-alef ligature, drawn at the ligature's end) goes
+    // before a glyph starting where it is, whatever the rounding of the two positions.
+    let start = |g: &Glyph| if g.w < 0.01 { g.x - 0.05 } else { g.x };
+    letters.sort_by(|&a, &b| {
+        let (ga, gb) = (glyph(a), glyph(b));
+        start(ga)
+            .total_cmp(&start(gb))
+            .then((ga.x + ga.w).total_cmp(&(gb.x + gb.w)))
+            .then(a.cmp(&b))
+    });
+    let mut after: Vec<Vec<usize>> = vec![Vec::new(); letters.len()];
+    for m in marks {
+        let x = glyph(m).x;
+        // The letter it is drawn over (the nearest centre among those it touches), else the
+        // nearest.
+        let distance = |&k: &usize| {
+            let g = glyph(letters[k]);
+            let touches = g.x - 0.01 <= x && x <= g.x + g.w + 0.01;
+            (!touches, (g.x + g.w / 2.0 - x).abs())
+        };
+        let base = (0..letters.len()).min_by(|a, b| {
+            let (da, db) = (distance(a), distance(b));
+            da.0.cmp(&db.0).then(da.1.total_cmp(&db.1))
+        });
+        match base {
+            Some(k) => after[k].push(m),
+            None => letters.push(m),
+        }
+    }
+    members.clear();
+    for (k, &l) in letters.iter().enumerate() {
+        members.push(l);
+        members.extend(after.get(k).into_iter().flatten());
+    }
+    // Found along the mirror before the islands are turned back.
+    let mut breaks = breaks_of(members, true);
+    let texts: Vec<&str> = members.iter().map(|&i| page.text_of(glyph(i))).collect();
+    for island in ltr_islands(&texts) {
+        for b in &mut breaks[island.start + 1..island.end] {
+            *b = false;
+        }
+        members[island].reverse();
+    }
+    breaks
+}
+
+/// Combining marks: Arabic harakat, shadda and superscript alef, Latin combining accents.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}')
+}
+
+/// How a glyph takes part in a left-to-right island of a right-to-left line (the Unicode
+/// bidirectional algorithm's classes, as far as reading a line back needs them).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bidi {
+    /// Arabic, Hebrew: the line's own direction.
+    Rtl,
+    /// Latin and other left-to-right letters.
+    Letter,
+    /// European and Arabic-Indic digits.
+    Digit,
+    /// A separator that joins two numbers ("77/149", "1.5", "1,000").
+    Separator,
+    /// A plus or minus sign: joins Latin letters and a number ("ES-10"), not two numbers
+    /// (LibreOffice, reading digits in Arabic text as Arabic numbers, sets "2021-2030" as
+    /// "2030-2021" from the left).
+    Sign,
+    /// Spaces, brackets, other punctuation.
+    Neutral,
+}
+
+fn bidi_of(s: &str) -> Bidi {
+    match s.chars().next() {
+        Some(c) if c.is_ascii_digit() || ('\u{0660}'..='\u{0669}').contains(&c) => Bidi::Digit,
+        Some(c) if is_rtl_char(c) => Bidi::Rtl,
+        Some(c) if c.is_alphanumeric() => Bidi::Letter,
+        Some('/' | ',' | '.' | ':' | '\u{a0}') => Bidi::Separator,
+        Some('-' | '+') => Bidi::Sign,
+        _ => Bidi::Neutral,
+    }
+}
+
+/// The left-to-right islands of a right-to-left line whose glyphs (`texts`) are in reading
+/// order except inside the islands, where they are backwards: ranges to turn back. Two strong
+/// glyphs of an island are joined across what lies between them as the bidirectional
+/// algorithm joins them: two numbers by a single separator, two Latin letters by any
+/// neutrals, a number after Latin letters ("A/78/23": seen backwards, before them) by a
+/// separator, digits and letters that touch. Anything else between them, or a right-to-left
+/// glyph, keeps them apart.
+fn ltr_islands(texts: &[&str]) -> Vec<std::ops::Range<usize>> {
+    let classes: Vec<Bidi> = texts.iter().map(|t| bidi_of(t)).collect();
+    let strong = |c: Bidi| matches!(c, Bidi::Letter | Bidi::Digit);
+    let mut islands: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut k = 0;
+    while k < classes.len() {
+        if !strong(classes[k]) {
+            k += 1;
             continue;
         }
-        let next = dirs[k + 1..].iter().find(|d| **d != Dir::Neutral).copied();
-        resolved[k] = if next == Some(Dir::Rtl) {
-            Dir::Rtl
-        } else {
-            last
-        };
-    }
-    let mut k = 0;
-    while k < members.len() {
-        let end = (k..members.len())
-            .find(|&j| resolved[j] != resolved[k])
-            .unwrap_or(members.len());
-        if resolved[k] == Dir::Rtl {
-            members[k..end].reverse();
+        let mut end = k + 1;
+        loop {
+            // The next strong glyph after the run so far, and what lies between.
+            let last = classes[end - 1];
+            let Some(next) = (end..classes.len())
+                .find(|&j| !matches!(classes[j], Bidi::Separator | Bidi::Sign | Bidi::Neutral))
+            else {
+                break;
+            };
+            if !strong(classes[next]) {
+                break;
+            }
+            let between = &classes[end..next];
+            let single = |c: &[Bidi]| between.len() == 1 && c.contains(&between[0]);
+            let joined = match (last, classes[next]) {
+                (Bidi::Digit, Bidi::Digit) => between.is_empty() || single(&[Bidi::Separator]),
+                (Bidi::Letter, Bidi::Letter) => true,
+                (Bidi::Digit, Bidi::Letter) => {
+                    between.is_empty() || single(&[Bidi::Separator, Bidi::Sign])
+                }
+                _ => between.is_empty(),
+            };
+            if !joined {
+                break;
+            }
+            end = next + 1;
+        }
+        if end - k > 1 {
+            islands.push(k..end);
         }
         k = end;
     }
+    islands
 }
 
 /// Reading order within a line: the glyphs in drawing order, cut into runs wherever the
@@ -554,19 +741,18 @@ fn expand_ligatures(s: &str) -> String {
 mod tests {
     use super::*;
 
-    /// One glyph per char, drawn in the order given, at `x` positions that do not advance
-    /// (as LibreOffice writes Arabic).
-    fn page(drawn: &str) -> PageGlyphs {
+    /// One glyph per char at `x` (on the mirrored page: from the right edge), 5 wide.
+    fn page(glyphs: &[(char, f32)]) -> PageGlyphs {
         let mut p = PageGlyphs {
             width: 600.0,
             height: 800.0,
             ..PageGlyphs::default()
         };
-        for c in drawn.chars() {
+        for &(c, x) in glyphs {
             let start = p.text.len() as u32;
             p.text.push(c);
             p.glyphs.push(Glyph {
-                x: 100.0,
+                x,
                 y: 700.0,
                 w: 5.0,
                 size: 10.0,
@@ -580,21 +766,62 @@ mod tests {
         p
     }
 
+    /// `text`'s glyphs placed one after another from `x`.
+    fn placed(text: &str, x: f32) -> Vec<(char, f32)> {
+        text.chars()
+            .enumerate()
+            .map(|(k, c)| (c, x + 5.0 * k as f32))
+            .collect()
+    }
+
+    fn read(p: &PageGlyphs) -> String {
+        let mut members: Vec<usize> = (0..p.glyphs.len()).collect();
+        let breaks = rtl_reading_order(p, &mut members, EXPLICIT_SPACE_GAP_EM);
+        members
+            .iter()
+            .zip(breaks)
+            .map(|(&i, b)| format!("{}{}", if b { "|" } else { "" }, p.text_of(&p.glyphs[i])))
+            .collect()
+    }
+
     #[test]
-    fn right_to_left_runs_are_reversed_and_runs_keep_their_order() {
-        // "البند 58 من" drawn as LibreOffice does: each Arabic run from the left.
-        let drawn: String = "البند "
-            .chars()
-            .rev()
-            .chain("58".chars())
-            .chain(" من".chars().rev())
-            .collect();
+    fn a_mark_follows_its_letter_and_a_gap_without_a_space_breaks_words() {
+        // "تسلّم": the shadda drawn last, over the lam; "1 -" and a tab before "تعيد".
+        let mut glyphs = placed("تسلم", 0.0);
+        glyphs.push(('\u{651}', 11.0));
+        glyphs.extend(placed("1 -", 40.0));
+        glyphs.extend(placed("تعيد", 80.0));
+        let p = page(&glyphs);
+        assert_eq!(read(&p), "تسلّم|1 -|تعيد");
+    }
+
+    #[test]
+    fn a_right_to_left_line_reads_by_position_whatever_the_drawing_order() {
+        // "وإذ تشير إلى قرارها 1514 (د-15)" on the mirrored page, reading with x. Drawn as
+        // LibreOffice does: the lead after the rest, the Arabic portion's glyphs from the
+        // left of the page (from the end, mirrored), the digits from the left.
+        let lead = placed("وإذ تشير ", 0.0);
+        let rest = placed("إلى قرارها ", 45.0);
+        // Digits run left to right, so along the mirror they are seen backwards.
+        let number = placed("4151 ", 100.0);
+        let bracket = placed("(د-51)", 125.0);
+        let mut drawn: Vec<(char, f32)> = rest.into_iter().rev().collect();
+        drawn.extend(lead.into_iter().rev());
+        drawn.extend(number.into_iter().rev());
+        drawn.extend(bracket);
         let p = page(&drawn);
         assert!(is_rtl_page(&p));
-        let mut members: Vec<usize> = (0..p.glyphs.len()).collect();
-        reverse_rtl_runs(&p, &mut members);
-        let text: String = members.iter().map(|&i| p.text_of(&p.glyphs[i])).collect();
-        assert_eq!(text, "البند 58 من");
+        assert_eq!(read(&p), "وإذ تشير إلى قرارها 1514 (د-15)");
+        // A number and a symbol keep their separators inside the left-to-right island: along
+        // the mirror they are seen backwards.
+        let p = page(&placed("القرار 941/77 و 924/87/A و 01-SE", 0.0));
+        assert_eq!(read(&p), "القرار 77/149 و A/78/429 و ES-10");
+        // Two numbers and a hyphen are two islands, as LibreOffice sets them.
+        let p = page(&placed("الفترة 1202-0302", 0.0));
+        assert_eq!(read(&p), "الفترة 2021-2030");
+        // A line with no Arabic letter reads from the left of the page.
+        let p = page(&placed(")32/87/A(", 0.0));
+        assert_eq!(read(&p), "(A/78/23)");
     }
 
     #[test]
@@ -603,6 +830,6 @@ mod tests {
         assert!(joins_tight('》', 'A'));
         assert!(joins_tight('8', '年'));
         assert!(!joins_tight('a', 'b'));
-        assert!(!is_rtl_page(&page("General Assembly")));
+        assert!(!is_rtl_page(&page(&placed("General Assembly", 0.0))));
     }
 }

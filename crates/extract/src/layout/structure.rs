@@ -239,7 +239,8 @@ fn is_furniture_text(t: &str, symbol: Option<&str>, first_page: bool) -> bool {
 /// French, Spanish, Russian, Arabic and Chinese.
 fn is_job_language(w: &str) -> bool {
     let b = w.as_bytes();
-    b.len() == 3 && b[0] == b'(' && b[1].is_ascii_uppercase() && b[2] == b')'
+    // Read back from a right-to-left line, the brackets come mirrored: ")A(".
+    b.len() == 3 && b[1].is_ascii_uppercase() && matches!((b[0], b[2]), (b'(', b')') | (b')', b'('))
 }
 
 pub(crate) fn is_job_number(w: &str) -> bool {
@@ -305,6 +306,13 @@ fn footnote_start(l: &Line) -> Option<(String, usize)> {
     let t = first.text.trim();
     if is_marker(first) {
         return Some((t.to_string(), 1));
+    }
+    // A superscript number in brackets, "(1)" (Arabic), the brackets spans of their own.
+    if let [open, number, close, ..] = &l.spans[..] {
+        let sup_bracket = |s: &Span, b: &str| s.superscript && s.text.trim() == b;
+        if sup_bracket(open, "(") && is_marker(number) && sup_bracket(close, ")") {
+            return Some((number.text.trim().to_string(), 3));
+        }
     }
     // Some producers print the marker on the baseline: "12 Resolution 70/1.", "* Reissued".
     let marker: String = if t.starts_with('*') {

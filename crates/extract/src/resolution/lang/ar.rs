@@ -14,7 +14,9 @@ pub const AR: Lang = Lang {
         "إن مجلس حقوق الإنسان",
         "إن المجلس الاقتصادي والاجتماعي",
     ],
-    lead_emphasis: Emphasis::Italic,
+    // The UN's Arabic marks leads bold italic; Arabic type has no italic, so they print
+    // bold (the renderings' Naskh Bold too).
+    lead_emphasis: Emphasis::Bold,
     months: [
         &["كانون الثاني/يناير", "يناير"],
         &["شباط/فبراير", "فبراير"],

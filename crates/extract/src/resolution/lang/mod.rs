@@ -62,7 +62,7 @@ pub enum Numerals {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Emphasis {
     Italic,
-    /// The UN's Chinese texts set leads in bold.
+    /// The UN's Chinese and Arabic texts set leads in bold.
     Bold,
 }
 
