@@ -19,7 +19,12 @@ fn main() {
         }
         for (y, line) in lines {
             let text: String = line.iter().map(|(_, g)| page.text_of(g)).collect();
-            if !text.contains(&needle) {
+            // `y=N` picks the lines within 10 of that baseline.
+            let near = needle
+                .strip_prefix("y=")
+                .and_then(|v| v.parse::<f32>().ok())
+                .is_some_and(|v| (v - y).abs() < 10.0);
+            if !near && !text.contains(&needle) {
                 continue;
             }
             println!("y {y:.1}");

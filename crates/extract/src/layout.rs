@@ -544,7 +544,22 @@ fn rtl_reading_order(page: &PageGlyphs, members: &mut Vec<usize>, word_gap: f32)
         }
         breaks
     };
-    if !members.iter().any(|&i| dir(i) == Dir::Rtl) {
+    // A line with no right-to-left letter is a left-to-right paragraph (the masthead's "11
+    // December 2023", the footer's "23-24977 (A)"), unless it holds a note number (raised
+    // and smaller: a note of Latin text, "(3) A/78/311.") or would start with closing
+    // punctuation (the last line of a paragraph, "54."): those belong to the page's
+    // right-to-left text.
+    let largest = members.iter().map(|&i| glyph(i).size).fold(0.0, f32::max);
+    let note = members.iter().any(|&i| glyph(i).size < 0.8 * largest);
+    let leftmost = members
+        .iter()
+        .filter(|&&i| !is_space(page.text_of(glyph(i))))
+        .max_by(|&&a, &&b| (glyph(a).x + glyph(a).w).total_cmp(&(glyph(b).x + glyph(b).w)));
+    let closing = leftmost.is_some_and(|&i| {
+        page.text_of(glyph(i))
+            .starts_with(['.', ',', ';', ':', ')', ']', '،', '؛'])
+    });
+    if !note && !closing && !members.iter().any(|&i| dir(i) == Dir::Rtl) {
         members.sort_by(|&a, &b| {
             let (ga, gb) = (glyph(a), glyph(b));
             (gb.x + gb.w).total_cmp(&(ga.x + ga.w)).then(b.cmp(&a))
@@ -640,10 +655,12 @@ fn bidi_of(s: &str) -> Bidi {
 /// The left-to-right islands of a right-to-left line whose glyphs (`texts`) are in reading
 /// order except inside the islands, where they are backwards: ranges to turn back. Two strong
 /// glyphs of an island are joined across what lies between them as the bidirectional
-/// algorithm joins them: two numbers by a single separator, two Latin letters by any
-/// neutrals, a number after Latin letters ("A/78/23": seen backwards, before them) by a
-/// separator, digits and letters that touch. Anything else between them, or a right-to-left
-/// glyph, keeps them apart.
+/// algorithm joins them: two numbers by a single separator, Latin letters and what follows
+/// them up to the next Arabic letter ("A/78/23", "A/CONF.157/24 (Part I)": seen backwards,
+/// before them), digits and letters that touch. Anything else between them, or a
+/// right-to-left glyph, keeps them apart. A number before Latin letters ("77/149 A") reads
+/// as the letters' ("A 77/149"): the page cannot tell the two apart, and symbols start with
+/// their letters.
 fn ltr_islands(texts: &[&str]) -> Vec<std::ops::Range<usize>> {
     let classes: Vec<Bidi> = texts.iter().map(|t| bidi_of(t)).collect();
     let strong = |c: Bidi| matches!(c, Bidi::Letter | Bidi::Digit);
@@ -668,11 +685,23 @@ fn ltr_islands(texts: &[&str]) -> Vec<std::ops::Range<usize>> {
             }
             let between = &classes[end..next];
             let single = |c: &[Bidi]| between.len() == 1 && c.contains(&between[0]);
+            // Whether the number starting at `next` comes after Latin letters in reading
+            // order (further along the mirror inside an island): the first letter past its
+            // digits and neutrals is Latin. Such a number is the letters' (the bidi
+            // algorithm's rule W7: "A/CONF.157/24 (Part I)" is one island).
+            let after_letters = || {
+                classes[next..]
+                    .iter()
+                    .find(|c| matches!(c, Bidi::Letter | Bidi::Rtl))
+                    .is_some_and(|c| *c == Bidi::Letter)
+            };
             let joined = match (last, classes[next]) {
+                // Not across a space or a bracket even after letters: "رقم 23 (A/78/23)" is
+                // far more common in the UN's Arabic than "S/RES/2769 (2025)".
                 (Bidi::Digit, Bidi::Digit) => between.is_empty() || single(&[Bidi::Separator]),
-                (Bidi::Letter, Bidi::Letter) => true,
-                (Bidi::Digit, Bidi::Letter) => {
-                    between.is_empty() || single(&[Bidi::Separator, Bidi::Sign])
+                (Bidi::Letter, Bidi::Letter) | (Bidi::Digit, Bidi::Letter) => true,
+                (Bidi::Letter, Bidi::Digit) => {
+                    between.is_empty() || single(&[Bidi::Separator, Bidi::Sign]) || after_letters()
                 }
                 _ => between.is_empty(),
             };

@@ -307,7 +307,8 @@ fn footnote_start(l: &Line) -> Option<(String, usize)> {
     if is_marker(first) {
         return Some((t.to_string(), 1));
     }
-    // A superscript number in brackets, "(1)" (Arabic), the brackets spans of their own.
+    // A superscript number in brackets, "(1)" (Arabic), the brackets spans of their own
+    // (three spans: the caller keeps the brackets as text).
     if let [open, number, close, ..] = &l.spans[..] {
         let sup_bracket = |s: &Span, b: &str| s.superscript && s.text.trim() == b;
         if sup_bracket(open, "(") && is_marker(number) && sup_bracket(close, ")") {
@@ -349,6 +350,11 @@ fn collect_footnotes(pages: &[Page]) -> Vec<Footnote> {
                     .text();
                     if skip == 0 {
                         text = text.trim_start()[marker.len()..].to_string();
+                    }
+                    // The brackets of a bracketed number are text, as in the paragraph that
+                    // cites the note (the UN's Arabic XML: "() الوثائق ...").
+                    if skip == 3 {
+                        text = format!("() {}", text.trim_start());
                     }
                     notes.push(Footnote {
                         number: marker.parse().ok(),
