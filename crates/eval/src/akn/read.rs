@@ -498,7 +498,8 @@ impl Reader {
             .map(|n| {
                 n.text()
                     .trim()
-                    .trim_matches(['(', ')', '.'])
+                    // "(a)" -> "a"; the Arabic "’1‘" -> "1".
+                    .trim_matches(['(', ')', '.', '’', '‘', '\''])
                     .trim()
                     .to_string()
             })

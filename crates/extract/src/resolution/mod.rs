@@ -125,15 +125,28 @@ fn label_of(text: &str) -> Option<(Label, usize)> {
             skip_ws(digits.len() + 1),
         ));
     }
-    // Arabic numbers its paragraphs "1 - ".
+    // Arabic numbers its paragraphs "1 - " (the tab after it may be too narrow to read as a
+    // space: "10 -تؤكد").
     let n = digits.chars().count();
     if !digits.is_empty()
         && n <= 3
         && chars.get(n) == Some(&' ')
         && chars.get(n + 1) == Some(&'-')
-        && chars.get(n + 2).is_none_or(|c| *c == ' ')
+        && chars.get(n + 2).is_none_or(|c| opens_text(*c))
     {
         return Some((Label::Number(digits.parse().ok()?), skip_ws(n + 2)));
+    }
+    // Arabic sub-sub-items: "’1‘" (the quotes as the text layer gives them, either way).
+    let quote = |c: Option<&char>| c.is_some_and(|c| matches!(c, '\'' | '‘' | '’'));
+    if quote(chars.first()) {
+        let inner: String = chars[1..].iter().take_while(|c| c.is_ascii_digit()).collect();
+        let len = inner.len();
+        if (1..=2).contains(&len)
+            && quote(chars.get(len + 1))
+            && chars.get(len + 2).is_none_or(|c| opens_text(*c))
+        {
+            return Some((Label::Item(inner), skip_ws(len + 2)));
+        }
     }
     // Chinese sub-sub-items: ㈠, ㈡, ... (parenthesised ideographs).
     if chars.first().is_some_and(|c| is_ideograph_item(*c)) {
@@ -189,9 +202,10 @@ fn is_ideograph_item(c: char) -> bool {
     ('\u{3220}'..='\u{3229}').contains(&c)
 }
 
-/// What may follow a label: a space, or in Chinese the text itself (no space between).
+/// What may follow a label: a space, or in Chinese the text itself (no space between), or
+/// in Arabic a letter after a tab too narrow to read as a space.
 fn opens_text(c: char) -> bool {
-    c == ' ' || crate::layout::is_cjk(c)
+    c == ' ' || crate::layout::is_cjk(c) || is_arabic_letter(c)
 }
 
 /// A letter of a sub-item label: Latin, its Cyrillic look-alikes (Russian texts print "а)"
@@ -1270,6 +1284,10 @@ mod tests {
         assert_eq!(label_of("(أ) أن"), Some((Label::Item("أ".into()), 4)));
         assert_eq!(label_of("(هـ) أن"), Some((Label::Item("هـ".into()), 5)));
         assert_eq!(label_of("1 -2 x"), None);
+        assert_eq!(label_of("10 -تؤكد"), Some((Label::Number(10), 4)));
+        assert_eq!(label_of("’1‘ تعيين"), Some((Label::Item("1".into()), 4)));
+        assert_eq!(label_of("'12' تعيين"), Some((Label::Item("12".into()), 5)));
+        assert_eq!(label_of("'12 تعيين"), None);
         assert_eq!(label_of("1.重申"), Some((Label::Number(1), 2)));
         assert_eq!(label_of("(a)在"), Some((Label::Item("a".into()), 3)));
         assert_eq!(label_of("㈠指定"), Some((Label::Item("㈠".into()), 1)));
