@@ -466,7 +466,7 @@ fn dir_of(s: &str) -> Dir {
     }
 }
 
-fn is_rtl_char(c: char) -> bool {
+pub(crate) fn is_rtl_char(c: char) -> bool {
     matches!(c,
         '\u{0590}'..='\u{05FF}'
         | '\u{0600}'..='\u{065F}'

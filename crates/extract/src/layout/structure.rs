@@ -518,10 +518,11 @@ fn paragraphs(pages: &[Page], body_size: f32) -> Vec<Paragraph> {
                 Some((p, p_margin, p_right)) => {
                     // A block indented as a whole ("(i)" items set at the label's indent)
                     // continues where the line above was full and ended no clause.
-                    let ends_clause = p
-                        .spans
-                        .last()
-                        .is_some_and(|s| s.text.trim_end().ends_with(['.', ',', ';', ':']));
+                    let ends_clause = p.spans.last().is_some_and(|s| {
+                        s.text
+                            .trim_end()
+                            .ends_with(['.', ',', ';', ':', '،', '؛', '。', '，', '；', '：'])
+                    });
                     let block = same_page
                         && (l.x0 - p.x0).abs() < 1.0
                         && p.x1 >= p_right - 2.0
@@ -533,7 +534,11 @@ fn paragraphs(pages: &[Page], body_size: f32) -> Vec<Paragraph> {
                     let first_word = first_word_width(l);
                     // Across a page break the last line may be left ragged (a forced break): there a
                     // short line ends a paragraph only when it ends a sentence or clause.
-                    let ended_short = p.x1 + first_word + 0.3 * p.size < p_right
+                    // Arabic is set ragged, and a word's width guessed from its share of the
+                    // span's letters is rough in a cursive script: a line ends short there
+                    // only by an em more than the guess.
+                    let slack = if starts_rtl(l) { p.size } else { 0.0 };
+                    let ended_short = p.x1 + first_word + 0.3 * p.size + slack < p_right
                         && !ends_hyphen(p)
                         && (same_page || ends_clause);
                     let outdent_before = p.x0 - p_margin < -0.5 * p.size;
@@ -620,6 +625,15 @@ fn ends_hyphen(l: &Line) -> bool {
     l.spans
         .last()
         .is_some_and(|s| s.text.ends_with(['-', '\u{ad}', '\u{2010}']))
+}
+
+/// A line whose text begins with a right-to-left letter (Arabic).
+fn starts_rtl(l: &Line) -> bool {
+    l.spans
+        .iter()
+        .flat_map(|s| s.text.chars())
+        .find(|c| c.is_alphanumeric())
+        .is_some_and(super::is_rtl_char)
 }
 
 fn first_word_width(l: &Line) -> f32 {

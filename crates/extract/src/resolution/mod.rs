@@ -139,7 +139,10 @@ fn label_of(text: &str) -> Option<(Label, usize)> {
     // Arabic sub-sub-items: "’1‘" (the quotes as the text layer gives them, either way).
     let quote = |c: Option<&char>| c.is_some_and(|c| matches!(c, '\'' | '‘' | '’'));
     if quote(chars.first()) {
-        let inner: String = chars[1..].iter().take_while(|c| c.is_ascii_digit()).collect();
+        let inner: String = chars[1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
         let len = inner.len();
         if (1..=2).contains(&len)
             && quote(chars.get(len + 1))
@@ -590,9 +593,12 @@ impl<'a> Parser<'a> {
     /// "78/101. Title" (GA, HRC), possibly continued on the next lines; a draft's title is
     /// the paragraph before the formula; Security Council resolutions have none.
     fn title(&self, header: &[String]) -> Option<String> {
+        // "78/101. Title" ("78/101 Title" in Arabic, no full stop), with a title after it.
         let numbered = header.iter().position(|t| {
-            let first = t.split_whitespace().next().unwrap_or("");
-            first.ends_with('.')
+            let mut words = t.split_whitespace();
+            let first = words.next().unwrap_or("");
+            let dotted = first.ends_with('.') || words.next().is_some();
+            dotted
                 && first.trim_end_matches('.').split('/').count() == 2
                 && first
                     .trim_end_matches('.')
