@@ -607,7 +607,35 @@ fn rtl_reading_order(page: &PageGlyphs, members: &mut Vec<usize>, word_gap: f32)
     // Found along the mirror before the islands are turned back.
     let mut breaks = breaks_of(members, true);
     let texts: Vec<&str> = members.iter().map(|&i| page.text_of(glyph(i))).collect();
-    for island in ltr_islands(&texts) {
+    let mut turn = ltr_islands(&texts);
+    // A note number set as a left-to-right run with its brackets comes as ")1(": the
+    // brackets belong to the run.
+    let largest = members.iter().map(|&i| glyph(i).size).fold(0.0, f32::max);
+    let raised = |k: usize| glyph(members[k]).size < 0.8 * largest;
+    for island in &mut turn {
+        let (s, e) = (island.start, island.end);
+        if s > 0
+            && e < texts.len()
+            && texts[s - 1] == ")"
+            && texts[e] == "("
+            && raised(s - 1)
+            && raised(e)
+        {
+            *island = s - 1..e + 1;
+        }
+    }
+    for (k, t) in texts.iter().enumerate() {
+        // A lone raised digit's run is no island (one glyph), but its brackets still may be.
+        if *t == ")"
+            && raised(k)
+            && texts.get(k + 2) == Some(&"(")
+            && bidi_of(texts[k + 1]) == Bidi::Digit
+            && raised(k + 2)
+        {
+            turn.push(k..k + 3);
+        }
+    }
+    for island in turn {
         for b in &mut breaks[island.start + 1..island.end] {
             *b = false;
         }

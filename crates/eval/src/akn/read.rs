@@ -623,9 +623,9 @@ fn is_section_number(s: &str) -> bool {
     roman || letter
 }
 
-/// `"\t\tI."` -> `"I"`, `"12."` -> `"12"`.
+/// `"\t\tI."` -> `"I"`, `"12."` -> `"12"`, the Arabic `"12 -"` -> `"12"`.
 fn trim_num(s: &str) -> String {
-    s.trim().trim_end_matches('.').trim().to_string()
+    s.trim().trim_end_matches(['.', '-']).trim().to_string()
 }
 
 /// Whitespace runs as one space, trimmed.

@@ -351,7 +351,9 @@ fn part_label(t: &str) -> Option<&str> {
     let chinese = !t.is_empty()
         && t.chars().count() <= 4
         && t.chars().all(|c| "一二三四五六七八九十".contains(c));
-    (roman || letter || chinese).then_some(t)
+    // The UN's Arabic writes them as ordinal words ("أولا", "حادي عشر").
+    let arabic = lang::is_arabic_section_number(t);
+    (roman || letter || chinese || arabic).then_some(t)
 }
 
 struct Parser<'a> {
@@ -1334,6 +1336,12 @@ mod tests {
         assert_eq!(part_label("十二"), Some("十二"));
         assert_eq!(part_label("一、"), Some("一"));
         assert_eq!(part_label("十二月"), None);
+        assert_eq!(part_label("أولا"), Some("أولا"));
+        assert_eq!(part_label("سابع عشر"), Some("سابع عشر"));
+        assert_eq!(part_label("حاديا وعشرين"), Some("حاديا وعشرين"));
+        assert_eq!(part_label("عشرين"), Some("عشرين"));
+        assert_eq!(part_label("أولا وأخيرا"), None);
+        assert_eq!(part_label("ثاني عشرة"), None);
         let en = lang::by_code("en").unwrap();
         assert!(en.is_meeting_line("69th (resumed) plenary meeting"));
         assert!(!en.is_meeting_line("• meeting"));

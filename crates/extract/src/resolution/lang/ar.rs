@@ -78,3 +78,56 @@ pub const AR: Lang = Lang {
     ],
     and: &[" و"],
 };
+
+/// How the UN's Arabic numbers the sections of a resolution, where the other languages print
+/// roman numerals: "أولا" to "عاشرا", "حادي عشر" to "تاسع عشر", "عشرين", then "حاديا وعشرين",
+/// "ثانيا وعشرين", ... and the other tens.
+pub const SECTION_ORDINALS: [&str; 10] = [
+    "أولا",
+    "ثانيا",
+    "ثالثا",
+    "رابعا",
+    "خامسا",
+    "سادسا",
+    "سابعا",
+    "ثامنا",
+    "تاسعا",
+    "عاشرا",
+];
+/// The first word of 11 to 19, before "عشر".
+pub const SECTION_TEENS: [&str; 9] = [
+    "حادي", "ثاني", "ثالث", "رابع", "خامس", "سادس", "سابع", "ثامن", "تاسع",
+];
+/// The tens, alone (20) or after "<ordinal> و" (21: "حاديا وعشرين").
+pub const SECTION_TENS: [&str; 8] = [
+    "عشرين",
+    "عشرون",
+    "ثلاثين",
+    "ثلاثون",
+    "أربعين",
+    "أربعون",
+    "خمسين",
+    "خمسون",
+];
+
+/// A section number as the UN's Arabic prints it (diacritics such as the tanwin of "أولاً"
+/// ignored).
+pub fn is_section_number(t: &str) -> bool {
+    let t: String = t
+        .chars()
+        .filter(|c| !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}'))
+        .collect();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let ordinal = |w: &str| SECTION_ORDINALS.contains(&w) || w == "حاديا";
+    match words[..] {
+        [w] => ordinal(w) || SECTION_TENS.contains(&w),
+        [unit, "عشر"] => SECTION_TEENS.contains(&unit),
+        [unit, tens] => {
+            ordinal(unit)
+                && tens
+                    .strip_prefix('و')
+                    .is_some_and(|t| SECTION_TENS.contains(&t))
+        }
+        _ => false,
+    }
+}

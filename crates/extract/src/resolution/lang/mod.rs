@@ -6,6 +6,7 @@
 //! are not listed: they stay the opening emphasised run as the document prints it.
 
 mod ar;
+pub use ar::is_section_number as is_arabic_section_number;
 mod en;
 mod es;
 mod fr;
