@@ -641,7 +641,39 @@ fn rtl_reading_order(page: &PageGlyphs, members: &mut Vec<usize>, word_gap: f32)
         }
         members[island].reverse();
     }
+    pair_mirrored_brackets(page, members);
     breaks
+}
+
+/// LibreOffice writes a bracket of a short right-to-left group as the glyph it shows, the
+/// mirrored one: "(ف-3)" comes as ")ف-3(". A closing bracket that closes nothing, followed
+/// within a word by an opening one, is such a pair: the two trade places.
+fn pair_mirrored_brackets(page: &PageGlyphs, members: &mut [usize]) {
+    let texts: Vec<&str> = members
+        .iter()
+        .map(|&i| page.text_of(&page.glyphs[i]))
+        .collect();
+    let text = |k: usize| texts[k];
+    let mut depth = 0usize;
+    let mut k = 0;
+    while k < members.len() {
+        match text(k) {
+            "(" | "[" => depth += 1,
+            ")" | "]" if depth > 0 => depth -= 1,
+            close @ (")" | "]") => {
+                let open = if close == ")" { "(" } else { "[" };
+                let j = (k + 1..members.len().min(k + 12))
+                    .take_while(|&j| !is_space(text(j)) && !matches!(text(j), ")" | "]"))
+                    .find(|&j| text(j) == open);
+                if let Some(j) = j.filter(|&j| j > k + 1) {
+                    members.swap(k, j);
+                    k = j;
+                }
+            }
+            _ => {}
+        }
+        k += 1;
+    }
 }
 
 /// Combining marks: Arabic harakat, shadda and superscript alef, Latin combining accents.
@@ -839,6 +871,14 @@ mod tests {
             .zip(breaks)
             .map(|(&i, b)| format!("{}{}", if b { "|" } else { "" }, p.text_of(&p.glyphs[i])))
             .collect()
+    }
+
+    #[test]
+    fn mirrored_brackets_of_a_short_group_are_paired_and_balanced_ones_kept() {
+        let p = page(&placed("الاقتصادية )ف-3(، و(أ) و(ب)", 0.0));
+        assert_eq!(read(&p), "الاقتصادية (ف-3)، و(أ) و(ب)");
+        let p = page(&placed("الرابعة) )أ( و", 0.0));
+        assert_eq!(read(&p), "الرابعة) (أ) و");
     }
 
     #[test]
