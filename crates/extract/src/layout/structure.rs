@@ -534,13 +534,17 @@ fn paragraphs(pages: &[Page], body_size: f32) -> Vec<Paragraph> {
                     let first_word = first_word_width(l);
                     // Across a page break the last line may be left ragged (a forced break): there a
                     // short line ends a paragraph only when it ends a sentence or clause.
-                    // Arabic is set ragged, and a word's width guessed from its share of the
-                    // span's letters is rough in a cursive script: a line ends short there
-                    // only by an em more than the guess.
-                    let slack = if starts_rtl(l) { p.size } else { 0.0 };
+                    // Arabic is set ragged, a word's width guessed from its share of the
+                    // span's letters is rough in a cursive script, and a date is held together
+                    // by no-break spaces ("15 كانون الأول/ديسمبر" moves to the next line as one):
+                    // there a short line ends a paragraph only where it ends a clause, and by
+                    // an em more than the guess (first lines are indented anyway).
+                    let rtl = mostly_rtl(l);
+                    let slack = if rtl { p.size } else { 0.0 };
                     let ended_short = p.x1 + first_word + 0.3 * p.size + slack < p_right
                         && !ends_hyphen(p)
-                        && (same_page || ends_clause);
+                        && (same_page || ends_clause)
+                        && (!rtl || ends_clause);
                     let outdent_before = p.x0 - p_margin < -0.5 * p.size;
                     indent
                         || gap
@@ -627,13 +631,23 @@ fn ends_hyphen(l: &Line) -> bool {
         .is_some_and(|s| s.text.ends_with(['-', '\u{ad}', '\u{2010}']))
 }
 
-/// A line whose text begins with a right-to-left letter (Arabic).
-fn starts_rtl(l: &Line) -> bool {
-    l.spans
+/// A line whose letters are mostly right-to-left (Arabic), whatever it starts with ("15
+/// كانون الأول/ديسمبر").
+fn mostly_rtl(l: &Line) -> bool {
+    let (mut rtl, mut other) = (0, 0);
+    for c in l
+        .spans
         .iter()
         .flat_map(|s| s.text.chars())
-        .find(|c| c.is_alphanumeric())
-        .is_some_and(super::is_rtl_char)
+        .filter(|c| c.is_alphabetic())
+    {
+        if super::is_rtl_char(c) {
+            rtl += 1;
+        } else {
+            other += 1;
+        }
+    }
+    rtl > other
 }
 
 fn first_word_width(l: &Line) -> f32 {
