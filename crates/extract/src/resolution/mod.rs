@@ -126,15 +126,15 @@ fn label_of(text: &str) -> Option<(Label, usize)> {
         ));
     }
     // Arabic numbers its paragraphs "1 - " (the tab after it may be too narrow to read as a
-    // space: "10 -تؤكد").
+    // space: "10 -تؤكد"; a few print "36-").
     let n = digits.chars().count();
+    let dash = if chars.get(n) == Some(&' ') { n + 1 } else { n };
     if !digits.is_empty()
         && n <= 3
-        && chars.get(n) == Some(&' ')
-        && chars.get(n + 1) == Some(&'-')
-        && chars.get(n + 2).is_none_or(|c| opens_text(*c))
+        && chars.get(dash) == Some(&'-')
+        && chars.get(dash + 1).is_none_or(|c| opens_text(*c))
     {
-        return Some((Label::Number(digits.parse().ok()?), skip_ws(n + 2)));
+        return Some((Label::Number(digits.parse().ok()?), skip_ws(dash + 1)));
     }
     // Arabic sub-sub-items: "’1‘" (the quotes as the text layer gives them, either way).
     let quote = |c: Option<&char>| c.is_some_and(|c| matches!(c, '\'' | '‘' | '’'));
@@ -1140,9 +1140,12 @@ fn place_item(
             .map(|s| s.label.as_str()),
     );
     let deeper = letter_indent.is_some_and(|li| indent > li + 6.0);
+    // Chinese "㈠" and Arabic "’1‘" number the items under a lettered one.
     let ideograph = item.label.chars().all(is_ideograph_item);
+    let quoted_number = item.label.chars().all(|c| c.is_ascii_digit());
     let as_sub = under.is_some()
         && (ideograph
+            || quoted_number
             || (roman_value(&item.label).is_some()
                 && item.label == expected_roman
                 && (item.label != expected_letter || deeper)));
@@ -1293,6 +1296,8 @@ mod tests {
         assert_eq!(label_of("(هـ) أن"), Some((Label::Item("هـ".into()), 5)));
         assert_eq!(label_of("1 -2 x"), None);
         assert_eq!(label_of("10 -تؤكد"), Some((Label::Number(10), 4)));
+        assert_eq!(label_of("36- تحيط"), Some((Label::Number(36), 4)));
+        assert_eq!(label_of("2021-2030 عقدا"), None);
         assert_eq!(label_of("’1‘ تعيين"), Some((Label::Item("1".into()), 4)));
         assert_eq!(label_of("'12' تعيين"), Some((Label::Item("12".into()), 5)));
         assert_eq!(label_of("'12 تعيين"), None);
