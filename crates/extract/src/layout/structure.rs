@@ -285,10 +285,20 @@ fn mark_furniture(page: &mut Page, body_size: f32, symbol: Option<&str>) {
         }
     }
     if !first_page {
-        // Running headers of untagged files: the small lines above the body at the top.
-        for l in page.lines.iter_mut().take_while(|l| l.y > top) {
-            if l.role == Role::Body && l.size < body_size * 0.95 {
+        // Running headers of untagged files: the small lines above the body at the top, and
+        // those of a long title that runs on below the zone, line under line.
+        let mut last_y: Option<f32> = None;
+        for l in page.lines.iter_mut() {
+            let small = l.size < body_size * 0.95;
+            let runs_on = last_y.is_some_and(|y| small && y - l.y < 2.0 * l.size);
+            if !(l.y > top || runs_on) {
+                break;
+            }
+            if l.role == Role::Body && small {
                 l.role = Role::Furniture;
+            }
+            if l.role == Role::Furniture {
+                last_y = Some(l.y);
             }
         }
     }
