@@ -590,10 +590,12 @@ fn rtl_reading_order(page: &PageGlyphs, members: &mut Vec<usize>, word_gap: f32)
             let touches = g.x - 0.01 <= x && x <= g.x + g.w + 0.01;
             (!touches, (g.x + g.w / 2.0 - x).abs())
         };
-        let base = (0..letters.len()).min_by(|a, b| {
-            let (da, db) = (distance(a), distance(b));
-            da.0.cmp(&db.0).then(da.1.total_cmp(&db.1))
-        });
+        let base = (0..letters.len())
+            .filter(|&k| !is_space(page.text_of(glyph(letters[k]))))
+            .min_by(|a, b| {
+                let (da, db) = (distance(a), distance(b));
+                da.0.cmp(&db.0).then(da.1.total_cmp(&db.1))
+            });
         match base {
             Some(k) => after[k].push(m),
             None => letters.push(m),
