@@ -199,10 +199,14 @@ fn lines_of(page: &PageGlyphs, fonts: &[FontInfo], barcode: &[bool]) -> Vec<Line
         let (upper, lower) = clusters.split_at_mut(i + 1);
         let (p, c) = (&mut upper[i], &mut lower[0]);
         let raised = p.y - c.y;
+        // Combining marks (a tanwin drawn as high as the markers) do not count.
         let glyphs = p
             .members
             .iter()
-            .filter(|&&g| !is_space(page.text_of(&page.glyphs[g])))
+            .filter(|&&g| {
+                let t = page.text_of(&page.glyphs[g]);
+                !is_space(t) && !t.chars().all(is_combining_mark)
+            })
             .count();
         if glyphs > 0
             && glyphs <= 8
