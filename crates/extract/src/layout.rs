@@ -776,8 +776,20 @@ fn ltr_islands(texts: &[&str]) -> Vec<std::ops::Range<usize>> {
             }
             end = next + 1;
         }
-        if end - k > 1 {
-            islands.push(k..end);
+        // A number that ends the line with its separator ("59/", the rest on the next line)
+        // shows the separator first along the mirror, after a space ("بكوفيد-19" is not that).
+        let start = if end == classes.len()
+            && k > 0
+            && classes[k] == Bidi::Digit
+            && matches!(classes[k - 1], Bidi::Separator | Bidi::Sign)
+            && (k == 1 || texts[k - 2].trim().is_empty())
+        {
+            k - 1
+        } else {
+            k
+        };
+        if end - start > 1 {
+            islands.push(start..end);
         }
         k = end;
     }
@@ -919,6 +931,9 @@ mod tests {
         // the mirror they are seen backwards.
         let p = page(&placed("القرار 941/77 و 924/87/A و 01-SE", 0.0));
         assert_eq!(read(&p), "القرار 77/149 و A/78/429 و ES-10");
+        // A number broken after its slash at the line's end keeps the slash after it.
+        let p = page(&placed("و /95", 0.0));
+        assert_eq!(read(&p), "و 59/");
         // Two numbers and a hyphen are two islands, as LibreOffice sets them.
         let p = page(&placed("الفترة 1202-0302", 0.0));
         assert_eq!(read(&p), "الفترة 2021-2030");

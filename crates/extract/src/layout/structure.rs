@@ -690,6 +690,22 @@ fn append_line(para: &mut Paragraph, l: &Line) {
         }
         // An en dash is never a hyphenation point: joined, and kept.
         Some(last) if ends_with_glued_dash(&last.text) && !ends_with_marker => true,
+        // A resolution number broken after its slash ("59/" then "241"); a word is not
+        // ("El Niño/ Southern" keeps its space).
+        Some(last)
+            if last
+                .text
+                .trim_end_matches('/')
+                .ends_with(|c: char| c.is_ascii_digit())
+                && last.text.ends_with('/')
+                && !ends_with_marker
+                && spans
+                    .first()
+                    .and_then(|s| s.text.chars().next())
+                    .is_some_and(|c| c.is_ascii_digit()) =>
+        {
+            true
+        }
         _ => false,
     };
     let tight = para
