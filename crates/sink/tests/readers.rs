@@ -799,6 +799,58 @@ async fn answers_are_gzipped_for_clients_that_ask_and_only_for_them() {
 }
 
 #[tokio::test]
+async fn french_spanish_and_russian_search_find_another_form_of_the_word() {
+    let sink = TestSink::start("readers-stemmed").await;
+    let base = gold_one("A/RES/71/19");
+    let mut stored = Vec::new();
+    for (lang, symbol, text) in [
+        (
+            "fr",
+            "A/RES/954/1",
+            "Rappelant ses résolutions antérieures sur le développement durable,",
+        ),
+        (
+            "es",
+            "A/RES/954/2",
+            "Recordando sus resoluciones anteriores sobre el desarrollo sostenible,",
+        ),
+        (
+            "ru",
+            "A/RES/954/3",
+            "ссылаясь на свои предыдущие резолюции об устойчивом развитии,",
+        ),
+    ] {
+        let mut r = in_language(&variant(&base, symbol, None), lang);
+        r.preamble[0].text = text.into();
+        stored.push(r);
+    }
+    store(&sink, &stored).await;
+    // The singular finds the plural, the plural the singular, each in its language only
+    // (`simple` would find none of them).
+    for (lang, q, want) in [
+        ("fr", "résolution", "A/RES/954/1"),
+        ("fr", "développements", "A/RES/954/1"),
+        ("es", "resolución", "A/RES/954/2"),
+        ("es", "sostenibles", "A/RES/954/2"),
+        ("ru", "резолюция", "A/RES/954/3"),
+        ("ru", "устойчивое развитие", "A/RES/954/3"),
+    ] {
+        assert_eq!(
+            found(&sink, q, lang).await,
+            vec![want.to_owned()],
+            "{lang}: q={q}"
+        );
+    }
+    // The French resolution is not searched in Spanish.
+    assert_eq!(found(&sink, "rappelant", "es").await, Vec::<String>::new());
+    assert_eq!(
+        found(&sink, "rappelant", "fr").await,
+        vec!["A/RES/954/1".to_owned()]
+    );
+    sink.stop().await;
+}
+
+#[tokio::test]
 async fn chinese_search_finds_a_word_inside_a_run_of_characters_and_stored_rows_migrate() {
     let sink = TestSink::start("readers-chinese").await;
     let base = in_language(&gold_one("A/RES/71/19"), "zh");
