@@ -10,68 +10,25 @@ use resingest_amqp::testing::TestVhost;
 use resingest_amqp::{publish_all_confirmed, Session, SessionConfig};
 use resingest_e2e::fleet::{self, Env};
 use resingest_model::topology::{self, Envelope, Topology};
+use resingest_runtime::testing::TestDb;
 
-const PG_BASE: &str = "postgres://postgres@127.0.0.1:5432";
-
-/// A database of the test's own, dropped with its connections at the end.
-struct Db {
-    name: String,
-    url: String,
-}
-
-impl Db {
-    fn new(prefix: &str) -> Db {
-        let name = format!("resingest_e2e_{prefix}_{}", std::process::id());
-        Db {
-            url: format!("{PG_BASE}/{name}"),
-            name,
-        }
-    }
-
-    fn psql(&self, sql: &str) -> String {
-        let out = Command::new("psql")
-            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", &self.url])
-            .args(["-c", sql])
-            .output()
-            .expect("running psql");
-        assert!(
-            out.status.success(),
-            "psql {sql}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    }
-
-    /// A psql session holding `LOCK TABLE resolutions` until its stdin gets `COMMIT`: every
-    /// store blocks, so the sink holds what it was delivered.
-    fn lock_resolutions(&self) -> Child {
-        let mut child = Command::new("psql")
-            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &self.url])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("running psql");
-        let stdin = child.stdin.as_mut().unwrap();
-        writeln!(
-            stdin,
-            "BEGIN; LOCK TABLE resolutions IN ACCESS EXCLUSIVE MODE; SELECT 1;"
-        )
-        .unwrap();
-        stdin.flush().unwrap();
-        child
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .args(["-X", "-q", &format!("{PG_BASE}/postgres"), "-c"])
-            .arg(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .output();
-    }
+/// A psql session holding `LOCK TABLE resolutions` until its stdin gets `COMMIT`: every
+/// store blocks, so the sink holds what it was delivered.
+fn lock_resolutions(db: &TestDb) -> Child {
+    let mut child = Command::new("psql")
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &db.url])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("running psql");
+    let stdin = child.stdin.as_mut().unwrap();
+    writeln!(
+        stdin,
+        "BEGIN; LOCK TABLE resolutions IN ACCESS EXCLUSIVE MODE; SELECT 1;"
+    )
+    .unwrap();
+    stdin.flush().unwrap();
+    child
 }
 
 /// `n` valid results, as a worker publishes them: the gold resolution under `A/RES/95/<i>`.
@@ -135,7 +92,7 @@ fn a_sink_sigkilled_six_times_while_holding_results_stores_them_all() {
     const RESULTS: usize = 20;
     const KILLS: usize = 6;
     let vhost = TestVhost::create("e2e-sink-kills");
-    let db = Db::new("sink_kills");
+    let db = TestDb::new("e2e_sink_kills");
     let tmp = tempfile::tempdir().unwrap();
     let env = Env {
         bin: fleet::resingest_bin(),
@@ -148,7 +105,7 @@ fn a_sink_sigkilled_six_times_while_holding_results_stores_them_all() {
     // A first start creates the database and the queues.
     let mut sink = env.sink();
     fleet::wait_healthy(&mut sink, Duration::from_secs(30)).unwrap();
-    let mut lock = db.lock_resolutions();
+    let mut lock = lock_resolutions(&db);
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {

@@ -13,6 +13,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 
 use resingest_amqp::testing::TestVhost;
+use resingest_runtime::testing::TestDb;
 use tokio::io::AsyncWriteExt;
 
 const BIN: &str = env!("CARGO_BIN_EXE_resingest");
@@ -58,29 +59,8 @@ fn serve(un: fake_un::Un) -> (SocketAddr, Log) {
     (addr, log)
 }
 
-/// A database of its own, dropped at the end.
-struct Db(String);
-
-impl Db {
-    fn new(name: &str) -> Db {
-        Db(format!("resingest_cli_fetch_{name}_{}", std::process::id()))
-    }
-    fn url(&self) -> String {
-        format!("{PG}/{}", self.0)
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .args(["-X", "-q", &format!("{PG}/postgres"), "-c"])
-            .arg(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.0))
-            .output();
-    }
-}
-
 /// `resingest fetch --source symbols --once` of GA session 80 against the fake at `addr`.
-fn fetch(addr: SocketAddr, db: &Db, vhost: &TestVhost, extra: &[&str]) -> Output {
+fn fetch(addr: SocketAddr, db: &TestDb, vhost: &TestVhost, extra: &[&str]) -> Output {
     let archive = tempfile::tempdir().unwrap();
     Command::new(BIN)
         .args([
@@ -101,7 +81,7 @@ fn fetch(addr: SocketAddr, db: &Db, vhost: &TestVhost, extra: &[&str]) -> Output
         ])
         .arg("--symbol-api")
         .arg(format!("http://{addr}/api/symbol/access"))
-        .args(["--database-url", &db.url(), "--amqp-url", &vhost.url])
+        .args(["--database-url", &db.url, "--amqp-url", &vhost.url])
         .arg("--archive")
         .arg(archive.path())
         .args(extra)
@@ -150,7 +130,10 @@ fn the_accept_and_referer_given_on_the_command_line_are_sent() {
     };
     un.publish_fake("A/RES/80/1", &["en"]);
     let (addr, log) = serve(un);
-    let (db, vhost) = (Db::new("headers"), TestVhost::create("cli-fetch-headers"));
+    let (db, vhost) = (
+        TestDb::new("cli_fetch_headers"),
+        TestVhost::create("cli-fetch-headers"),
+    );
     let out = fetch(
         addr,
         &db,
@@ -182,7 +165,7 @@ fn the_accept_and_referer_given_on_the_command_line_are_sent() {
 
     // `none`: no Referer at all.
     let (db, vhost) = (
-        Db::new("noreferer"),
+        TestDb::new("cli_fetch_noreferer"),
         TestVhost::create("cli-fetch-noreferer"),
     );
     let out = fetch(
@@ -211,7 +194,10 @@ fn a_bounded_backfill_logs_progress_with_done_of_total_and_eta_off_a_terminal() 
         un.publish_fake(&format!("A/RES/80/{n}"), &["en"]);
     }
     let (addr, _) = serve(un);
-    let (db, vhost) = (Db::new("progress"), TestVhost::create("cli-fetch-progress"));
+    let (db, vhost) = (
+        TestDb::new("cli_fetch_progress"),
+        TestVhost::create("cli-fetch-progress"),
+    );
     let archive = tempfile::tempdir().unwrap();
     let out = Command::new(BIN)
         .args([
@@ -232,7 +218,7 @@ fn a_bounded_backfill_logs_progress_with_done_of_total_and_eta_off_a_terminal() 
         ])
         .arg("--symbol-api")
         .arg(format!("http://{addr}/api/symbol/access"))
-        .args(["--database-url", &db.url(), "--amqp-url", &vhost.url])
+        .args(["--database-url", &db.url, "--amqp-url", &vhost.url])
         .arg("--archive")
         .arg(archive.path())
         .env("RESINGEST_PROGRESS_EVERY", "20ms")

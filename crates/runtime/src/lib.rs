@@ -7,12 +7,15 @@
 //! - [`pg`]: PostgreSQL around the roles' own schemas: create the database when it is missing,
 //!   describe an error in one line, tell a setting problem from an outage.
 //! - [`time`]: the `since` every list and poll takes (`2025-01-31` or RFC 3339).
+//! - [`testing`] (feature `test-support`): a private PostgreSQL database per test.
 //! - The defaults every role agrees on ([`DEFAULT_DATABASE_URL`]; the broker's is
 //!   `resingest_amqp::DEFAULT_AMQP_URL`, the archive's `resingest_archive::DEFAULT_ARCHIVE_URL`).
 
 pub mod logs;
 pub mod pg;
 pub mod signal;
+#[cfg(feature = "test-support")]
+pub mod testing;
 pub mod time;
 
 /// The database every role uses unless told otherwise: the local PostgreSQL, database

@@ -10,8 +10,6 @@ pub mod fake_un;
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -22,8 +20,6 @@ use resingest_fetcher::{Config, Handles, HttpConfig, Mode, ProbeConfig, Source, 
 use resingest_model::topology::{self, Envelope, Topology};
 use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
-
-pub const PG_BASE: &str = "postgres://postgres@127.0.0.1:5432";
 
 /// `$RESINGEST_CORPUS` or `shared/corpus` beside the repository; `None` (after saying so) when
 /// missing outside CI, a panic in CI.
@@ -358,78 +354,7 @@ async fn write_reply(stream: &mut tokio::net::TcpStream, reply: Reply) -> std::i
     }
 }
 
-/// A database the fetcher creates, dropped (with its connections) at the end.
-pub struct TestDb {
-    pub name: String,
-    pub url: String,
-}
-
-impl TestDb {
-    pub fn new(prefix: &str) -> TestDb {
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let name = format!(
-            "resingest_test_fetch_{prefix}_{}_{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
-        let base = std::env::var("RESINGEST_TEST_PG_BASE").unwrap_or_else(|_| PG_BASE.into());
-        TestDb {
-            url: format!("{base}/{name}"),
-            name,
-        }
-    }
-
-    /// One SQL statement through psql, its unaligned output.
-    pub fn psql(&self, sql: &str) -> String {
-        let out = Command::new("psql")
-            .args([
-                "-X",
-                "-q",
-                "-A",
-                "-t",
-                "-v",
-                "ON_ERROR_STOP=1",
-                &self.url,
-                "-c",
-                sql,
-            ])
-            .output()
-            .expect("running psql");
-        assert!(
-            out.status.success(),
-            "psql {sql}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    }
-}
-
-impl TestDb {
-    /// Drops the database now, its connections cut; whether psql could.
-    pub fn drop_now(&self) -> Result<(), String> {
-        let base = std::env::var("RESINGEST_TEST_PG_BASE").unwrap_or_else(|_| PG_BASE.into());
-        let out = Command::new("psql")
-            .args([
-                "-X",
-                "-q",
-                &format!("{base}/postgres"),
-                "-c",
-                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-            ])
-            .output()
-            .map_err(|e| e.to_string())?;
-        match out.status.success() {
-            true => Ok(()),
-            false => Err(String::from_utf8_lossy(&out.stderr).into_owned()),
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let _ = self.drop_now();
-    }
-}
+pub use resingest_runtime::testing::TestDb;
 
 /// A server, a database, a vhost and an archive folder for one test.
 pub struct World {
@@ -444,7 +369,7 @@ pub struct World {
 impl World {
     pub async fn new(prefix: &str) -> World {
         let server = Server::start().await;
-        let db = TestDb::new(prefix);
+        let db = TestDb::new(&format!("fetch_{prefix}"));
         let vhost = TestVhost::create(&format!("fetch-{prefix}"));
         let archive = tempfile::tempdir().unwrap();
         let config = Config {

@@ -6,8 +6,6 @@
 use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use resingest_amqp::lapin::BasicProperties;
@@ -18,73 +16,9 @@ use resingest_model::{Kind, Provenance, Resolution, SCHEMA_VERSION};
 use resingest_sink::{Config, Running};
 use tokio_util::sync::CancellationToken;
 
-pub const PG_BASE: &str = "postgres://postgres@127.0.0.1:5432";
-
-/// A database created by the sink under test and dropped (with its connections) at the end.
-pub struct TestDb {
-    pub name: String,
-    pub url: String,
-}
-
-impl TestDb {
-    pub fn new(prefix: &str) -> TestDb {
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let name = format!(
-            "resingest_test_{prefix}_{}_{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
-        let base = std::env::var("RESINGEST_TEST_PG_BASE").unwrap_or_else(|_| PG_BASE.into());
-        TestDb {
-            url: format!("{base}/{name}"),
-            name,
-        }
-    }
-
-    /// Runs one SQL statement with psql and returns its unaligned output.
-    pub fn psql(&self, sql: &str) -> String {
-        let out = Command::new("psql")
-            .args([
-                "-X",
-                "-q",
-                "-A",
-                "-t",
-                "-v",
-                "ON_ERROR_STOP=1",
-                &self.url,
-                "-c",
-                sql,
-            ])
-            .output()
-            .expect("running psql");
-        assert!(
-            out.status.success(),
-            "psql {sql}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    }
-
-    pub fn count(&self, table: &str) -> i64 {
-        self.psql(&format!("SELECT count(*) FROM {table}"))
-            .parse()
-            .unwrap()
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .args([
-                "-X",
-                "-q",
-                &format!("{PG_BASE}/postgres"),
-                "-c",
-                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-            ])
-            .output();
-    }
-}
+// PG_BASE: for the tests that speak to the server itself (the drain bench does not).
+#[allow(unused_imports)]
+pub use resingest_runtime::testing::{TestDb, PG_BASE};
 
 /// A sink on its own vhost and database, stopped when dropped.
 pub struct TestSink {
