@@ -11,24 +11,7 @@ use crate::inputs::{Door, Expect, Input, Inputs};
 
 /// Runs one SQL statement with psql; rows of `|`-separated columns, or the error text.
 pub fn psql(url: &str, sql: &str) -> Result<Vec<Vec<String>>, String> {
-    let out = Command::new("psql")
-        .args([
-            "-X",
-            "-q",
-            "-A",
-            "-t",
-            "-v",
-            "ON_ERROR_STOP=1",
-            url,
-            "-c",
-            sql,
-        ])
-        .output()
-        .map_err(|e| format!("running psql: {e}"))?;
-    if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
-    }
-    Ok(String::from_utf8_lossy(&out.stdout)
+    Ok(resingest_runtime::testing::psql(url, sql)?
         .lines()
         .filter(|l| !l.is_empty())
         .map(|l| l.split('|').map(str::to_owned).collect())

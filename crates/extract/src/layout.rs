@@ -227,13 +227,11 @@ fn lines_of(page: &PageGlyphs, fonts: &[FontInfo], barcode: &[bool]) -> Vec<Line
                 is_space(t) || t.chars().all(is_combining_mark)
             })
     };
-    for i in 0..clusters.len() {
-        if !marks_only(&clusters[i]) {
-            continue;
-        }
+    let marks: Vec<bool> = clusters.iter().map(marks_only).collect();
+    for i in (0..clusters.len()).filter(|&i| marks[i]) {
         let y = clusters[i].y;
         let nearest = (0..clusters.len())
-            .filter(|&j| j != i && !clusters[j].members.is_empty() && !marks_only(&clusters[j]))
+            .filter(|&j| !marks[j] && !clusters[j].members.is_empty())
             .min_by(|&a, &b| {
                 (clusters[a].y - y)
                     .abs()
@@ -517,7 +515,7 @@ fn mirror(page: &PageGlyphs) -> PageGlyphs {
 /// before the next letter (so after the letter it is drawn on). Then each left-to-right run
 /// (digits, Latin, with the separators between two of its glyphs: "77/149", "A/78/429") is
 /// turned back (see [`ltr_islands`]). A line with no right-to-left letter is read from the
-/// left of the page.
+/// left of the page, unless it holds a note number or would start with closing punctuation.
 fn rtl_reading_order(page: &PageGlyphs, members: &mut Vec<usize>, word_gap: f32) -> Vec<bool> {
     let glyph = |i: usize| &page.glyphs[i];
     let dir = |i: usize| dir_of(page.text_of(glyph(i)));
@@ -554,7 +552,8 @@ fn rtl_reading_order(page: &PageGlyphs, members: &mut Vec<usize>, word_gap: f32)
     // punctuation (the last line of a paragraph, "54."): those belong to the page's
     // right-to-left text.
     let largest = members.iter().map(|&i| glyph(i).size).fold(0.0, f32::max);
-    let note = members.iter().any(|&i| glyph(i).size < 0.8 * largest);
+    let raised = |i: usize| glyph(i).size < 0.8 * largest;
+    let note = members.iter().any(|&i| raised(i));
     let leftmost = members
         .iter()
         .filter(|&&i| !is_space(page.text_of(glyph(i))))
@@ -616,16 +615,15 @@ fn rtl_reading_order(page: &PageGlyphs, members: &mut Vec<usize>, word_gap: f32)
     let mut turn = ltr_islands(&texts);
     // A note number set as a left-to-right run with its brackets comes as ")1(": the
     // brackets belong to the run.
-    let largest = members.iter().map(|&i| glyph(i).size).fold(0.0, f32::max);
-    let raised = |k: usize| glyph(members[k]).size < 0.8 * largest;
+    let raised_at = |k: usize| raised(members[k]);
     for island in &mut turn {
         let (s, e) = (island.start, island.end);
         if s > 0
             && e < texts.len()
             && texts[s - 1] == ")"
             && texts[e] == "("
-            && raised(s - 1)
-            && raised(e)
+            && raised_at(s - 1)
+            && raised_at(e)
         {
             *island = s - 1..e + 1;
         }
@@ -633,10 +631,10 @@ fn rtl_reading_order(page: &PageGlyphs, members: &mut Vec<usize>, word_gap: f32)
     for (k, t) in texts.iter().enumerate() {
         // A lone raised digit's run is no island (one glyph), but its brackets still may be.
         if *t == ")"
-            && raised(k)
+            && raised_at(k)
             && texts.get(k + 2) == Some(&"(")
             && bidi_of(texts[k + 1]) == Bidi::Digit
-            && raised(k + 2)
+            && raised_at(k + 2)
         {
             turn.push(k..k + 3);
         }
@@ -659,18 +657,17 @@ fn pair_mirrored_brackets(page: &PageGlyphs, members: &mut [usize]) {
         .iter()
         .map(|&i| page.text_of(&page.glyphs[i]))
         .collect();
-    let text = |k: usize| texts[k];
     let mut depth = 0usize;
     let mut k = 0;
     while k < members.len() {
-        match text(k) {
+        match texts[k] {
             "(" | "[" => depth += 1,
             ")" | "]" if depth > 0 => depth -= 1,
             close @ (")" | "]") => {
                 let open = if close == ")" { "(" } else { "[" };
                 let j = (k + 1..members.len().min(k + 12))
-                    .take_while(|&j| !is_space(text(j)) && !matches!(text(j), ")" | "]"))
-                    .find(|&j| text(j) == open);
+                    .take_while(|&j| !is_space(texts[j]) && !matches!(texts[j], ")" | "]"))
+                    .find(|&j| texts[j] == open);
                 if let Some(j) = j.filter(|&j| j > k + 1) {
                     members.swap(k, j);
                     k = j;
@@ -683,7 +680,7 @@ fn pair_mirrored_brackets(page: &PageGlyphs, members: &mut [usize]) {
 }
 
 /// Combining marks: Arabic harakat, shadda and superscript alef, Latin combining accents.
-fn is_combining_mark(c: char) -> bool {
+pub(crate) fn is_combining_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}')
 }
 

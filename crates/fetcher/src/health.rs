@@ -3,8 +3,8 @@
 //!
 //! - 503 `stalled` when nothing has ended (an HTTP request, a document, a poll) for longer than
 //!   a live fetcher can be quiet: one request's worst case (every attempt's connect and request
-//!   timeouts and backoff ceiling, the per-poll `Retry-After` ceiling, a publish confirm) plus a
-//!   minute, and the interval too while it sleeps between polls. A hung poll is what a restart
+//!   timeouts and backoff ceiling, the per-poll `Retry-After` ceiling, a publish confirm) plus ten
+//!   seconds ([`quiet_budget`]), and the interval too while it sleeps between polls. A hung poll is what a restart
 //!   helps.
 //! - 503 `ledger database unavailable` when the ledger does not answer `SELECT 1` within 2 s:
 //!   nothing can be recorded, so nothing is fetched.
@@ -46,7 +46,7 @@ impl Liveness {
         l
     }
 
-    /// How long a live fetcher with `config` may be quiet while polling; starts the clock.
+    /// How long a live fetcher may be quiet while polling ([`quiet_budget`]); starts the clock.
     pub fn set_budget(&self, budget: Duration) {
         self.budget_ms
             .store(budget.as_millis() as u64, Ordering::Relaxed);

@@ -12,6 +12,35 @@ pub fn pg_base() -> String {
     std::env::var("RESINGEST_TEST_PG_BASE").unwrap_or_else(|_| PG_BASE.into())
 }
 
+/// The server's own `postgres` database, for what a test does to the server (create, drop,
+/// alter a database).
+pub fn admin_url() -> String {
+    format!("{}/postgres", pg_base())
+}
+
+/// Runs SQL at `url` with psql (unaligned, tuples only, stopping at the first error): its
+/// output, or psql's error text.
+pub fn psql(url: &str, sql: &str) -> Result<String, String> {
+    let out = Command::new("psql")
+        .args([
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            url,
+            "-c",
+            sql,
+        ])
+        .output()
+        .map_err(|e| format!("running psql: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// A database the role under test creates (the name is unique in this process and across
 /// processes), dropped with its connections at the end.
 pub struct TestDb {
@@ -35,28 +64,12 @@ impl TestDb {
     }
 
     /// Runs SQL with psql (statements separated by `;` run as one transaction) and returns
-    /// its unaligned output; panics naming the SQL when psql fails.
+    /// its unaligned output, trimmed; panics naming the SQL when psql fails.
     pub fn psql(&self, sql: &str) -> String {
-        let out = Command::new("psql")
-            .args([
-                "-X",
-                "-q",
-                "-A",
-                "-t",
-                "-v",
-                "ON_ERROR_STOP=1",
-                &self.url,
-                "-c",
-                sql,
-            ])
-            .output()
-            .expect("running psql");
-        assert!(
-            out.status.success(),
-            "psql {sql}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        psql(&self.url, sql)
+            .unwrap_or_else(|e| panic!("psql {sql}: {e}"))
+            .trim()
+            .to_owned()
     }
 
     /// The rows of `table`.
@@ -68,18 +81,8 @@ impl TestDb {
 
     /// Drops the database now, its connections cut; whether psql could.
     pub fn drop_now(&self) -> Result<(), String> {
-        let out = Command::new("psql")
-            .args(["-X", "-q", &format!("{}/postgres", pg_base()), "-c"])
-            .arg(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .output()
-            .map_err(|e| e.to_string())?;
-        match out.status.success() {
-            true => Ok(()),
-            false => Err(String::from_utf8_lossy(&out.stderr).into_owned()),
-        }
+        let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        psql(&admin_url(), &drop).map(|_| ())
     }
 }
 

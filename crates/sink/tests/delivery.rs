@@ -45,17 +45,8 @@ fn read_only(db: &TestDb, on: bool) {
 }
 
 fn admin_psql(sql: &str) {
-    let out = std::process::Command::new("psql")
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1"])
-        .arg(format!("{}/postgres", common::PG_BASE))
-        .args(["-c", sql])
-        .output()
-        .expect("running psql");
-    assert!(
-        out.status.success(),
-        "psql {sql}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    use resingest_runtime::testing::{admin_url, psql};
+    psql(&admin_url(), sql).unwrap_or_else(|e| panic!("psql {sql}: {e}"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

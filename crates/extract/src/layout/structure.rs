@@ -310,22 +310,32 @@ fn mark_furniture(page: &mut Page, body_size: f32, symbol: Option<&str>) {
     }
 }
 
-/// The marker a footnote line starts with, and how many spans it takes.
-fn footnote_start(l: &Line) -> Option<(String, usize)> {
+/// Where a footnote line's marker is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MarkerAt {
+    /// The first span: a superscript number.
+    Span,
+    /// A superscript number between superscript brackets, "(1)" (Arabic), each a span of its
+    /// own: the brackets are text, as in the paragraph that cites the note.
+    Bracketed,
+    /// On the baseline at the start of the first span: "12 Resolution 70/1.", "* Reissued".
+    Baseline,
+}
+
+/// The marker a footnote line starts with, and where it is.
+fn footnote_start(l: &Line) -> Option<(String, MarkerAt)> {
     let first = l.spans.first()?;
     let t = first.text.trim();
     if is_marker(first) {
-        return Some((t.to_string(), 1));
+        return Some((t.to_string(), MarkerAt::Span));
     }
-    // A superscript number in brackets, "(1)" (Arabic), the brackets spans of their own
-    // (three spans: the caller keeps the brackets as text).
     if let [open, number, close, ..] = &l.spans[..] {
         let sup_bracket = |s: &Span, b: &str| s.superscript && s.text.trim() == b;
         if sup_bracket(open, "(") && is_marker(number) && sup_bracket(close, ")") {
-            return Some((number.text.trim().to_string(), 3));
+            return Some((number.text.trim().to_string(), MarkerAt::Bracketed));
         }
     }
-    // Some producers print the marker on the baseline: "12 Resolution 70/1.", "* Reissued".
+    // Some producers print the marker on the baseline.
     let marker: String = if t.starts_with('*') {
         t.chars().take_while(|&c| c == '*').collect()
     } else {
@@ -333,7 +343,7 @@ fn footnote_start(l: &Line) -> Option<(String, usize)> {
     };
     let rest = &t[marker.len()..];
     if !marker.is_empty() && marker.len() <= 3 && (rest.is_empty() || rest.starts_with(' ')) {
-        return Some((marker, 0));
+        return Some((marker, MarkerAt::Baseline));
     }
     None
 }
@@ -343,29 +353,29 @@ fn collect_footnotes(pages: &[Page]) -> Vec<Footnote> {
     for page in pages {
         for l in page.lines.iter().filter(|l| l.role == Role::Footnote) {
             let last_number = notes.iter().rev().find_map(|n| n.number);
-            let start = footnote_start(l).filter(|(m, skip)| match m.parse::<u32>() {
+            let start = footnote_start(l).filter(|(m, at)| match m.parse::<u32>() {
                 // Numbers only go up; a lower one is text that begins with a number.
-                Ok(n) if *skip > 0 => last_number.is_none_or(|last| n > last),
+                Ok(n) if *at != MarkerAt::Baseline => last_number.is_none_or(|last| n > last),
                 // A number on the baseline ("28 and 29 June 2012, ...") starts a note only
                 // as the next one: a wrapped line of a note often begins with a date.
                 Ok(n) => last_number.map_or(n == 1, |last| n == last + 1),
                 Err(_) => true,
             });
             match start {
-                Some((marker, skip)) => {
-                    let mut text = Line {
-                        spans: l.spans[skip..].to_vec(),
-                        ..l.clone()
-                    }
-                    .text();
-                    if skip == 0 {
-                        text = text.trim_start()[marker.len()..].to_string();
-                    }
-                    // The brackets of a bracketed number are text, as in the paragraph that
-                    // cites the note (the UN's Arabic XML: "() الوثائق ...").
-                    if skip == 3 {
-                        text = format!("() {}", text.trim_start());
-                    }
+                Some((marker, at)) => {
+                    let after = |skip: usize| {
+                        Line {
+                            spans: l.spans[skip..].to_vec(),
+                            ..l.clone()
+                        }
+                        .text()
+                    };
+                    let text = match at {
+                        MarkerAt::Span => after(1),
+                        // The UN's Arabic XML: "() الوثائق ...".
+                        MarkerAt::Bracketed => format!("() {}", after(3).trim_start()),
+                        MarkerAt::Baseline => after(0).trim_start()[marker.len()..].to_string(),
+                    };
                     notes.push(Footnote {
                         number: marker.parse().ok(),
                         marker,
@@ -695,9 +705,8 @@ fn append_line(para: &mut Paragraph, l: &Line) {
         Some(last)
             if last
                 .text
-                .trim_end_matches('/')
-                .ends_with(|c: char| c.is_ascii_digit())
-                && last.text.ends_with('/')
+                .strip_suffix('/')
+                .is_some_and(|t| t.ends_with(|c: char| c.is_ascii_digit()))
                 && !ends_with_marker
                 && spans
                     .first()

@@ -16,9 +16,7 @@ use resingest_model::{Kind, Provenance, Resolution, SCHEMA_VERSION};
 use resingest_sink::{Config, Running};
 use tokio_util::sync::CancellationToken;
 
-// PG_BASE: for the tests that speak to the server itself (the drain bench does not).
-#[allow(unused_imports)]
-pub use resingest_runtime::testing::{TestDb, PG_BASE};
+pub use resingest_runtime::testing::TestDb;
 
 /// A sink on its own vhost and database, stopped when dropped.
 pub struct TestSink {

@@ -110,12 +110,12 @@ pub const SECTION_TENS: [&str; 8] = [
     "خمسون",
 ];
 
-/// A section number as the UN's Arabic prints it (diacritics such as the tanwin of "أولاً"
-/// ignored).
+/// A section number as the UN's Arabic prints it (diacritics such as the tanwin of "أولاً",
+/// and tatweel, ignored).
 pub fn is_section_number(t: &str) -> bool {
     let t: String = t
         .chars()
-        .filter(|c| !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}'))
+        .filter(|&c| !crate::layout::is_combining_mark(c) && c != '\u{0640}')
         .collect();
     let words: Vec<&str> = t.split_whitespace().collect();
     let ordinal = |w: &str| SECTION_ORDINALS.contains(&w) || w == "حاديا";
