@@ -8,7 +8,12 @@ fn main() {
     let needle = args.next().expect("usage: drawn FILE NEEDLE");
     let bytes = std::fs::read(file).expect("read");
     let raw = resingest_extract::pdf::read_pages(&bytes, &Default::default()).expect("pdf");
-    for page in &raw.pages {
+    // `PAGE=N` limits the search to page N (from 1).
+    let only: Option<usize> = std::env::var("PAGE").ok().and_then(|v| v.parse().ok());
+    for (number, page) in raw.pages.iter().enumerate() {
+        if only.is_some_and(|n| n != number + 1) {
+            continue;
+        }
         // Lines by baseline, glyphs kept in drawing order.
         let mut lines: Vec<(f32, Vec<(usize, &Glyph)>)> = Vec::new();
         for (i, g) in page.glyphs.iter().enumerate() {

@@ -3,6 +3,7 @@
 //! paragraphs (see [`crate::layout::structure`]).
 
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 use crate::interp::{Artifact, Glyph, PageGlyphs};
 use crate::pdf::RawDocument;
@@ -324,12 +325,14 @@ fn build_line(
     } else {
         WORD_GAP_EM
     };
-    // A right-to-left line knows its word breaks from before its islands were turned back.
-    let rtl_breaks = if rtl {
-        Some(rtl_reading_order(page, &mut members, word_gap))
+    // A right-to-left line knows its word breaks from before its islands were turned back,
+    // and which of its brackets are drawn mirrored.
+    let (rtl_breaks, mirrored) = if rtl {
+        let reading = rtl_reading_order(page, &mut members, word_gap);
+        (Some(reading.breaks), reading.mirrored)
     } else {
         order_runs(page, &mut members);
-        None
+        (None, Vec::new())
     };
     let mut spans: Vec<Span> = Vec::new();
     let mut pending_space = false;
@@ -339,7 +342,14 @@ fn build_line(
     let mut artifacts = [0usize; 4];
     for (k, &i) in members.iter().enumerate() {
         let g: &Glyph = &page.glyphs[i];
-        let text = page.text_of(g);
+        let text = match page.text_of(g) {
+            t if !mirrored.get(k).is_some_and(|&m| m) => t,
+            "(" => ")",
+            ")" => "(",
+            "[" => "]",
+            "]" => "[",
+            t => t,
+        };
         if is_space(text) {
             pending_space = true;
             prev_end = Some(prev_end.map_or(g.x + g.w, |e: f32| e.max(g.x + g.w)));
@@ -516,7 +526,14 @@ fn mirror(page: &PageGlyphs) -> PageGlyphs {
 /// (digits, Latin, with the separators between two of its glyphs: "77/149", "A/78/429") is
 /// turned back (see [`ltr_islands`]). A line with no right-to-left letter is read from the
 /// left of the page, unless it holds a note number or would start with closing punctuation.
-fn rtl_reading_order(page: &PageGlyphs, members: &mut Vec<usize>, word_gap: f32) -> Vec<bool> {
+/// A right-to-left line read back: for each glyph in reading order, whether a word break
+/// comes before it and whether it is a bracket drawn mirrored.
+struct RtlReading {
+    breaks: Vec<bool>,
+    mirrored: Vec<bool>,
+}
+
+fn rtl_reading_order(page: &PageGlyphs, members: &mut Vec<usize>, word_gap: f32) -> RtlReading {
     let glyph = |i: usize| &page.glyphs[i];
     let dir = |i: usize| dir_of(page.text_of(glyph(i)));
     // Word breaks where no space is drawn (a tab after "1 -", the columns of a footer),
@@ -551,8 +568,19 @@ fn rtl_reading_order(page: &PageGlyphs, members: &mut Vec<usize>, word_gap: f32)
     // and smaller: a note of Latin text, "(3) A/78/311.") or would start with closing
     // punctuation (the last line of a paragraph, "54."): those belong to the page's
     // right-to-left text.
+    // Raised: smaller than the line's largest glyphs and above their baseline (the
+    // masthead's "RES/78/101" beside a large "A" is smaller, not raised).
     let largest = members.iter().map(|&i| glyph(i).size).fold(0.0, f32::max);
-    let raised = |i: usize| glyph(i).size < 0.8 * largest;
+    let baseline = members
+        .iter()
+        .map(|&i| glyph(i))
+        .filter(|g| g.size == largest)
+        .map(|g| g.y)
+        .fold(f32::MAX, f32::min);
+    let raised = |i: usize| {
+        let g = glyph(i);
+        g.size < 0.8 * largest && (g.rise > 0.0 || g.y > baseline + 0.1 * g.size)
+    };
     let note = members.iter().any(|&i| raised(i));
     let leftmost = members
         .iter()
@@ -567,52 +595,19 @@ fn rtl_reading_order(page: &PageGlyphs, members: &mut Vec<usize>, word_gap: f32)
             let (ga, gb) = (glyph(a), glyph(b));
             (gb.x + gb.w).total_cmp(&(ga.x + ga.w)).then(b.cmp(&a))
         });
-        return breaks_of(members, false);
-    }
-    // Combining marks (a shadda, a fatha) go after the letter they sit on.
-    let (marks, mut letters): (Vec<usize>, Vec<usize>) = members
-        .iter()
-        .partition(|&&i| page.text_of(glyph(i)).chars().all(is_combining_mark));
-    // A zero-width glyph (the alef of a lam-alef ligature, drawn at the ligature's end) goes
-    // before a glyph starting where it is, whatever the rounding of the two positions.
-    let start = |g: &Glyph| if g.w < 0.01 { g.x - 0.05 } else { g.x };
-    letters.sort_by(|&a, &b| {
-        let (ga, gb) = (glyph(a), glyph(b));
-        start(ga)
-            .total_cmp(&start(gb))
-            .then((ga.x + ga.w).total_cmp(&(gb.x + gb.w)))
-            .then(a.cmp(&b))
-    });
-    let mut after: Vec<Vec<usize>> = vec![Vec::new(); letters.len()];
-    for m in marks {
-        let x = glyph(m).x;
-        // The letter it is drawn over (the nearest centre among those it touches), else the
-        // nearest.
-        let distance = |&k: &usize| {
-            let g = glyph(letters[k]);
-            let touches = g.x - 0.01 <= x && x <= g.x + g.w + 0.01;
-            (!touches, (g.x + g.w / 2.0 - x).abs())
+        return RtlReading {
+            breaks: breaks_of(members, false),
+            mirrored: Vec::new(),
         };
-        let base = (0..letters.len())
-            .filter(|&k| !is_space(page.text_of(glyph(letters[k]))))
-            .min_by(|a, b| {
-                let (da, db) = (distance(a), distance(b));
-                da.0.cmp(&db.0).then(da.1.total_cmp(&db.1))
-            });
-        match base {
-            Some(k) => after[k].push(m),
-            None => letters.push(m),
-        }
     }
-    members.clear();
-    for (k, &l) in letters.iter().enumerate() {
-        members.push(l);
-        members.extend(after.get(k).into_iter().flatten());
-    }
+    // Combining marks (a shadda, a fatha) and the zero-width parts of a ligature go after
+    // the letter they belong to.
+    order_clusters(page, members);
     // Found along the mirror before the islands are turned back.
     let mut breaks = breaks_of(members, true);
     let texts: Vec<&str> = members.iter().map(|&i| page.text_of(glyph(i))).collect();
-    let mut turn = ltr_islands(&texts);
+    let raised_flags: Vec<bool> = members.iter().map(|&i| raised(i)).collect();
+    let mut turn = ltr_islands(&texts, &raised_flags);
     // A note number set as a left-to-right run with its brackets comes as ")1(": the
     // brackets belong to the run.
     let raised_at = |k: usize| raised(members[k]);
@@ -645,38 +640,157 @@ fn rtl_reading_order(page: &PageGlyphs, members: &mut Vec<usize>, word_gap: f32)
         }
         members[island].reverse();
     }
-    pair_mirrored_brackets(page, members);
-    breaks
+    let texts: Vec<&str> = members.iter().map(|&i| page.text_of(glyph(i))).collect();
+    let mirrored = mirrored_brackets(&texts, &breaks, |k| raised(members[k]));
+    RtlReading { breaks, mirrored }
 }
 
-/// LibreOffice writes a bracket of a short right-to-left group as the glyph it shows, the
-/// mirrored one: "(ف-3)" comes as ")ف-3(". A closing bracket that closes nothing, followed
-/// within a word by an opening one, is such a pair: the two trade places.
-fn pair_mirrored_brackets(page: &PageGlyphs, members: &mut [usize]) {
-    let texts: Vec<&str> = members
-        .iter()
-        .map(|&i| page.text_of(&page.glyphs[i]))
-        .collect();
-    let mut depth = 0usize;
-    let mut k = 0;
-    while k < members.len() {
-        match texts[k] {
-            "(" | "[" => depth += 1,
-            ")" | "]" if depth > 0 => depth -= 1,
-            close @ (")" | "]") => {
-                let open = if close == ")" { "(" } else { "[" };
-                let j = (k + 1..members.len().min(k + 12))
-                    .take_while(|&j| !is_space(texts[j]) && !matches!(texts[j], ")" | "]"))
-                    .find(|&j| texts[j] == open);
-                if let Some(j) = j.filter(|&j| j > k + 1) {
-                    members.swap(k, j);
-                    k = j;
-                }
-            }
-            _ => {}
+/// Sorts a right-to-left line's glyphs along the mirror and puts each combining mark (a
+/// shadda, a fatha) and each zero-width part of a ligature (the alef of a lam-alef, drawn at
+/// the ligature's end) after the letter it belongs to. That letter is the one drawn next to
+/// it, when it touches: a shaped portion is drawn whole in one direction, a cluster's glyphs
+/// beside each other (its marks before their base when the portion is drawn from its end,
+/// after it when from its start). Drawing order decides what position alone cannot: the
+/// marks of a lam-alef (after the alef), a mark typed after a space, an alef whose position
+/// rounds to the next letter's. Otherwise a mark goes with the letter it is drawn over (the
+/// nearest centre among those it touches, else the nearest).
+fn order_clusters(page: &PageGlyphs, members: &mut Vec<usize>) {
+    let glyph = |i: usize| &page.glyphs[i];
+    let is_mark = |i: usize| page.text_of(glyph(i)).chars().all(is_combining_mark);
+    let attached =
+        |i: usize| is_mark(i) || (glyph(i).w < 0.01 && !is_space(page.text_of(glyph(i))));
+    let touches = |g: &Glyph, x: f32, tol: f32| g.x - tol <= x && x <= g.x + g.w + tol;
+    let mut drawn = members.clone();
+    drawn.sort_unstable();
+    // Attached glyph -> (its base, whether its portion is drawn from the end).
+    let mut base_of: HashMap<usize, (usize, bool)> = HashMap::new();
+    for (d, &m) in drawn.iter().enumerate() {
+        if !attached(m) {
+            continue;
         }
-        k += 1;
+        let mut before = drawn[..d].iter().rev().copied().filter(|&i| !attached(i));
+        let mut next = drawn[d + 1..].iter().copied().filter(|&i| !attached(i));
+        let (before, before2) = (before.next(), before.next());
+        let (next, next2) = (next.next(), next.next());
+        // Which way two glyphs drawn one after the other go, if they touch.
+        let way = |a: Option<usize>, b: Option<usize>| {
+            let (a, b) = (glyph(a?), glyph(b?));
+            let gap = if b.x >= a.x {
+                b.x - (a.x + a.w)
+            } else {
+                a.x - (b.x + b.w)
+            };
+            (gap.abs() < 0.3 * a.size.max(1.0)).then_some(b.x < a.x)
+        };
+        let backwards = way(next, next2)
+            .or(way(before2, before))
+            .or(way(before, next))
+            .unwrap_or(false);
+        let tol = 0.15 * glyph(m).size.max(1.0);
+        let neighbour = if backwards { next } else { before };
+        if let Some(b) = neighbour.filter(|&i| touches(glyph(i), glyph(m).x, tol)) {
+            base_of.insert(m, (b, backwards));
+        }
     }
+    let mut letters: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&i| !base_of.contains_key(&i) && !is_mark(i))
+        .collect();
+    // A zero-width glyph left on its own goes before a glyph starting where it is, whatever
+    // the rounding of the two positions.
+    let start = |g: &Glyph| if g.w < 0.01 { g.x - 0.05 } else { g.x };
+    letters.sort_by(|&a, &b| {
+        let (ga, gb) = (glyph(a), glyph(b));
+        start(ga)
+            .total_cmp(&start(gb))
+            .then((ga.x + ga.w).total_cmp(&(gb.x + gb.w)))
+            .then(a.cmp(&b))
+    });
+    let slot: HashMap<usize, usize> = letters.iter().enumerate().map(|(k, &l)| (l, k)).collect();
+    let mut after: Vec<Vec<usize>> = vec![Vec::new(); letters.len()];
+    let mut stray = Vec::new();
+    for &m in drawn.iter().filter(|&&m| attached(m)) {
+        if let Some(&(b, backwards)) = base_of.get(&m) {
+            // Drawn from the portion's end, the cluster's last glyph comes first.
+            if backwards {
+                after[slot[&b]].insert(0, m);
+            } else {
+                after[slot[&b]].push(m);
+            }
+            continue;
+        }
+        if !is_mark(m) {
+            continue;
+        }
+        let x = glyph(m).x;
+        let distance = |&k: &usize| {
+            let g = glyph(letters[k]);
+            (!touches(g, x, 0.01), (g.x + g.w / 2.0 - x).abs())
+        };
+        let base = (0..letters.len())
+            .filter(|&k| !is_space(page.text_of(glyph(letters[k]))))
+            .min_by(|a, b| {
+                let (da, db) = (distance(a), distance(b));
+                da.0.cmp(&db.0).then(da.1.total_cmp(&db.1))
+            });
+        match base {
+            Some(k) => after[k].push(m),
+            None => stray.push(m),
+        }
+    }
+    members.clear();
+    for (k, &l) in letters.iter().enumerate() {
+        members.push(l);
+        members.extend(&after[k]);
+    }
+    members.extend(stray);
+}
+
+/// LibreOffice writes some brackets of right-to-left text as the glyph it shows, the
+/// mirrored one: "(الرتبة المحلية)" comes as ")الرتبة المحلية(". Brackets cling to what
+/// they enclose, so a run of closing brackets after a space (or the line's start) and before
+/// a word opens, and a run of opening brackets after a word and before a space, punctuation
+/// or the line's end closes: those are mirrored. A raised bracket (a note number's) is left
+/// as it is: "2023(" ends a line whose next starts with the rest of the note's "(14)".
+/// `breaks` are the word breaks drawn as gaps (a tab after "(أ)").
+fn mirrored_brackets(texts: &[&str], breaks: &[bool], raised: impl Fn(usize) -> bool) -> Vec<bool> {
+    let word = |t: &str| {
+        t.chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || is_combining_mark(c))
+    };
+    let kind = |k: usize| match texts[k] {
+        _ if raised(k) => None,
+        "(" | "[" => Some(true),
+        ")" | "]" => Some(false),
+        _ => None,
+    };
+    let mut mirrored = vec![false; texts.len()];
+    let mut k = 0;
+    while k < texts.len() {
+        let Some(opening) = kind(k) else {
+            k += 1;
+            continue;
+        };
+        let end = (k..texts.len())
+            .find(|&e| kind(e) != Some(opening))
+            .unwrap_or(texts.len());
+        // What touches the run on each side: nothing across a word break.
+        let before = k.checked_sub(1).filter(|_| !breaks[k]).map(|j| texts[j]);
+        let after = texts.get(end).copied().filter(|_| !breaks[end]);
+        let flip = if opening {
+            before.is_some_and(word)
+                && after.is_none_or(|t| !word(t) && !matches!(t, "(" | ")" | "[" | "]"))
+        } else {
+            before.is_none_or(is_space) && after.is_some_and(word)
+        };
+        if flip {
+            mirrored[k..end].fill(true);
+        }
+        k = end;
+    }
+    mirrored
 }
 
 /// Combining marks: Arabic harakat, shadda and superscript alef, Latin combining accents.
@@ -723,8 +837,10 @@ fn bidi_of(s: &str) -> Bidi {
 /// before them), digits and letters that touch. Anything else between them, or a
 /// right-to-left glyph, keeps them apart. A number before Latin letters ("77/149 A") reads
 /// as the letters' ("A 77/149"): the page cannot tell the two apart, and symbols start with
-/// their letters.
-fn ltr_islands(texts: &[&str]) -> Vec<std::ops::Range<usize>> {
+/// their letters. A raised glyph (a note number) and the text beside it are never one island.
+/// A bracket just outside an island that pairs one inside it belongs to it: "(Part I)"
+/// inside a symbol.
+fn ltr_islands(texts: &[&str], raised: &[bool]) -> Vec<std::ops::Range<usize>> {
     let classes: Vec<Bidi> = texts.iter().map(|t| bidi_of(t)).collect();
     let strong = |c: Bidi| matches!(c, Bidi::Letter | Bidi::Digit);
     let mut islands: Vec<std::ops::Range<usize>> = Vec::new();
@@ -743,7 +859,7 @@ fn ltr_islands(texts: &[&str]) -> Vec<std::ops::Range<usize>> {
             else {
                 break;
             };
-            if !strong(classes[next]) {
+            if !strong(classes[next]) || raised[next] != raised[k] {
                 break;
             }
             let between = &classes[end..next];
@@ -785,6 +901,16 @@ fn ltr_islands(texts: &[&str]) -> Vec<std::ops::Range<usize>> {
         } else {
             k
         };
+        let (mut start, mut end) = (start, end);
+        let is_bracket =
+            |j: usize| matches!(texts[j], "(" | ")" | "[" | "]") && raised[j] == raised[k];
+        if (start..end).filter(|&j| is_bracket(j)).count() % 2 == 1 {
+            if start > 0 && is_bracket(start - 1) {
+                start -= 1;
+            } else if end < texts.len() && is_bracket(end) {
+                end += 1;
+            }
+        }
         if end - start > 1 {
             islands.push(start..end);
         }
@@ -880,11 +1006,18 @@ mod tests {
 
     fn read(p: &PageGlyphs) -> String {
         let mut members: Vec<usize> = (0..p.glyphs.len()).collect();
-        let breaks = rtl_reading_order(p, &mut members, EXPLICIT_SPACE_GAP_EM);
+        let reading = rtl_reading_order(p, &mut members, EXPLICIT_SPACE_GAP_EM);
         members
             .iter()
-            .zip(breaks)
-            .map(|(&i, b)| format!("{}{}", if b { "|" } else { "" }, p.text_of(&p.glyphs[i])))
+            .enumerate()
+            .map(|(k, &i)| {
+                let text = match p.text_of(&p.glyphs[i]) {
+                    "(" if reading.mirrored.get(k) == Some(&true) => ")",
+                    ")" if reading.mirrored.get(k) == Some(&true) => "(",
+                    t => t,
+                };
+                format!("{}{text}", if reading.breaks[k] { "|" } else { "" })
+            })
             .collect()
     }
 
@@ -894,6 +1027,11 @@ mod tests {
         assert_eq!(read(&p), "الاقتصادية (ف-3)، و(أ) و(ب)");
         let p = page(&placed("الرابعة) )أ( و", 0.0));
         assert_eq!(read(&p), "الرابعة) (أ) و");
+        // Around words, nested, at the line's start and end.
+        let p = page(&placed(")فئة الخدمات العامة )الرتبة المحلية((؛", 0.0));
+        assert_eq!(read(&p), "(فئة الخدمات العامة (الرتبة المحلية))؛");
+        let p = page(&placed("البحوث )فئة الخدمات", 0.0));
+        assert_eq!(read(&p), "البحوث (فئة الخدمات");
     }
 
     #[test]
@@ -905,6 +1043,40 @@ mod tests {
         glyphs.extend(placed("تعيد", 80.0));
         let p = page(&glyphs);
         assert_eq!(read(&p), "تسلّم|1 -|تعيد");
+    }
+
+    #[test]
+    fn the_glyphs_drawn_beside_a_mark_or_a_zero_width_alef_decide_its_letter() {
+        // "كاملاً" as LibreOffice draws it: from the word's end, the lam-alef ligature as a
+        // lam with a zero-width alef at its end and the tanwin over that end. By position
+        // alone the tanwin sits on the lam ("كاملًا"); the UN's text has it after the alef.
+        let mut drawn: Vec<(char, f32)> = vec![('\u{64b}', 19.9), ('ا', 20.0)];
+        drawn.extend(placed("كامل", 0.0).into_iter().rev());
+        let mut p = page(&drawn);
+        p.glyphs[0].w = 0.0;
+        p.glyphs[1].w = 0.0;
+        assert_eq!(read(&p), "كاملاً");
+        // Drawn from the start, the same glyphs read the same.
+        let mut drawn = placed("كامل", 0.0);
+        drawn.extend([('ا', 20.0), ('\u{64b}', 19.9)]);
+        let mut p = page(&drawn);
+        p.glyphs[4].w = 0.0;
+        p.glyphs[5].w = 0.0;
+        assert_eq!(read(&p), "كاملاً");
+    }
+
+    #[test]
+    fn a_note_number_is_no_part_of_the_symbol_beside_it_and_a_symbols_brackets_pair() {
+        // A footnote: the raised "(7)", then "A/CONF.157/24 (Part I)" drawn left to right
+        // with its brackets mirrored, seen backwards along the mirror, then Arabic.
+        let mut glyphs = placed("(7)", 0.0);
+        glyphs.extend(placed("(I traP) 42/751.FNOC/A، الفصل", 15.0));
+        let mut p = page(&glyphs);
+        for g in &mut p.glyphs[..3] {
+            g.size = 6.0;
+            g.y = 703.0;
+        }
+        assert_eq!(read(&p), "(7)A/CONF.157/24 (Part I)، الفصل");
     }
 
     #[test]

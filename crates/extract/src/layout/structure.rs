@@ -724,7 +724,9 @@ fn append_line(para: &mut Paragraph, l: &Line) {
         .find(|s| !is_marker(s))
         .and_then(|s| s.text.chars().last())
         .zip(spans.first().and_then(|s| s.text.chars().next()))
-        .is_some_and(|(a, b)| super::joins_tight(a, b));
+        .is_some_and(|(a, b)| {
+            super::joins_tight(a, b) || matches!(a, '(' | '[') || matches!(b, ')' | ']')
+        });
     if let Some(first) = spans.first_mut() {
         first.space_before = !joined_by_hyphen && !tight;
     }
