@@ -1,7 +1,7 @@
 //! The content-stream interpreter: graphics and text state in, positioned glyphs out.
 //!
 //! Tracks exactly what text placement needs (q/Q, cm, BT/ET, Tm, Td, TD, TL, T*, Tc, Tw,
-//! Tz, Ts, Tf, Tj, TJ, ', ", Do for forms, marked content for artifacts) and ignores
+//! Tz, Ts, Tf, Tj, TJ, ', ", Do for forms, marked content for artifacts and `/ActualText`) and ignores
 //! painting. Operands are borrowed tokens from [`crate::lexer`]; nothing is allocated per
 //! operator except the glyphs it emits.
 
@@ -192,6 +192,9 @@ pub struct Interpreter<'d> {
     tm: Matrix,
     tlm: Matrix,
     marked: Vec<Artifact>,
+    /// For each open marked-content sequence, its `/ActualText` and the first glyph shown
+    /// inside it.
+    actual: Vec<Option<(String, usize)>>,
     scratch: Vec<u8>,
 }
 
@@ -219,6 +222,7 @@ impl<'d> Interpreter<'d> {
             tm: Matrix::IDENTITY,
             tlm: Matrix::IDENTITY,
             marked: Vec::new(),
+            actual: Vec::new(),
             scratch: Vec::new(),
         }
     }
@@ -412,9 +416,14 @@ impl<'d> Interpreter<'d> {
                 } else {
                     kind
                 });
+                let first = self.out.glyphs.len();
+                self.actual.push(actual_text(&ops[1..]).map(|t| (t, first)));
             }
             b"EMC" => {
                 self.marked.pop();
+                if let Some(Some((text, first))) = self.actual.pop() {
+                    self.replace_text(first, &text);
+                }
             }
             b"Do" => {
                 if let Some(Token::Name(name)) = ops.last() {
@@ -424,6 +433,50 @@ impl<'d> Interpreter<'d> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// The glyphs shown since `first` stand for `text` (`/ActualText`: LibreOffice writes a
+    /// vowel mark it has no code for that way, "أُ" over the alef and its damma): they become
+    /// one glyph where their letters are (not their marks), on the baseline of the widest.
+    /// Empty text removes them.
+    fn replace_text(&mut self, first: usize, text: &str) {
+        let glyphs = &mut self.out.glyphs;
+        if first >= glyphs.len() || text.len() > u8::MAX as usize {
+            return;
+        }
+        if text.is_empty() {
+            glyphs.truncate(first);
+            return;
+        }
+        // The letters shown, not their marks (a damma drawn above, or a zero-width alef's).
+        let text_of =
+            |g: &Glyph| &self.out.text[g.start as usize..g.start as usize + g.len as usize];
+        let letters: Vec<Glyph> = glyphs[first..]
+            .iter()
+            .filter(|g| !text_of(g).chars().all(crate::layout::is_combining_mark))
+            .copied()
+            .collect();
+        let shown = if letters.is_empty() {
+            &glyphs[first..]
+        } else {
+            &letters[..]
+        };
+        let base = *shown
+            .iter()
+            .reduce(|a, b| if b.w > a.w { b } else { a })
+            .expect("not empty");
+        let x0 = shown.iter().map(|g| g.x).fold(f32::MAX, f32::min);
+        let x1 = shown.iter().map(|g| g.x + g.w).fold(f32::MIN, f32::max);
+        let start = self.out.text.len() as u32;
+        self.out.text.push_str(text);
+        glyphs.truncate(first);
+        glyphs.push(Glyph {
+            x: x0,
+            w: x1 - x0,
+            start,
+            len: text.len() as u8,
+            ..base
+        });
     }
 
     fn next_line(&mut self) {
@@ -548,6 +601,31 @@ impl<'d> Interpreter<'d> {
         self.tlm = saved_tlm;
         result
     }
+}
+
+/// The `/ActualText` of inline marked-content properties (`/Span <</ActualText <FEFF...>>>
+/// BDC`): a text string, UTF-16 after its byte order mark, else PDFDocEncoding (read as
+/// Latin-1, which it is for letters).
+fn actual_text(props: &[Token<'_>]) -> Option<String> {
+    let at = props
+        .iter()
+        .position(|t| matches!(t, Token::Name(b"ActualText")))?;
+    let mut bytes = Vec::new();
+    match props.get(at + 1)? {
+        Token::Literal(raw) => decode_literal(raw, &mut bytes),
+        Token::Hex(raw) => decode_hex(raw, &mut bytes),
+        _ => return None,
+    }
+    Some(match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(utf16) => char::decode_utf16(
+            utf16
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])),
+        )
+        .map(|r| r.unwrap_or('\u{FFFD}'))
+        .collect(),
+        None => bytes.iter().map(|&b| b as char).collect(),
+    })
 }
 
 /// Reads `/Artifact <</Type /Pagination /Subtype /Header /Attached [/Top]>>` properties.

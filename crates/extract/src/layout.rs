@@ -751,8 +751,9 @@ fn order_clusters(page: &PageGlyphs, members: &mut Vec<usize>) {
 /// mirrored one: "(الرتبة المحلية)" comes as ")الرتبة المحلية(". Brackets cling to what
 /// they enclose, so a run of closing brackets after a space (or the line's start) and before
 /// a word opens, and a run of opening brackets after a word and before a space, punctuation
-/// or the line's end closes: those are mirrored. A raised bracket (a note number's) is left
-/// as it is: "2023(" ends a line whose next starts with the rest of the note's "(14)".
+/// or the line's end closes: those are mirrored. A raised bracket (a note number's) goes by
+/// the raised number beside it: "2023(" ends a line whose next starts with the rest of the
+/// note's "(14)".
 /// `breaks` are the word breaks drawn as gaps (a tab after "(أ)").
 fn mirrored_brackets(texts: &[&str], breaks: &[bool], raised: impl Fn(usize) -> bool) -> Vec<bool> {
     let word = |t: &str| {
@@ -767,6 +768,18 @@ fn mirrored_brackets(texts: &[&str], breaks: &[bool], raised: impl Fn(usize) -> 
         _ => None,
     };
     let mut mirrored = vec![false; texts.len()];
+    // A raised bracket clings to the raised number it encloses: one that encloses none on
+    // its side is mirrored (a note number split by a line's end: ")33" ends one line, "("
+    // starts the next), except an opening one that ends the line ("2023(", then "14)").
+    let raised_word =
+        |j: Option<usize>| j.is_some_and(|j| j < texts.len() && raised(j) && word(texts[j]));
+    for k in (0..texts.len()).filter(|&k| raised(k)) {
+        mirrored[k] = match texts[k] {
+            "(" | "[" => k + 1 < texts.len() && !raised_word(Some(k + 1)),
+            ")" | "]" => !raised_word(k.checked_sub(1)) && raised_word(Some(k + 1)),
+            _ => false,
+        };
+    }
     let mut k = 0;
     while k < texts.len() {
         let Some(opening) = kind(k) else {
@@ -780,8 +793,11 @@ fn mirrored_brackets(texts: &[&str], breaks: &[bool], raised: impl Fn(usize) -> 
         let before = k.checked_sub(1).filter(|_| !breaks[k]).map(|j| texts[j]);
         let after = texts.get(end).copied().filter(|_| !breaks[end]);
         let flip = if opening {
+            // A note's raised bracket after it is no word either: "(رقم 105)(20)".
             before.is_some_and(word)
-                && after.is_none_or(|t| !word(t) && !matches!(t, "(" | ")" | "[" | "]"))
+                && after.is_none_or(|t| {
+                    !word(t) && (raised(end) || !matches!(t, "(" | ")" | "[" | "]"))
+                })
         } else {
             before.is_none_or(is_space) && after.is_some_and(word)
         };
@@ -878,7 +894,12 @@ fn ltr_islands(texts: &[&str], raised: &[bool]) -> Vec<std::ops::Range<usize>> {
                 // Not across a space or a bracket even after letters: "رقم 23 (A/78/23)" is
                 // far more common in the UN's Arabic than "S/RES/2769 (2025)".
                 (Bidi::Digit, Bidi::Digit) => between.is_empty() || single(&[Bidi::Separator]),
-                (Bidi::Letter, Bidi::Letter) | (Bidi::Digit, Bidi::Letter) => true,
+                (Bidi::Letter, Bidi::Letter) => true,
+                // Not into a bracket: "لعام 1954 (United Nations" keeps the year outside.
+                (Bidi::Digit, Bidi::Letter) => !between
+                    .iter()
+                    .zip(&texts[end..next])
+                    .any(|(c, t)| *c == Bidi::Neutral && matches!(*t, "(" | ")" | "[" | "]")),
                 (Bidi::Letter, Bidi::Digit) => {
                     between.is_empty() || single(&[Bidi::Separator, Bidi::Sign]) || after_letters()
                 }
@@ -902,6 +923,12 @@ fn ltr_islands(texts: &[&str], raised: &[bool]) -> Vec<std::ops::Range<usize>> {
             k
         };
         let (mut start, mut end) = (start, end);
+        // Latin text's own punctuation at its end ("Treaty Series,") is seen just before it.
+        if classes[start..end].contains(&Bidi::Letter) {
+            while start > 0 && matches!(texts[start - 1], "," | "." | ";" | ":") {
+                start -= 1;
+            }
+        }
         let is_bracket =
             |j: usize| matches!(texts[j], "(" | ")" | "[" | "]") && raised[j] == raised[k];
         if (start..end).filter(|&j| is_bracket(j)).count() % 2 == 1 {
@@ -1077,6 +1104,33 @@ mod tests {
             g.y = 703.0;
         }
         assert_eq!(read(&p), "(7)A/CONF.157/24 (Part I)، الفصل");
+        // A year before Latin text in brackets stays outside it; the text's own comma at its
+        // end is seen just before it.
+        let p = page(&placed("لعام 4591 (,seireS ytaerT", 0.0));
+        assert_eq!(read(&p), "لعام 1954 (Treaty Series,");
+    }
+
+    #[test]
+    fn a_note_numbers_brackets_split_by_the_lines_end_go_by_its_number() {
+        // "2024(33)،": ")33" ends one line, "(" starts the next, both drawn mirrored.
+        let mut end = placed("4202", 0.0);
+        end.extend(placed(")33", 20.0));
+        let mut p = page(&end);
+        for g in &mut p.glyphs[4..] {
+            g.size = 6.0;
+            g.y = 703.0;
+        }
+        assert_eq!(read(&p), "2024(33");
+        let mut p = page(&placed("(، و", 0.0));
+        p.glyphs[0].size = 6.0;
+        p.glyphs[0].y = 703.0;
+        assert_eq!(read(&p), ")، و");
+        // An opening one that ends its line, the number on the next: as drawn.
+        let mut p = page(&placed("بشأن 3202(", 0.0));
+        let last = p.glyphs.len() - 1;
+        p.glyphs[last].size = 6.0;
+        p.glyphs[last].y = 703.0;
+        assert_eq!(read(&p), "بشأن 2023(");
     }
 
     #[test]

@@ -350,6 +350,9 @@ fn footnote_start(l: &Line) -> Option<(String, MarkerAt)> {
 
 fn collect_footnotes(pages: &[Page]) -> Vec<Footnote> {
     let mut notes: Vec<Footnote> = Vec::new();
+    // Whether a note so far had its marker raised: then the document raises its markers,
+    // and a number on the baseline is text.
+    let mut raised_markers = false;
     for page in pages {
         for l in page.lines.iter().filter(|l| l.role == Role::Footnote) {
             let last_number = notes.iter().rev().find_map(|n| n.number);
@@ -357,12 +360,14 @@ fn collect_footnotes(pages: &[Page]) -> Vec<Footnote> {
                 // Numbers only go up; a lower one is text that begins with a number.
                 Ok(n) if *at != MarkerAt::Baseline => last_number.is_none_or(|last| n > last),
                 // A number on the baseline ("28 and 29 June 2012, ...") starts a note only
-                // as the next one: a wrapped line of a note often begins with a date.
-                Ok(n) => last_number.map_or(n == 1, |last| n == last + 1),
+                // as the next one, and only where markers are printed so: a wrapped line of
+                // a note often begins with a date.
+                Ok(n) => !raised_markers && last_number.map_or(n == 1, |last| n == last + 1),
                 Err(_) => true,
             });
             match start {
                 Some((marker, at)) => {
+                    raised_markers |= at != MarkerAt::Baseline;
                     let after = |skip: usize| {
                         Line {
                             spans: l.spans[skip..].to_vec(),
@@ -394,6 +399,12 @@ fn collect_footnotes(pages: &[Page]) -> Vec<Footnote> {
     notes
 }
 
+/// A line ending in `a` and the next starting with `b` join without a space: Chinese, or
+/// inside brackets (an opening one ends the line, a closing one starts the next).
+fn joins_across_lines(a: char, b: char) -> bool {
+    super::joins_tight(a, b) || matches!(a, '(' | '[') || matches!(b, ')' | ']')
+}
+
 fn join_line_text(acc: &mut String, next: &str) {
     let next = next.trim();
     if next.is_empty() {
@@ -404,7 +415,7 @@ fn join_line_text(acc: &mut String, next: &str) {
         .chars()
         .last()
         .zip(next.chars().next())
-        .is_some_and(|(a, b)| super::joins_tight(a, b));
+        .is_some_and(|(a, b)| joins_across_lines(a, b));
     if acc.ends_with('\u{ad}') {
         acc.pop();
     } else if tight {
@@ -685,6 +696,13 @@ fn first_word_width(l: &Line) -> f32 {
 fn append_line(para: &mut Paragraph, l: &Line) {
     let mut spans = l.spans.clone();
     let ends_with_marker = para.spans.last().is_some_and(is_marker);
+    let number_rejoined = !ends_with_marker
+        && mostly_rtl(l)
+        && para
+            .spans
+            .last()
+            .zip(spans.first_mut())
+            .is_some_and(|(last, first)| rejoin_broken_number(&last.text, &mut first.text));
     let joined_by_hyphen = match para.spans.iter_mut().rev().find(|s| !is_marker(s)) {
         Some(last) if last.text.ends_with('\u{ad}') => {
             last.text.pop();
@@ -724,13 +742,36 @@ fn append_line(para: &mut Paragraph, l: &Line) {
         .find(|s| !is_marker(s))
         .and_then(|s| s.text.chars().last())
         .zip(spans.first().and_then(|s| s.text.chars().next()))
-        .is_some_and(|(a, b)| {
-            super::joins_tight(a, b) || matches!(a, '(' | '[') || matches!(b, ')' | ']')
-        });
+        .is_some_and(|(a, b)| joins_across_lines(a, b));
     if let Some(first) = spans.first_mut() {
-        first.space_before = !joined_by_hyphen && !tight;
+        first.space_before = !joined_by_hyphen && !tight && !number_rejoined;
     }
     para.spans.extend(spans);
+}
+
+/// LibreOffice breaks a number of right-to-left text anywhere at a line's end: "53/1" then
+/// "84" for "53/184", or "55" then "/29", which reads back as "29/" (the slash is seen
+/// after the digits). Two numbers in a row with nothing between them are no running text:
+/// the pieces join without a space (true), the slash put back in front. Without a slash
+/// they stay apart: the meeting line "الجلسة العامة 42" above "4 كانون الأول/ديسمبر".
+fn rejoin_broken_number(before: &str, next: &mut String) -> bool {
+    let number = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit());
+    let last = before.rsplit(' ').next().unwrap_or("");
+    let first = next.split(' ').next().unwrap_or("");
+    let resolution = last
+        .split_once('/')
+        .is_some_and(|(a, b)| number(a) && number(b));
+    if resolution && next.starts_with(|c: char| c.is_ascii_digit()) {
+        return true;
+    }
+    match first.strip_suffix('/') {
+        Some(digits) if number(last) && number(digits) => {
+            let rest = next[first.len()..].to_string();
+            *next = format!("/{digits}{rest}");
+            true
+        }
+        _ => false,
+    }
 }
 
 /// Word endings that never stand alone: after a line-end hyphen they mark a word split by
@@ -822,7 +863,7 @@ pub fn join_lines(doc: &Document, acc: &mut String, next: &str) {
         .chars()
         .last()
         .zip(next.chars().next())
-        .is_some_and(|(a, b)| super::joins_tight(a, b));
+        .is_some_and(|(a, b)| joins_across_lines(a, b));
     if ends_with_glued_dash(acc) || tight {
         acc.push_str(next);
         return;
@@ -889,4 +930,91 @@ fn split_word(
         return true;
     }
     !words.contains(&suf) && SPLIT_SUFFIXES.contains(&suf.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(text: &str, superscript: bool) -> Span {
+        Span {
+            text: text.into(),
+            x0: 0.0,
+            x1: 10.0,
+            size: if superscript { 6.0 } else { 10.0 },
+            font: 0,
+            bold: false,
+            italic: false,
+            superscript,
+            space_before: !superscript,
+            hyphen_break: false,
+        }
+    }
+
+    fn note_line(spans: Vec<Span>) -> Line {
+        Line {
+            y: 100.0,
+            x0: 0.0,
+            x1: 400.0,
+            size: 10.0,
+            role: Role::Footnote,
+            artifact: Artifact::None,
+            spans,
+        }
+    }
+
+    fn notes(lines: Vec<Line>) -> Vec<(Option<u32>, String)> {
+        let page = Page {
+            number: 1,
+            width: 612.0,
+            height: 792.0,
+            lines,
+        };
+        collect_footnotes(&[page])
+            .into_iter()
+            .map(|n| (n.number, n.text))
+            .collect()
+    }
+
+    #[test]
+    fn a_number_on_the_baseline_starts_a_note_only_where_markers_are_printed_so() {
+        // Raised markers: "15 October" continuing note 14 is text, though 15 comes next.
+        let raised = notes(vec![
+            note_line(vec![span("14", true), span("Paris,", false)]),
+            note_line(vec![span("15 October - 3 November 2023.", false)]),
+            note_line(vec![span("15", true), span("Report.", false)]),
+        ]);
+        assert_eq!(
+            raised,
+            [
+                (Some(14), "Paris, 15 October - 3 November 2023.".to_string()),
+                (Some(15), "Report.".to_string())
+            ]
+        );
+        // Markers on the baseline: the next number starts the next note.
+        let baseline = notes(vec![
+            note_line(vec![span("1 Paris,", false)]),
+            note_line(vec![span("2 Report.", false)]),
+        ]);
+        assert_eq!(
+            baseline,
+            [
+                (Some(1), "Paris,".to_string()),
+                (Some(2), "Report.".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_number_broken_at_a_lines_end_joins_again() {
+        let join = |before: &str, next: &str| {
+            let mut next = next.to_string();
+            rejoin_broken_number(before, &mut next).then_some(next)
+        };
+        assert_eq!(join("و 53/1", "84 المؤرخ").as_deref(), Some("84 المؤرخ"));
+        assert_eq!(join("و 55", "29/ المؤرخ").as_deref(), Some("/29 المؤرخ"));
+        // The meeting line above the date, a word before a number: apart.
+        assert_eq!(join("الجلسة العامة 42", "4 كانون الأول"), None);
+        assert_eq!(join("القرار", "84 المؤرخ"), None);
+    }
 }
