@@ -665,6 +665,9 @@ fn ends_hyphen(l: &Line) -> bool {
 /// A line whose letters are mostly right-to-left (Arabic), whatever it starts with ("15
 /// كانون الأول/ديسمبر").
 fn mostly_rtl(l: &Line) -> bool {
+    if l.spans.iter().all(|s| s.text.is_ascii()) {
+        return false;
+    }
     let (mut rtl, mut other) = (0, 0);
     for c in l
         .spans
@@ -696,13 +699,17 @@ fn first_word_width(l: &Line) -> f32 {
 fn append_line(para: &mut Paragraph, l: &Line) {
     let mut spans = l.spans.clone();
     let ends_with_marker = para.spans.last().is_some_and(is_marker);
-    let number_rejoined = !ends_with_marker
-        && mostly_rtl(l)
-        && para
-            .spans
-            .last()
-            .zip(spans.first_mut())
-            .is_some_and(|(last, first)| rejoin_broken_number(&last.text, &mut first.text));
+    let rejoined = para
+        .spans
+        .last()
+        .zip(spans.first())
+        .filter(|_| !ends_with_marker)
+        .and_then(|(last, first)| rejoin_broken_number(&last.text, &first.text))
+        .filter(|_| mostly_rtl(l));
+    let number_rejoined = rejoined.is_some();
+    if let Some((first, text)) = spans.first_mut().zip(rejoined) {
+        first.text = text;
+    }
     let joined_by_hyphen = match para.spans.iter_mut().rev().find(|s| !is_marker(s)) {
         Some(last) if last.text.ends_with('\u{ad}') => {
             last.text.pop();
@@ -751,26 +758,28 @@ fn append_line(para: &mut Paragraph, l: &Line) {
 
 /// LibreOffice breaks a number of right-to-left text anywhere at a line's end: "53/1" then
 /// "84" for "53/184", or "55" then "/29", which reads back as "29/" (the slash is seen
-/// after the digits). Two numbers in a row with nothing between them are no running text:
-/// the pieces join without a space (true), the slash put back in front. Without a slash
-/// they stay apart: the meeting line "الجلسة العامة 42" above "4 كانون الأول/ديسمبر".
-fn rejoin_broken_number(before: &str, next: &mut String) -> bool {
+/// after the digits). Two numbers in a row with nothing between them are no running text,
+/// so the pieces join without a space: the next line's text as it joins, the slash put back in
+/// front. Without a slash they stay apart: the meeting line "الجلسة العامة 42" above "4 كانون
+/// الأول/ديسمبر".
+fn rejoin_broken_number(before: &str, next: &str) -> Option<String> {
     let number = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit());
     let last = before.rsplit(' ').next().unwrap_or("");
+    if !last.ends_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let first = next.split(' ').next().unwrap_or("");
     let resolution = last
         .split_once('/')
         .is_some_and(|(a, b)| number(a) && number(b));
     if resolution && next.starts_with(|c: char| c.is_ascii_digit()) {
-        return true;
+        return Some(next.to_string());
     }
     match first.strip_suffix('/') {
         Some(digits) if number(last) && number(digits) => {
-            let rest = next[first.len()..].to_string();
-            *next = format!("/{digits}{rest}");
-            true
+            Some(format!("/{digits}{}", &next[first.len()..]))
         }
-        _ => false,
+        _ => None,
     }
 }
 
@@ -1007,10 +1016,7 @@ mod tests {
 
     #[test]
     fn a_number_broken_at_a_lines_end_joins_again() {
-        let join = |before: &str, next: &str| {
-            let mut next = next.to_string();
-            rejoin_broken_number(before, &mut next).then_some(next)
-        };
+        let join = rejoin_broken_number;
         assert_eq!(join("و 53/1", "84 المؤرخ").as_deref(), Some("84 المؤرخ"));
         assert_eq!(join("و 55", "29/ المؤرخ").as_deref(), Some("/29 المؤرخ"));
         // The meeting line above the date, a word before a number: apart.

@@ -115,10 +115,16 @@ pub fn detect<'t>(texts: impl IntoIterator<Item = &'t str>) -> &'static Lang {
                 letters[scripts.iter().position(|x| *x == s).expect("listed")] += 1;
             }
         }
-        for w in t.split(|c: char| !c.is_alphabetic()) {
-            let w = w.to_lowercase();
+        for w in t.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+            let lower;
+            let w = if w.chars().any(char::is_uppercase) {
+                lower = w.to_lowercase();
+                lower.as_str()
+            } else {
+                w
+            };
             for lang in LANGS {
-                if lang.vocabulary.contains(&w.as_str()) {
+                if lang.vocabulary.contains(&w) {
                     *words.entry(lang.code).or_default() += 1;
                 }
             }
