@@ -19,7 +19,6 @@
 //! With feature `test-support`, [`testing`] gives each test its own vhost.
 //! Plain `amqp://` only: TLS is not compiled in (the broker is on loopback or a private network).
 
-mod backoff;
 pub mod dlq;
 pub mod message;
 pub mod publish;
@@ -38,8 +37,8 @@ use lapin::{BasicProperties, Channel, Connection, ConnectionProperties};
 use resingest_model::topology::{ExchangeKind, Topology};
 use tokio_util::sync::CancellationToken;
 
-pub use backoff::Backoff;
 pub use lapin;
+pub use resingest_runtime::Backoff;
 
 /// The broker every role talks to unless told otherwise: the local one, vhost `/`.
 pub const DEFAULT_AMQP_URL: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";

@@ -4,7 +4,8 @@
 //!   interval set for that host, the Digital Library's `Crawl-Delay`), and at most
 //!   `concurrency` are in flight per host, so one slow host or `Retry-After` holds up only
 //!   its own requests.
-//! - Retries with full-jitter exponential backoff on 5xx, 429, timeouts and broken transfers;
+//! - Retries with jittered exponential backoff (the roles' one [`Backoff`]) on 5xx, 429,
+//!   timeouts and broken transfers;
 //!   a `Retry-After` (seconds or HTTP date) replaces the jittered delay, raised to a floor and
 //!   capped; the waits of one poll have a ceiling, past which the poll stops as an outage.
 //! - Browser-like requests (User-Agent, `Accept: application/pdf`, the viewer's `Referer`):
@@ -28,6 +29,8 @@ use reqwest::StatusCode;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use url::Url;
+
+use resingest_runtime::Backoff;
 
 use crate::config::HttpConfig;
 use crate::metrics::Metrics;
@@ -290,7 +293,7 @@ impl HttpClient {
                     c.max_retry_after
                 }
                 Some(after) => after.max(c.min_retry_after),
-                None => full_jitter(c.backoff_base, c.backoff_max, attempt),
+                None => Backoff::delay_of_attempt(c.backoff_base, c.backoff_max, attempt),
             };
             {
                 let mut waited = self.inner.waited.lock().expect("not poisoned");
@@ -711,26 +714,6 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or_default())
 }
 
-/// Full jitter (AWS architecture blog): uniform in [0, min(max, base * 2^(attempt-1))).
-pub fn full_jitter(base: Duration, max: Duration, attempt: u32) -> Duration {
-    let exp = attempt.saturating_sub(1).min(20);
-    let ceiling = base.saturating_mul(1u32 << exp).min(max);
-    ceiling.mul_f64(random_unit())
-}
-
-/// A number in [0, 1); std's per-process random hasher keys are enough for jitter.
-fn random_unit() -> f64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos(),
-    );
-    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -749,18 +732,6 @@ mod tests {
         assert_eq!(retry_after(&h, now), Some(Duration::ZERO));
         h.insert(header::RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&h, now), None);
-    }
-
-    #[test]
-    fn full_jitter_stays_under_the_capped_ceiling() {
-        let base = Duration::from_millis(100);
-        let max = Duration::from_secs(1);
-        for attempt in 1..30 {
-            let ceiling = (base * 2u32.pow((attempt - 1).min(20))).min(max);
-            for _ in 0..20 {
-                assert!(full_jitter(base, max, attempt) < ceiling.max(Duration::from_nanos(1)));
-            }
-        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //!    sequential symbols on the symbol API, [`source::oai`] harvests the Digital Library's
 //!    OAI-PMH feed, [`source::urls`] reads a list, [`source::dir`] reads a folder.
 //! 2. [`http`] downloads: per-host politeness and concurrency, browser-like headers, retries
-//!    with full-jitter backoff and a floored `Retry-After` under a per-poll ceiling, redirects
+//!    with jittered exponential backoff and a floored `Retry-After` under a per-poll ceiling, redirects
 //!    only to allowed origins, a resolver that refuses private addresses, a streamed body
 //!    limit, and every answer classified (document, not yet published, ambiguous, blocked,
 //!    server trouble, rejected).

@@ -115,7 +115,10 @@ pub fn detect<'t>(texts: impl IntoIterator<Item = &'t str>) -> &'static Lang {
                 letters[scripts.iter().position(|x| *x == s).expect("listed")] += 1;
             }
         }
-        for w in t.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+        for w in t
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+        {
             let lower;
             let w = if w.chars().any(char::is_uppercase) {
                 lower = w.to_lowercase();
