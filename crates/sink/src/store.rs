@@ -193,6 +193,9 @@ struct Current {
     fetched_at: Option<DateTime<Utc>>,
 }
 
+/// One round of a batch (each symbol and language at most once), in named steps: lock what
+/// is stored, decide each copy, settle the stale ones, count the copies that came again, move
+/// replaced versions to the history, write the new rows, queue their events.
 async fn store_round(
     tx: &mut Transaction<'_, Postgres>,
     batch: &[Incoming],
@@ -200,6 +203,34 @@ async fn store_round(
     outcomes: &mut [Outcome],
     refused: &mut Vec<(usize, String)>,
 ) -> Result<u64, StoreError> {
+    let current = lock_current(tx, batch, round).await?;
+    let plan = plan_round(batch, round, &current, outcomes);
+    settle_stale(tx, batch, &plan.stale, &current, outcomes, refused).await?;
+    count_copies_again(tx, batch, round, outcomes).await?;
+    if plan.inserts.is_empty() {
+        return Ok(0);
+    }
+    move_to_history(tx, &plan.replaced_ids).await?;
+    let rows = insert_rows(tx, batch, &plan.inserts).await?;
+    queue_events(tx, batch, &plan.inserts).await?;
+    Ok(rows)
+}
+
+type Key = (String, String);
+
+fn key_of(inc: &Incoming) -> Key {
+    (
+        inc.resolution.symbol.clone(),
+        inc.resolution.language.clone(),
+    )
+}
+
+/// The stored rows of the round's symbols and languages, locked until the transaction ends.
+async fn lock_current(
+    tx: &mut Transaction<'_, Postgres>,
+    batch: &[Incoming],
+    round: &[usize],
+) -> Result<HashMap<Key, Current>, StoreError> {
     let symbols: Vec<&str> = round
         .iter()
         .map(|&i| batch[i].resolution.symbol.as_str())
@@ -218,98 +249,122 @@ async fn store_round(
     .bind(&languages)
     .fetch_all(&mut **tx)
     .await?;
-    let mut current: HashMap<(String, String), Current> = HashMap::new();
-    for row in rows {
-        current.insert(
-            (row.get("symbol"), row.get("language")),
-            Current {
-                id: row.get("id"),
-                version: row.get("version"),
-                sha256: row.get("sha256"),
-                extractor_version: row.get("extractor_version"),
-                schema_version: row.get("schema_version"),
-                fetched_at: row.get("fetched_at"),
-            },
-        );
-    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            (
+                (row.get("symbol"), row.get("language")),
+                Current {
+                    id: row.get("id"),
+                    version: row.get("version"),
+                    sha256: row.get("sha256"),
+                    extractor_version: row.get("extractor_version"),
+                    schema_version: row.get("schema_version"),
+                    fetched_at: row.get("fetched_at"),
+                },
+            )
+        })
+        .collect())
+}
 
-    let mut replaced_ids = Vec::new();
-    let mut inserts: Vec<(usize, i32)> = Vec::new();
-    let mut stale = Vec::new();
+/// What a round writes: new rows (batch index, version), the stored rows they replace, and
+/// the copies older than what is stored.
+struct Plan {
+    inserts: Vec<(usize, i32)>,
+    replaced_ids: Vec<i64>,
+    stale: Vec<usize>,
+}
+
+/// Each copy's outcome against what is stored (see [`decide`]).
+fn plan_round(
+    batch: &[Incoming],
+    round: &[usize],
+    current: &HashMap<Key, Current>,
+    outcomes: &mut [Outcome],
+) -> Plan {
+    let mut plan = Plan {
+        inserts: Vec::new(),
+        replaced_ids: Vec::new(),
+        stale: Vec::new(),
+    };
     for &i in round {
-        let inc = &batch[i];
-        let r = &inc.resolution;
-        let outcome = match current.get(&(r.symbol.clone(), r.language.clone())) {
-            None => Outcome::Stored { version: 1 },
-            Some(cur) => decide(cur, inc),
-        };
+        let stored = current.get(&key_of(&batch[i]));
+        let outcome = stored.map_or(Outcome::Stored { version: 1 }, |cur| decide(cur, &batch[i]));
         outcomes[i] = outcome;
         match outcome {
-            Outcome::Stored { version } => inserts.push((i, version as i32)),
+            Outcome::Stored { version } => plan.inserts.push((i, version as i32)),
             Outcome::Replaced { version } => {
-                let cur = &current[&(r.symbol.clone(), r.language.clone())];
-                replaced_ids.push(cur.id);
-                inserts.push((i, version as i32));
+                plan.replaced_ids.extend(stored.map(|cur| cur.id));
+                plan.inserts.push((i, version as i32));
             }
-            Outcome::Stale => stale.push(i),
+            Outcome::Stale => plan.stale.push(i),
             Outcome::Duplicate => {}
         }
     }
-    if !stale.is_empty() {
-        // Known to the history (the version this one was replaced by came later): a duplicate.
-        let in_history: Vec<i32> = sqlx::query_scalar(
-            "SELECT k.i FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int4[])
-               AS k (symbol, language, sha256, i)
-             WHERE EXISTS (SELECT 1 FROM resolution_history h WHERE h.symbol = k.symbol
-                           AND h.language = k.language AND h.sha256 = k.sha256)",
-        )
-        .bind(
-            stale
-                .iter()
-                .map(|&i| batch[i].resolution.symbol.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            stale
-                .iter()
-                .map(|&i| batch[i].resolution.language.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            stale
-                .iter()
-                .map(|&i| batch[i].resolution.provenance.sha256.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(stale.iter().map(|&i| i as i32).collect::<Vec<_>>())
-        .fetch_all(&mut **tx)
-        .await?;
-        for i in stale {
-            if in_history.contains(&(i as i32)) {
-                outcomes[i] = Outcome::Duplicate;
-                continue;
-            }
-            let r = &batch[i].resolution;
-            let cur = &current[&(r.symbol.clone(), r.language.clone())];
-            let at =
-                |t: Option<DateTime<Utc>>| t.map_or_else(|| "unknown".into(), |t| t.to_rfc3339());
-            refused.push((
-                i,
-                format!(
-                    "{} ({}): this copy (sha256 {}, fetched {}) is older than stored version {} (sha256 {}, fetched {}); not stored",
-                    r.symbol,
-                    r.language,
-                    r.provenance.sha256,
-                    at(batch[i].fetched_at),
-                    cur.version,
-                    cur.sha256,
-                    at(cur.fetched_at),
-                ),
-            ));
-        }
+    plan
+}
+
+/// A stale copy the history knows (the version it was replaced by came later) is a
+/// duplicate; any other is refused, naming both copies' sha256 and fetch times.
+async fn settle_stale(
+    tx: &mut Transaction<'_, Postgres>,
+    batch: &[Incoming],
+    stale: &[usize],
+    current: &HashMap<Key, Current>,
+    outcomes: &mut [Outcome],
+    refused: &mut Vec<(usize, String)>,
+) -> Result<(), StoreError> {
+    if stale.is_empty() {
+        return Ok(());
     }
-    // Every copy that arrives again (a redelivery, a replay, a second fetch of the same bytes)
-    // is counted on its document, so duplicates are measured, not only made harmless.
+    let column = |f: fn(&Resolution) -> &str| -> Vec<&str> {
+        stale.iter().map(|&i| f(&batch[i].resolution)).collect()
+    };
+    let in_history: Vec<i32> = sqlx::query_scalar(
+        "SELECT k.i FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int4[])
+           AS k (symbol, language, sha256, i)
+         WHERE EXISTS (SELECT 1 FROM resolution_history h WHERE h.symbol = k.symbol
+                       AND h.language = k.language AND h.sha256 = k.sha256)",
+    )
+    .bind(column(|r| r.symbol.as_str()))
+    .bind(column(|r| r.language.as_str()))
+    .bind(column(|r| r.provenance.sha256.as_str()))
+    .bind(stale.iter().map(|&i| i as i32).collect::<Vec<_>>())
+    .fetch_all(&mut **tx)
+    .await?;
+    let at = |t: Option<DateTime<Utc>>| t.map_or_else(|| "unknown".into(), |t| t.to_rfc3339());
+    for &i in stale {
+        if in_history.contains(&(i as i32)) {
+            outcomes[i] = Outcome::Duplicate;
+            continue;
+        }
+        let r = &batch[i].resolution;
+        let cur = &current[&key_of(&batch[i])];
+        refused.push((
+            i,
+            format!(
+                "{} ({}): this copy (sha256 {}, fetched {}) is older than stored version {} (sha256 {}, fetched {}); not stored",
+                r.symbol,
+                r.language,
+                r.provenance.sha256,
+                at(batch[i].fetched_at),
+                cur.version,
+                cur.sha256,
+                at(cur.fetched_at),
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Every copy that arrives again (a redelivery, a replay, a second fetch of the same bytes)
+/// is counted on its document, so duplicates are measured, not only made harmless.
+async fn count_copies_again(
+    tx: &mut Transaction<'_, Postgres>,
+    batch: &[Incoming],
+    round: &[usize],
+    outcomes: &[Outcome],
+) -> Result<(), StoreError> {
     let again: Vec<&str> = round
         .iter()
         .filter(|&&i| outcomes[i] == Outcome::Duplicate)
@@ -326,65 +381,75 @@ async fn store_round(
         .execute(&mut **tx)
         .await?;
     }
-    if inserts.is_empty() {
-        return Ok(0);
-    }
+    Ok(())
+}
 
-    if !replaced_ids.is_empty() {
-        sqlx::query(
-            "INSERT INTO resolution_history (symbol, language, version, sha256, extractor_version, fetched_at, stored_at, body)
-             SELECT symbol, language, version, sha256, extractor_version, fetched_at, stored_at, body
-             FROM resolutions WHERE id = ANY($1)",
-        )
-        .bind(&replaced_ids)
+/// Replaced versions go to the history; their clauses, footnotes and citations go with the
+/// row (ON DELETE CASCADE), the history keeps the JSON.
+async fn move_to_history(
+    tx: &mut Transaction<'_, Postgres>,
+    replaced_ids: &[i64],
+) -> Result<(), StoreError> {
+    if replaced_ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO resolution_history (symbol, language, version, sha256, extractor_version, fetched_at, stored_at, body)
+         SELECT symbol, language, version, sha256, extractor_version, fetched_at, stored_at, body
+         FROM resolutions WHERE id = ANY($1)",
+    )
+    .bind(replaced_ids)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM resolutions WHERE id = ANY($1)")
+        .bind(replaced_ids)
         .execute(&mut **tx)
         .await?;
-        // Clauses, footnotes and citations go with it (ON DELETE CASCADE); history keeps the JSON.
-        sqlx::query("DELETE FROM resolutions WHERE id = ANY($1)")
-            .bind(&replaced_ids)
-            .execute(&mut **tx)
-            .await?;
-    }
+    Ok(())
+}
 
+/// The new rows: their documents (once per sha256), then resolutions, clauses, footnotes and
+/// citations by COPY. The number of rows written.
+async fn insert_rows(
+    tx: &mut Transaction<'_, Postgres>,
+    batch: &[Incoming],
+    inserts: &[(usize, i32)],
+) -> Result<u64, StoreError> {
     let ids: Vec<i64> =
         sqlx::query_scalar("SELECT nextval('resolutions_id_seq') FROM generate_series(1, $1)")
             .bind(inserts.len() as i32)
             .fetch_all(&mut **tx)
             .await?;
-
-    let provs: Vec<_> = inserts
-        .iter()
-        .map(|&(i, _)| {
-            (
-                &batch[i].resolution.provenance,
-                batch[i].archive_key.as_deref(),
-            )
-        })
-        .collect();
-    let documents = sqlx::query(
+    let provenance = |i: usize| &batch[i].resolution.provenance;
+    let mut rows = sqlx::query(
         "INSERT INTO documents (sha256, bytes, pages, archive_key)
          SELECT * FROM UNNEST($1::text[], $2::int8[], $3::int4[], $4::text[])
          ON CONFLICT (sha256) DO NOTHING",
     )
     .bind(
-        provs
+        inserts
             .iter()
-            .map(|(p, _)| p.sha256.as_str())
+            .map(|&(i, _)| provenance(i).sha256.as_str())
             .collect::<Vec<_>>(),
     )
     .bind(
-        provs
+        inserts
             .iter()
-            .map(|(p, _)| p.bytes as i64)
+            .map(|&(i, _)| provenance(i).bytes as i64)
             .collect::<Vec<_>>(),
     )
     .bind(
-        provs
+        inserts
             .iter()
-            .map(|(p, _)| p.pages as i32)
+            .map(|&(i, _)| provenance(i).pages as i32)
             .collect::<Vec<_>>(),
     )
-    .bind(provs.iter().map(|(_, k)| *k).collect::<Vec<_>>())
+    .bind(
+        inserts
+            .iter()
+            .map(|&(i, _)| batch[i].archive_key.as_deref())
+            .collect::<Vec<_>>(),
+    )
     .execute(&mut **tx)
     .await?
     .rows_affected();
@@ -393,7 +458,6 @@ async fn store_round(
     for (&(i, version), &id) in inserts.iter().zip(&ids) {
         copy.add(id, version, &batch[i]);
     }
-    let mut rows = documents;
     rows += copy_in(tx, "COPY resolutions (id, symbol, language, version, organ, kind, session, title, adoption_date, distribution_date, meeting, main_committee, agenda_items, draft_symbols, sha256, extractor_version, schema_version, fetched_at, body) FROM STDIN", copy.resolutions).await?;
     rows += copy_in(tx, "COPY clauses (resolution_id, ord, kind, path, lead, text, footnote_refs, ts_config) FROM STDIN", copy.clauses).await?;
     rows += copy_in(
@@ -408,7 +472,17 @@ async fn store_round(
         copy.citations,
     )
     .await?;
+    Ok(rows)
+}
 
+/// A `ResolutionStored` event per new row in the outbox, and one webhook delivery per
+/// registered target (all organs, or this one's), in this transaction: the delivery task
+/// POSTs the same payload as the event, at least once.
+async fn queue_events(
+    tx: &mut Transaction<'_, Postgres>,
+    batch: &[Incoming],
+    inserts: &[(usize, i32)],
+) -> Result<(), StoreError> {
     let events: Vec<String> = inserts
         .iter()
         .map(|&(i, version)| {
@@ -427,8 +501,6 @@ async fn store_round(
         .bind(&events)
         .execute(&mut **tx)
         .await?;
-    // One webhook delivery per registered target (all organs, or this one's), in this
-    // transaction: the delivery task POSTs the same payload as the event, at least once.
     let organs: Vec<String> = inserts
         .iter()
         .map(|&(i, _)| batch[i].resolution.organ.clone())
@@ -442,7 +514,7 @@ async fn store_round(
     .bind(&organs)
     .execute(&mut **tx)
     .await?;
-    Ok(rows)
+    Ok(())
 }
 
 fn decide(cur: &Current, inc: &Incoming) -> Outcome {
