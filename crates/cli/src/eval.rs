@@ -1,14 +1,15 @@
 //! `resingest eval`: score extraction against gold structures, or check a corpus without
 //! gold for structural soundness, or compare our Akoma Ntoso with the UN's own markup.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use anyhow::Context;
-use resingest_eval::{akn_structure, compare, compare_akn_structure, structural_check, Summary};
+use resingest_eval::corpus::{language_folders, pdftotext, sorted_files};
+use resingest_eval::{
+    akn_structure, compare, compare_akn_structure, structural_check, Corpus, Summary,
+};
 use resingest_extract::{Format, Limits};
-use resingest_model::symbol::Symbol;
 use resingest_model::Kind;
 
 #[derive(clap::Args)]
@@ -55,25 +56,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(akn) = &args.akn {
         return run_akn(akn, &args.corpus, args.min);
     }
-    let pdfs = resingest_archive::pdf_files(&args.corpus)
+    let corpus = Corpus::open(&args.corpus)
         .with_context(|| format!("reading corpus {}", args.corpus.display()))?;
-    if pdfs.is_empty() {
+    if corpus.pdfs.is_empty() {
         anyhow::bail!("no PDF found under {}", args.corpus.display());
     }
     if let Some(un) = &args.akn_structure {
-        let share = akn_against_un(un, args.akn_ours.as_deref(), &symbols(&args.corpus, &pdfs))?;
+        let share = akn_against_un(un, args.akn_ours.as_deref(), &corpus)?;
         return Ok(below_min(share, args.min));
     }
     let mut summary = Summary::default();
     let share = match &args.gold {
         Some(gold) => {
-            let by_symbol = symbols(&args.corpus, &pdfs);
-            for file in sorted_files(gold, "json")? {
+            let files = sorted_files(gold, "json")
+                .with_context(|| format!("reading folder {}", gold.display()))?;
+            for file in files {
                 let value: serde_json::Value =
                     serde_json::from_str(&std::fs::read_to_string(&file)?)
                         .with_context(|| format!("parsing {}", file.display()))?;
                 let symbol = value["symbol"].as_str().unwrap_or_default().to_string();
-                let Some(pdf) = by_symbol.get(&key(&symbol)) else {
+                let Some(pdf) = corpus.pdf_of(&symbol) else {
                     println!("{symbol}: no PDF in the corpus, not scored");
                     continue;
                 };
@@ -91,12 +93,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         None => {
             let (mut res_checked, mut res_valid) = (0usize, 0usize);
-            for pdf in &pdfs {
-                let name = pdf
-                    .strip_prefix(&args.corpus)
-                    .unwrap_or(pdf)
-                    .display()
-                    .to_string();
+            for pdf in &corpus.pdfs {
+                let name = corpus.name_of(pdf);
                 let bytes = std::fs::read(pdf)?;
                 let got = match resingest_extract::extract_resolution(&bytes, &Limits::default()) {
                     Ok(r) => r,
@@ -136,7 +134,7 @@ fn run_akn(akn: &Path, corpus: &Path, min: Option<f64>) -> anyhow::Result<ExitCo
     };
     // A folder of language folders (`corpus-ml/{ar,en,...}`): each scored on its own, then
     // one table with a row per language.
-    let languages = language_folders(akn)?;
+    let languages = language_folders(akn).with_context(|| format!("reading {}", akn.display()))?;
     if !languages.is_empty() {
         let mut rows = Vec::new();
         for dir in &languages {
@@ -168,27 +166,6 @@ fn run_akn(akn: &Path, corpus: &Path, min: Option<f64>) -> anyhow::Result<ExitCo
     Ok(below_min(share, min))
 }
 
-/// Sub-folders holding AKN files, when `dir` itself holds none.
-fn language_folders(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let has_xml = |d: &Path| {
-        std::fs::read_dir(d).is_ok_and(|r| {
-            r.flatten()
-                .any(|e| e.path().extension().is_some_and(|x| x == "xml"))
-        })
-    };
-    if has_xml(dir) {
-        return Ok(Vec::new());
-    }
-    let mut subs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading {}", dir.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir() && has_xml(p))
-        .collect();
-    subs.sort();
-    Ok(subs)
-}
-
 fn below_min(share: f64, min: Option<f64>) -> ExitCode {
     match min {
         Some(min) if share < min => {
@@ -201,12 +178,9 @@ fn below_min(share: f64, min: Option<f64>) -> ExitCode {
 
 /// `--akn-structure`: every UN markup file in `un` against our rendering of the same symbol's
 /// PDF (or the file of that PDF's stem in `ours`); returns the share of equal structures.
-fn akn_against_un(
-    un: &Path,
-    ours: Option<&Path>,
-    by_symbol: &HashMap<String, PathBuf>,
-) -> anyhow::Result<f64> {
-    let files = sorted_files(un, "xml")?;
+fn akn_against_un(un: &Path, ours: Option<&Path>, corpus: &Corpus) -> anyhow::Result<f64> {
+    let files =
+        sorted_files(un, "xml").with_context(|| format!("reading folder {}", un.display()))?;
     let (mut docs, mut work, mut expression, mut structure) = (0, 0, 0, 0);
     for file in &files {
         let theirs = akn_structure(&std::fs::read_to_string(file)?)
@@ -215,7 +189,7 @@ fn akn_against_un(
             println!("{}: names no symbol, not compared", file.display());
             continue;
         };
-        let Some(pdf) = by_symbol.get(&key(&symbol)) else {
+        let Some(pdf) = corpus.pdf_of(&symbol) else {
             println!("{symbol}: no PDF in the corpus, not compared");
             continue;
         };
@@ -249,53 +223,4 @@ fn akn_against_un(
     println!("expression IRIs equal: {expression}/{docs}");
     println!("structure equal: {structure}/{docs} ({share:.1}%)");
     Ok(share)
-}
-
-/// The files of `dir` named `*.{ext}`, sorted.
-fn sorted_files(dir: &Path, ext: &str) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading folder {}", dir.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == ext))
-        .collect();
-    files.sort();
-    Ok(files)
-}
-
-/// Symbol -> PDF: from MANIFEST.tsv when the corpus has one, else from file names
-/// (`A_RES_78_101-EN.pdf` is A/RES/78/101), both in [`Symbol`]'s canonical form ([`key`]).
-fn symbols(corpus: &Path, pdfs: &[PathBuf]) -> HashMap<String, PathBuf> {
-    let mut map = HashMap::new();
-    if let Ok(manifest) = std::fs::read_to_string(corpus.join("MANIFEST.tsv")) {
-        for l in manifest.lines().skip(1) {
-            let cols: Vec<&str> = l.split('\t').collect();
-            if cols.len() > 1 {
-                map.insert(key(cols[1]), corpus.join(cols[0]));
-            }
-        }
-    }
-    for p in pdfs {
-        let name = p.file_name().unwrap_or_default().to_string_lossy();
-        if let Some((symbol, _)) = Symbol::from_file_name(&name) {
-            map.entry(symbol.as_str().to_owned())
-                .or_insert_with(|| p.clone());
-        }
-    }
-    map
-}
-
-/// The lookup key of a symbol from a gold file, the UN's markup or the manifest.
-fn key(symbol: &str) -> String {
-    Symbol::parse(symbol).map_or_else(
-        |_| symbol.split_whitespace().collect(),
-        |s| s.as_str().to_owned(),
-    )
-}
-
-fn pdftotext(pdf: &Path) -> Option<String> {
-    let out = Command::new("pdftotext").arg(pdf).arg("-").output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }

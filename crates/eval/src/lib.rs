@@ -15,15 +15,18 @@
 //!   IRIs and the sequence of structural elements of either markup,
 //!   [`compare_akn_structure`] finds the first divergence.
 //!
-//! [`Summary`] adds up many documents for the closing lines.
+//! [`Summary`] adds up many documents for the closing lines; [`corpus`] walks a corpus on disk
+//! (its PDFs by symbol, a folder's markup or gold files, pdftotext's text) for `resingest eval`
+//! and the suites.
 //!
-//! Apart from [`akn::score_dir`], this crate reads nothing from disk and runs no program: the
-//! caller loads gold files and runs pdftotext, so the checks stay testable on hand-built
-//! documents. No extractor is linked in: the caller hands one over.
+//! Apart from [`akn::score_dir`] and [`corpus`], this crate reads nothing from disk and runs
+//! no program, so the checks stay testable on hand-built documents. No extractor is linked
+//! in: the caller hands one over.
 
 pub mod akn;
 pub mod akn_structure;
 pub mod compare;
+pub mod corpus;
 pub mod normalize;
 pub mod structural;
 pub mod summary;
@@ -32,6 +35,7 @@ mod units;
 pub use akn::{compare_akn, AknReport, AknSummary};
 pub use akn_structure::{akn_structure, compare_akn_structure, AknComparison, AknStructure};
 pub use compare::{compare, compare_values, DocReport};
+pub use corpus::Corpus;
 pub use normalize::normalize;
 pub use structural::{structural_check, Problem};
 pub use summary::Summary;

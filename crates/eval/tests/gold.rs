@@ -2,11 +2,10 @@
 //! copy scores exactly what its mutations cost, and the structural checks find nothing wrong in
 //! a gold structure read against pdftotext's output of its PDF.
 
-use resingest_eval::{compare, structural_check, Problem, Summary};
+use resingest_eval::{compare, structural_check, Corpus, Problem, Summary};
 use resingest_model::{Annex, Footnote, Paragraph, Resolution};
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 
 mod common;
 use common::shared;
@@ -137,22 +136,12 @@ fn a_mutated_gold_file_scores_exactly_its_mutations() {
         .starts_with("overall: 34/39 units exact (87.2%)\n"));
 }
 
-/// pdftotext's plain output of a corpus PDF, found through the corpus manifest by symbol.
+/// pdftotext's plain output of a corpus PDF, found by symbol.
 fn pdftotext(shared: &Path, symbol: &str) -> Option<String> {
-    let manifest = std::fs::read_to_string(shared.join("corpus/MANIFEST.tsv")).ok()?;
-    let file = manifest.lines().find_map(|row| {
-        let mut cols = row.split('\t');
-        let file = cols.next()?;
-        let sym = cols.next()?.replace(' ', "");
-        (sym == symbol).then(|| file.to_string())
-    })?;
-    let out = Command::new("pdftotext")
-        .arg(shared.join("corpus").join(file))
-        .arg("-")
-        .output()
-        .expect("pdftotext not found: install poppler-utils");
-    assert!(out.status.success(), "pdftotext failed on {symbol}");
-    Some(String::from_utf8(out.stdout).unwrap())
+    let corpus = Corpus::open(&shared.join("corpus")).expect("the corpus reads");
+    let pdf = corpus.pdf_of(symbol)?;
+    let text = resingest_eval::corpus::pdftotext(pdf);
+    Some(text.unwrap_or_else(|| panic!("pdftotext failed on {symbol}: install poppler-utils")))
 }
 
 #[test]

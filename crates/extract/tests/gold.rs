@@ -4,26 +4,14 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use resingest_extract::Limits;
-
-/// symbol -> corpus file, from MANIFEST.tsv.
-fn corpus_file(shared: &Path, symbol: &str) -> Option<PathBuf> {
-    let manifest = std::fs::read_to_string(shared.join("corpus/MANIFEST.tsv")).unwrap();
-    let canonical = |s: &str| s.split_whitespace().collect::<String>();
-    manifest.lines().skip(1).find_map(|l| {
-        let cols: Vec<&str> = l.split('\t').collect();
-        (cols.len() > 1 && canonical(cols[1]) == symbol)
-            .then(|| shared.join("corpus").join(cols[0]))
-    })
-}
 
 #[test]
 fn gold_documents_are_exact() {
     let Some(shared) = common::shared("corpus/MANIFEST.tsv") else {
         return;
     };
+    let corpus = resingest_eval::Corpus::open(&shared.join("corpus")).expect("the corpus reads");
     let mut checked = 0;
     let mut failures = Vec::new();
     for entry in std::fs::read_dir(shared.join("gold")).unwrap().flatten() {
@@ -34,10 +22,10 @@ fn gold_documents_are_exact() {
         let gold: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let symbol = gold["symbol"].as_str().unwrap();
-        let Some(pdf) = corpus_file(&shared, symbol) else {
+        let Some(pdf) = corpus.pdf_of(symbol) else {
             continue;
         };
-        let bytes = std::fs::read(&pdf).unwrap();
+        let bytes = std::fs::read(pdf).unwrap();
         let got = resingest_extract::extract_resolution(&bytes, &Limits::default()).unwrap();
         let report = resingest_eval::compare(&gold, &got);
         eprintln!("{report}");
