@@ -232,15 +232,7 @@ impl FetchError {
             | FetchError::UrlLine { .. }
             | FetchError::UrlLanguage { .. } => Some("fix the setting named above"),
             FetchError::DatabaseUrl { .. } => Some("fix the database url"),
-            FetchError::Database(sqlx::Error::Configuration(_)) => Some("fix the database url"),
-            FetchError::Database(sqlx::Error::Database(db)) => match db.code().as_deref() {
-                Some(c) if c.starts_with("28") => Some(
-                    "PostgreSQL refused the user or password: fix them in the database url, or \
-                     allow the user in pg_hba.conf",
-                ),
-                Some("42501") => Some("the database user lacks a privilege it needs: grant it"),
-                _ => None,
-            },
+            FetchError::Database(e) => resingest_runtime::pg::setting_problem(e),
             FetchError::Amqp(e) => e.setting_problem(),
             FetchError::Archive(resingest_archive::ArchiveError::Url { .. }) => {
                 Some("fix the archive url (s3:// needs a resingest built with feature s3)")
