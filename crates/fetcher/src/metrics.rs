@@ -108,19 +108,18 @@ impl Metrics {
             ]),
         )
         .expect("valid metric");
-        for c in [
-            Box::new(fetch_seconds.clone()) as Box<dyn prometheus::core::Collector>,
-            Box::new(blocked.clone()),
-            Box::new(requests.clone()),
-            Box::new(bytes.clone()),
-            Box::new(retries.clone()),
-            Box::new(documents.clone()),
-            Box::new(rejected.clone()),
-            Box::new(last_success.clone()),
-            Box::new(probe_misses.clone()),
-        ] {
-            registry.register(c).expect("metric names are unique");
-        }
+        resingest_telemetry::register_each!(
+            registry,
+            fetch_seconds,
+            blocked,
+            requests,
+            bytes,
+            retries,
+            documents,
+            rejected,
+            last_success,
+            probe_misses
+        );
         Metrics {
             registry,
             requests,

@@ -122,19 +122,18 @@ impl Metrics {
             &["route"],
         )
         .expect("valid metric");
-        for c in [
-            Box::new(resolutions.clone()) as Box<dyn prometheus::core::Collector>,
-            Box::new(transaction_seconds.clone()),
-            Box::new(batch_size.clone()),
-            Box::new(end_to_end_seconds.clone()),
-            Box::new(database_up.clone()),
-            Box::new(events_published.clone()),
-            Box::new(webhook_deliveries.clone()),
-            Box::new(api_requests.clone()),
-            Box::new(api_request_seconds.clone()),
-        ] {
-            registry.register(c).expect("metric names are unique");
-        }
+        resingest_telemetry::register_each!(
+            registry,
+            resolutions,
+            transaction_seconds,
+            batch_size,
+            end_to_end_seconds,
+            database_up,
+            events_published,
+            webhook_deliveries,
+            api_requests,
+            api_request_seconds
+        );
         Metrics {
             registry,
             resolutions,

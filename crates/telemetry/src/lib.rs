@@ -26,6 +26,20 @@ use prometheus::{Encoder, Gauge, IntGauge, IntGaugeVec, Opts, Registry, TextEnco
 /// The Prometheus text exposition's content type.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4";
 
+/// Registers each of a role's metrics (cloned: the role keeps its handle) in `registry`,
+/// once: `register_each!(registry, requests, bytes, retries)`. Panics on a name used twice,
+/// a programming error caught by every role's first test.
+#[macro_export]
+macro_rules! register_each {
+    ($registry:expr, $($metric:expr),+ $(,)?) => {
+        $(
+            $registry
+                .register(Box::new($metric.clone()))
+                .expect("metric names are unique");
+        )+
+    };
+}
+
 /// A new registry for `role` ("fetch", "worker", "sink") with [`register`]'s series in it.
 pub fn registry(role: &str) -> Registry {
     let registry = Registry::new();

@@ -154,22 +154,21 @@ impl Metrics {
         for w in failing::ALL {
             failing_gauge.with_label_values(&[w]);
         }
-        for c in [
-            Box::new(resident_memory.clone()) as Box<dyn prometheus::core::Collector>,
-            Box::new(failing_gauge.clone()),
-            Box::new(documents.clone()),
-            Box::new(extraction_seconds.clone()),
-            Box::new(pages.clone()),
-            Box::new(bytes.clone()),
-            Box::new(in_flight.clone()),
-            Box::new(redeliveries.clone()),
-            Box::new(reconnects.clone()),
-            Box::new(dead_lettered.clone()),
-            Box::new(retries.clone()),
-            Box::new(consuming.clone()),
-        ] {
-            registry.register(c).expect("metric names are unique");
-        }
+        resingest_telemetry::register_each!(
+            registry,
+            resident_memory,
+            failing_gauge,
+            documents,
+            extraction_seconds,
+            pages,
+            bytes,
+            in_flight,
+            redeliveries,
+            reconnects,
+            dead_lettered,
+            retries,
+            consuming
+        );
         Metrics {
             registry,
             documents,
