@@ -440,24 +440,23 @@ impl<'d> Interpreter<'d> {
     /// one glyph where their letters are (not their marks), on the baseline of the widest.
     /// Empty text removes them.
     fn replace_text(&mut self, first: usize, text: &str) {
-        let glyphs = &mut self.out.glyphs;
-        if first >= glyphs.len() || text.len() > u8::MAX as usize {
+        let out = &mut self.out;
+        if first >= out.glyphs.len() || text.len() > u8::MAX as usize {
             return;
         }
         if text.is_empty() {
-            glyphs.truncate(first);
+            out.glyphs.truncate(first);
             return;
         }
         // The letters shown, not their marks (a damma drawn above, or a zero-width alef's).
-        let text_of =
-            |g: &Glyph| &self.out.text[g.start as usize..g.start as usize + g.len as usize];
-        let letters: Vec<Glyph> = glyphs[first..]
+        let marked = &out.glyphs[first..];
+        let letters: Vec<Glyph> = marked
             .iter()
-            .filter(|g| !text_of(g).chars().all(crate::layout::is_combining_mark))
+            .filter(|g| !out.text_of(g).chars().all(crate::layout::is_combining_mark))
             .copied()
             .collect();
         let shown = if letters.is_empty() {
-            &glyphs[first..]
+            marked
         } else {
             &letters[..]
         };
@@ -467,10 +466,10 @@ impl<'d> Interpreter<'d> {
             .expect("not empty");
         let x0 = shown.iter().map(|g| g.x).fold(f32::MAX, f32::min);
         let x1 = shown.iter().map(|g| g.x + g.w).fold(f32::MIN, f32::max);
-        let start = self.out.text.len() as u32;
-        self.out.text.push_str(text);
-        glyphs.truncate(first);
-        glyphs.push(Glyph {
+        let start = out.text.len() as u32;
+        out.text.push_str(text);
+        out.glyphs.truncate(first);
+        out.glyphs.push(Glyph {
             x: x0,
             w: x1 - x0,
             start,

@@ -343,11 +343,7 @@ fn build_line(
     for (k, &i) in members.iter().enumerate() {
         let g: &Glyph = &page.glyphs[i];
         let text = match page.text_of(g) {
-            t if !mirrored.get(k).is_some_and(|&m| m) => t,
-            "(" => ")",
-            ")" => "(",
-            "[" => "]",
-            "]" => "[",
+            t if mirrored.get(k).is_some_and(|&m| m) => mirror_bracket(t),
             t => t,
         };
         if is_space(text) {
@@ -518,14 +514,6 @@ fn mirror(page: &PageGlyphs) -> PageGlyphs {
     }
 }
 
-/// A right-to-left line's glyphs in reading order, from where they are rather than the order
-/// they are drawn in (LibreOffice draws a line portion by portion in reading order, but a
-/// shaped Arabic portion's glyphs from the left and a mixed one's from the right). On the
-/// mirrored page reading goes with x: glyphs sorted by where they start, a zero-width glyph
-/// before the next letter (so after the letter it is drawn on). Then each left-to-right run
-/// (digits, Latin, with the separators between two of its glyphs: "77/149", "A/78/429") is
-/// turned back (see [`ltr_islands`]). A line with no right-to-left letter is read from the
-/// left of the page, unless it holds a note number or would start with closing punctuation.
 /// A right-to-left line read back: for each glyph in reading order, whether a word break
 /// comes before it and whether it is a bracket drawn mirrored.
 struct RtlReading {
@@ -533,6 +521,15 @@ struct RtlReading {
     mirrored: Vec<bool>,
 }
 
+/// A right-to-left line's glyphs in reading order, from where they are rather than the order
+/// they are drawn in (LibreOffice draws a line portion by portion in reading order, but a
+/// shaped Arabic portion's glyphs from the left and a mixed one's from the right). On the
+/// mirrored page reading goes with x: glyphs sorted by where they start, each mark and
+/// zero-width part of a ligature after its letter (see [`order_clusters`]). Then each left-to-right run
+/// (digits, Latin, with the separators between two of its glyphs: "77/149", "A/78/429") is
+/// turned back (see [`ltr_islands`]). A line with no right-to-left letter is read from the
+/// left of the page, unless it holds a note number or would start with closing punctuation.
+/// Brackets drawn mirrored are found last (see [`mirrored_brackets`]).
 fn rtl_reading_order(page: &PageGlyphs, members: &mut Vec<usize>, word_gap: f32) -> RtlReading {
     let glyph = |i: usize| &page.glyphs[i];
     let dir = |i: usize| dir_of(page.text_of(glyph(i)));
@@ -795,9 +792,7 @@ fn mirrored_brackets(texts: &[&str], breaks: &[bool], raised: impl Fn(usize) -> 
         let flip = if opening {
             // A note's raised bracket after it is no word either: "(رقم 105)(20)".
             before.is_some_and(word)
-                && after.is_none_or(|t| {
-                    !word(t) && (raised(end) || !matches!(t, "(" | ")" | "[" | "]"))
-                })
+                && after.is_none_or(|t| !word(t) && (raised(end) || !is_bracket(t)))
         } else {
             before.is_none_or(is_space) && after.is_some_and(word)
         };
@@ -807,6 +802,21 @@ fn mirrored_brackets(texts: &[&str], breaks: &[bool], raised: impl Fn(usize) -> 
         k = end;
     }
     mirrored
+}
+
+fn is_bracket(t: &str) -> bool {
+    matches!(t, "(" | ")" | "[" | "]")
+}
+
+/// The bracket facing the other way; anything else as it is.
+fn mirror_bracket(t: &str) -> &str {
+    match t {
+        "(" => ")",
+        ")" => "(",
+        "[" => "]",
+        "]" => "[",
+        t => t,
+    }
 }
 
 /// Combining marks: Arabic harakat, shadda and superscript alef, Latin combining accents.
@@ -899,7 +909,7 @@ fn ltr_islands(texts: &[&str], raised: &[bool]) -> Vec<std::ops::Range<usize>> {
                 (Bidi::Digit, Bidi::Letter) => !between
                     .iter()
                     .zip(&texts[end..next])
-                    .any(|(c, t)| *c == Bidi::Neutral && matches!(*t, "(" | ")" | "[" | "]")),
+                    .any(|(c, t)| *c == Bidi::Neutral && is_bracket(t)),
                 (Bidi::Letter, Bidi::Digit) => {
                     between.is_empty() || single(&[Bidi::Separator, Bidi::Sign]) || after_letters()
                 }
@@ -929,12 +939,11 @@ fn ltr_islands(texts: &[&str], raised: &[bool]) -> Vec<std::ops::Range<usize>> {
                 start -= 1;
             }
         }
-        let is_bracket =
-            |j: usize| matches!(texts[j], "(" | ")" | "[" | "]") && raised[j] == raised[k];
-        if (start..end).filter(|&j| is_bracket(j)).count() % 2 == 1 {
-            if start > 0 && is_bracket(start - 1) {
+        let own_bracket = |j: usize| is_bracket(texts[j]) && raised[j] == raised[k];
+        if (start..end).filter(|&j| own_bracket(j)).count() % 2 == 1 {
+            if start > 0 && own_bracket(start - 1) {
                 start -= 1;
-            } else if end < texts.len() && is_bracket(end) {
+            } else if end < texts.len() && own_bracket(end) {
                 end += 1;
             }
         }
@@ -1039,8 +1048,7 @@ mod tests {
             .enumerate()
             .map(|(k, &i)| {
                 let text = match p.text_of(&p.glyphs[i]) {
-                    "(" if reading.mirrored.get(k) == Some(&true) => ")",
-                    ")" if reading.mirrored.get(k) == Some(&true) => "(",
+                    t if reading.mirrored.get(k) == Some(&true) => mirror_bracket(t),
                     t => t,
                 };
                 format!("{}{text}", if reading.breaks[k] { "|" } else { "" })
