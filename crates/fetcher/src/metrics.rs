@@ -55,70 +55,85 @@ impl Metrics {
         let counter_vec = |name: &str, help: &str, labels: &[&str]| {
             IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric")
         };
-        let requests = counter_vec(
-            "resingest_fetcher_requests_total",
-            "HTTP requests sent, by host and status class",
-            &["host", "class"],
-        );
-        let bytes = IntCounter::new(
-            "resingest_fetcher_bytes_total",
-            "HTTP body bytes downloaded",
-        )
-        .expect("valid metric");
-        let retries = counter_vec(
-            "resingest_fetcher_retries_total",
-            "HTTP requests retried, by reason",
-            &["reason"],
-        );
-        let documents = counter_vec(
-            "resingest_fetcher_documents_total",
-            "Documents handled, by source and outcome",
-            &["source", "outcome"],
-        );
-        let rejected = counter_vec(
-            "resingest_fetcher_rejected_total",
-            "Responses that were not a document, by reason",
-            &["reason"],
-        );
-        let last_success = IntGaugeVec::new(
-            Opts::new(
-                "resingest_fetcher_last_success_timestamp_seconds",
-                "End of the last poll without failures, Unix seconds",
+        let requests = resingest_telemetry::registered(
+            &registry,
+            counter_vec(
+                "resingest_fetcher_requests_total",
+                "HTTP requests sent, by host and status class",
+                &["host", "class"],
             ),
-            &["source"],
-        )
-        .expect("valid metric");
-        let probe_misses = IntCounter::new(
-            "resingest_fetcher_probe_misses_total",
-            "Symbols probed that the symbol API does not have (yet)",
-        )
-        .expect("valid metric");
-        let blocked = counter_vec(
-            "resingest_fetcher_blocked_total",
-            "Polls stopped because the UN refused or failed requests, by source and reason",
-            &["source", "reason"],
         );
-        let fetch_seconds = prometheus::Histogram::with_opts(
-            prometheus::HistogramOpts::new(
-                "resingest_fetcher_fetch_duration_seconds",
-                "Time to download one document, retries and waits included",
+        let bytes = resingest_telemetry::registered(
+            &registry,
+            IntCounter::new(
+                "resingest_fetcher_bytes_total",
+                "HTTP body bytes downloaded",
             )
-            .buckets(vec![
-                0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0,
-            ]),
-        )
-        .expect("valid metric");
-        resingest_telemetry::register_each!(
-            registry,
-            fetch_seconds,
-            blocked,
-            requests,
-            bytes,
-            retries,
-            documents,
-            rejected,
-            last_success,
-            probe_misses
+            .expect("valid metric"),
+        );
+        let retries = resingest_telemetry::registered(
+            &registry,
+            counter_vec(
+                "resingest_fetcher_retries_total",
+                "HTTP requests retried, by reason",
+                &["reason"],
+            ),
+        );
+        let documents = resingest_telemetry::registered(
+            &registry,
+            counter_vec(
+                "resingest_fetcher_documents_total",
+                "Documents handled, by source and outcome",
+                &["source", "outcome"],
+            ),
+        );
+        let rejected = resingest_telemetry::registered(
+            &registry,
+            counter_vec(
+                "resingest_fetcher_rejected_total",
+                "Responses that were not a document, by reason",
+                &["reason"],
+            ),
+        );
+        let last_success = resingest_telemetry::registered(
+            &registry,
+            IntGaugeVec::new(
+                Opts::new(
+                    "resingest_fetcher_last_success_timestamp_seconds",
+                    "End of the last poll without failures, Unix seconds",
+                ),
+                &["source"],
+            )
+            .expect("valid metric"),
+        );
+        let probe_misses = resingest_telemetry::registered(
+            &registry,
+            IntCounter::new(
+                "resingest_fetcher_probe_misses_total",
+                "Symbols probed that the symbol API does not have (yet)",
+            )
+            .expect("valid metric"),
+        );
+        let blocked = resingest_telemetry::registered(
+            &registry,
+            counter_vec(
+                "resingest_fetcher_blocked_total",
+                "Polls stopped because the UN refused or failed requests, by source and reason",
+                &["source", "reason"],
+            ),
+        );
+        let fetch_seconds = resingest_telemetry::registered(
+            &registry,
+            prometheus::Histogram::with_opts(
+                prometheus::HistogramOpts::new(
+                    "resingest_fetcher_fetch_duration_seconds",
+                    "Time to download one document, retries and waits included",
+                )
+                .buckets(vec![
+                    0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0,
+                ]),
+            )
+            .expect("valid metric"),
         );
         Metrics {
             registry,

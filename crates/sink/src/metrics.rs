@@ -43,14 +43,17 @@ impl Metrics {
     pub fn new() -> Metrics {
         // build_info and process_* beside the role's own series, as on every role.
         let registry = resingest_telemetry::registry("sink");
-        let resolutions = IntCounterVec::new(
-            Opts::new(
-                "resingest_sink_resolutions_total",
-                "Resolutions consumed, by outcome",
-            ),
-            &["outcome"],
-        )
-        .expect("valid metric");
+        let resolutions = resingest_telemetry::registered(
+            &registry,
+            IntCounterVec::new(
+                Opts::new(
+                    "resingest_sink_resolutions_total",
+                    "Resolutions consumed, by outcome",
+                ),
+                &["outcome"],
+            )
+            .expect("valid metric"),
+        );
         for o in [
             outcome::STORED,
             outcome::DUPLICATE,
@@ -60,79 +63,90 @@ impl Metrics {
         ] {
             resolutions.with_label_values(&[o]);
         }
-        let transaction_seconds = Histogram::with_opts(
-            HistogramOpts::new(
-                "resingest_sink_transaction_seconds",
-                "Duration of one storing transaction",
+        let transaction_seconds = resingest_telemetry::registered(
+            &registry,
+            Histogram::with_opts(
+                HistogramOpts::new(
+                    "resingest_sink_transaction_seconds",
+                    "Duration of one storing transaction",
+                )
+                .buckets(prometheus::exponential_buckets(0.001, 2.0, 14).expect("valid buckets")),
             )
-            .buckets(prometheus::exponential_buckets(0.001, 2.0, 14).expect("valid buckets")),
-        )
-        .expect("valid metric");
-        let batch_size = Histogram::with_opts(
-            HistogramOpts::new(
-                "resingest_sink_batch_size",
-                "Resolutions per storing transaction",
+            .expect("valid metric"),
+        );
+        let batch_size = resingest_telemetry::registered(
+            &registry,
+            Histogram::with_opts(
+                HistogramOpts::new(
+                    "resingest_sink_batch_size",
+                    "Resolutions per storing transaction",
+                )
+                .buckets(vec![1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0]),
             )
-            .buckets(vec![1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0]),
-        )
-        .expect("valid metric");
-        let end_to_end_seconds = Histogram::with_opts(
-            HistogramOpts::new(
-                "resingest_sink_end_to_end_seconds",
-                "From fetched_at to stored",
+            .expect("valid metric"),
+        );
+        let end_to_end_seconds = resingest_telemetry::registered(
+            &registry,
+            Histogram::with_opts(
+                HistogramOpts::new(
+                    "resingest_sink_end_to_end_seconds",
+                    "From fetched_at to stored",
+                )
+                .buckets(vec![
+                    0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0,
+                ]),
             )
-            .buckets(vec![
-                0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0,
-            ]),
-        )
-        .expect("valid metric");
-        let database_up =
+            .expect("valid metric"),
+        );
+        let database_up = resingest_telemetry::registered(
+            &registry,
             IntGauge::new("resingest_sink_database_up", "1 while the database answers")
-                .expect("valid metric");
-        let events_published = IntCounter::new(
-            "resingest_sink_events_published_total",
-            "Events confirmed on resingest.events",
-        )
-        .expect("valid metric");
-        let webhook_deliveries = IntCounterVec::new(
-            Opts::new(
-                "resingest_sink_webhook_deliveries_total",
-                "Webhook POSTs, by outcome (delivered, retry, failed)",
-            ),
-            &["outcome"],
-        )
-        .expect("valid metric");
+                .expect("valid metric"),
+        );
+        let events_published = resingest_telemetry::registered(
+            &registry,
+            IntCounter::new(
+                "resingest_sink_events_published_total",
+                "Events confirmed on resingest.events",
+            )
+            .expect("valid metric"),
+        );
+        let webhook_deliveries = resingest_telemetry::registered(
+            &registry,
+            IntCounterVec::new(
+                Opts::new(
+                    "resingest_sink_webhook_deliveries_total",
+                    "Webhook POSTs, by outcome (delivered, retry, failed)",
+                ),
+                &["outcome"],
+            )
+            .expect("valid metric"),
+        );
         for o in ["delivered", "retry", "failed"] {
             webhook_deliveries.with_label_values(&[o]);
         }
-        let api_requests = IntCounterVec::new(
-            Opts::new(
-                "resingest_api_requests_total",
-                "Read-API requests, by route template and status code",
-            ),
-            &["route", "status"],
-        )
-        .expect("valid metric");
-        let api_request_seconds = HistogramVec::new(
-            HistogramOpts::new(
-                "resingest_api_request_duration_seconds",
-                "Time to answer a read-API request, by route template",
+        let api_requests = resingest_telemetry::registered(
+            &registry,
+            IntCounterVec::new(
+                Opts::new(
+                    "resingest_api_requests_total",
+                    "Read-API requests, by route template and status code",
+                ),
+                &["route", "status"],
             )
-            .buckets(prometheus::exponential_buckets(0.001, 2.0, 14).expect("valid buckets")),
-            &["route"],
-        )
-        .expect("valid metric");
-        resingest_telemetry::register_each!(
-            registry,
-            resolutions,
-            transaction_seconds,
-            batch_size,
-            end_to_end_seconds,
-            database_up,
-            events_published,
-            webhook_deliveries,
-            api_requests,
-            api_request_seconds
+            .expect("valid metric"),
+        );
+        let api_request_seconds = resingest_telemetry::registered(
+            &registry,
+            HistogramVec::new(
+                HistogramOpts::new(
+                    "resingest_api_request_duration_seconds",
+                    "Time to answer a read-API request, by route template",
+                )
+                .buckets(prometheus::exponential_buckets(0.001, 2.0, 14).expect("valid buckets")),
+                &["route"],
+            )
+            .expect("valid metric"),
         );
         Metrics {
             registry,

@@ -26,18 +26,14 @@ use prometheus::{Encoder, Gauge, IntGauge, IntGaugeVec, Opts, Registry, TextEnco
 /// The Prometheus text exposition's content type.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4";
 
-/// Registers each of a role's metrics (cloned: the role keeps its handle) in `registry`,
-/// once: `register_each!(registry, requests, bytes, retries)`. Panics on a name used twice,
-/// a programming error caught by every role's first test.
-#[macro_export]
-macro_rules! register_each {
-    ($registry:expr, $($metric:expr),+ $(,)?) => {
-        $(
-            $registry
-                .register(Box::new($metric.clone()))
-                .expect("metric names are unique");
-        )+
-    };
+/// `metric`, registered in `registry`: a role's metrics register where they are made, so no
+/// list of them can miss one. Panics on a name used twice, a programming error every role's
+/// first test catches.
+pub fn registered<C: Collector + Clone + 'static>(registry: &Registry, metric: C) -> C {
+    registry
+        .register(Box::new(metric.clone()))
+        .expect("metric names are unique");
+    metric
 }
 
 /// A new registry for `role` ("fetch", "worker", "sink") with [`register`]'s series in it.

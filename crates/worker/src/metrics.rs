@@ -76,99 +76,120 @@ impl Metrics {
     pub fn new() -> Metrics {
         // build_info and process_* beside the role's own series, as on every role.
         let registry = resingest_telemetry::registry("worker");
-        let documents = IntCounterVec::new(
-            Opts::new(
-                "resingest_worker_documents_total",
-                "Documents handled, by outcome",
-            ),
-            &["outcome"],
-        )
-        .expect("valid metric");
+        let documents = resingest_telemetry::registered(
+            &registry,
+            IntCounterVec::new(
+                Opts::new(
+                    "resingest_worker_documents_total",
+                    "Documents handled, by outcome",
+                ),
+                &["outcome"],
+            )
+            .expect("valid metric"),
+        );
         for o in outcome::ALL {
             documents.with_label_values(&[o]);
         }
-        let extraction_seconds = Histogram::with_opts(
-            HistogramOpts::new(
-                "resingest_worker_extraction_seconds",
-                "Time one document spent in its extraction child",
+        let extraction_seconds = resingest_telemetry::registered(
+            &registry,
+            Histogram::with_opts(
+                HistogramOpts::new(
+                    "resingest_worker_extraction_seconds",
+                    "Time one document spent in its extraction child",
+                )
+                .buckets(prometheus::exponential_buckets(0.005, 2.0, 14).expect("valid buckets")),
             )
-            .buckets(prometheus::exponential_buckets(0.005, 2.0, 14).expect("valid buckets")),
-        )
-        .expect("valid metric");
+            .expect("valid metric"),
+        );
         let counter = |name: &str, help: &str| IntCounter::new(name, help).expect("valid metric");
-        let pages = counter(
-            "resingest_worker_pages_total",
-            "Pages of extracted documents",
-        );
-        let bytes = counter(
-            "resingest_worker_bytes_total",
-            "PDF bytes of extracted documents",
-        );
-        let redeliveries = counter(
-            "resingest_worker_redeliveries_total",
-            "Deliveries flagged redelivered by the broker",
-        );
-        let reconnects = counter(
-            "resingest_worker_reconnects_total",
-            "Broker sessions opened after the first",
-        );
-        let in_flight = IntGauge::new(
-            "resingest_worker_in_flight",
-            "Documents between delivery and ack",
-        )
-        .expect("valid metric");
-        let consuming = IntGauge::new(
-            "resingest_worker_consuming",
-            "1 while connected to the broker and consuming",
-        )
-        .expect("valid metric");
-        let dead_lettered = IntCounterVec::new(
-            Opts::new(
-                "resingest_worker_dead_lettered_total",
-                "Documents dead-lettered, by error kind",
+        let pages = resingest_telemetry::registered(
+            &registry,
+            counter(
+                "resingest_worker_pages_total",
+                "Pages of extracted documents",
             ),
-            &["kind"],
-        )
-        .expect("valid metric");
-        let retries = IntCounterVec::new(
-            Opts::new(
-                "resingest_worker_retries_total",
-                "Transient failures retried inside the worker",
+        );
+        let bytes = resingest_telemetry::registered(
+            &registry,
+            counter(
+                "resingest_worker_bytes_total",
+                "PDF bytes of extracted documents",
             ),
-            &["what"],
-        )
-        .expect("valid metric");
-        let resident_memory = IntGauge::new(
-            "resingest_worker_resident_memory_bytes",
-            "Resident memory of the worker and its extraction children",
-        )
-        .expect("valid metric");
-        let failing_gauge = IntGaugeVec::new(
-            Opts::new(
-                "resingest_worker_failing",
-                "1 while the worker cannot work for a reason of its own (what)",
+        );
+        let redeliveries = resingest_telemetry::registered(
+            &registry,
+            counter(
+                "resingest_worker_redeliveries_total",
+                "Deliveries flagged redelivered by the broker",
             ),
-            &["what"],
-        )
-        .expect("valid metric");
+        );
+        let reconnects = resingest_telemetry::registered(
+            &registry,
+            counter(
+                "resingest_worker_reconnects_total",
+                "Broker sessions opened after the first",
+            ),
+        );
+        let in_flight = resingest_telemetry::registered(
+            &registry,
+            IntGauge::new(
+                "resingest_worker_in_flight",
+                "Documents between delivery and ack",
+            )
+            .expect("valid metric"),
+        );
+        let consuming = resingest_telemetry::registered(
+            &registry,
+            IntGauge::new(
+                "resingest_worker_consuming",
+                "1 while connected to the broker and consuming",
+            )
+            .expect("valid metric"),
+        );
+        let dead_lettered = resingest_telemetry::registered(
+            &registry,
+            IntCounterVec::new(
+                Opts::new(
+                    "resingest_worker_dead_lettered_total",
+                    "Documents dead-lettered, by error kind",
+                ),
+                &["kind"],
+            )
+            .expect("valid metric"),
+        );
+        let retries = resingest_telemetry::registered(
+            &registry,
+            IntCounterVec::new(
+                Opts::new(
+                    "resingest_worker_retries_total",
+                    "Transient failures retried inside the worker",
+                ),
+                &["what"],
+            )
+            .expect("valid metric"),
+        );
+        let resident_memory = resingest_telemetry::registered(
+            &registry,
+            IntGauge::new(
+                "resingest_worker_resident_memory_bytes",
+                "Resident memory of the worker and its extraction children",
+            )
+            .expect("valid metric"),
+        );
+        let failing_gauge = resingest_telemetry::registered(
+            &registry,
+            IntGaugeVec::new(
+                Opts::new(
+                    "resingest_worker_failing",
+                    "1 while the worker cannot work for a reason of its own (what)",
+                ),
+                &["what"],
+            )
+            .expect("valid metric"),
+        );
         for w in failing::ALL {
             failing_gauge.with_label_values(&[w]);
         }
-        resingest_telemetry::register_each!(
-            registry,
-            resident_memory,
-            failing_gauge,
-            documents,
-            extraction_seconds,
-            pages,
-            bytes,
-            in_flight,
-            redeliveries,
-            reconnects,
-            dead_lettered,
-            retries,
-            consuming
-        );
         Metrics {
             registry,
             documents,
