@@ -22,7 +22,8 @@ fn code_of(bytes: &[u8]) -> u32 {
         .fold(0u32, |acc, &b| acc << 8 | b as u32)
 }
 
-fn utf16(bytes: &[u8]) -> Vec<u16> {
+/// Big-endian UTF-16 code units (a lone last byte is one unit).
+pub(crate) fn utf16(bytes: &[u8]) -> Vec<u16> {
     bytes
         .chunks(2)
         .map(|c| {
@@ -35,7 +36,7 @@ fn utf16(bytes: &[u8]) -> Vec<u16> {
         .collect()
 }
 
-fn utf16_to_string(units: &[u16]) -> String {
+pub(crate) fn utf16_to_string(units: &[u16]) -> String {
     char::decode_utf16(units.iter().copied())
         .map(|r| r.unwrap_or('\u{FFFD}'))
         .collect()

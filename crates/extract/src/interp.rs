@@ -616,13 +616,7 @@ fn actual_text(props: &[Token<'_>]) -> Option<String> {
         _ => return None,
     }
     Some(match bytes.strip_prefix(&[0xFE, 0xFF]) {
-        Some(utf16) => char::decode_utf16(
-            utf16
-                .chunks(2)
-                .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])),
-        )
-        .map(|r| r.unwrap_or('\u{FFFD}'))
-        .collect(),
+        Some(utf16) => crate::cmap::utf16_to_string(&crate::cmap::utf16(utf16)),
         None => bytes.iter().map(|&b| b as char).collect(),
     })
 }

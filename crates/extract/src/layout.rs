@@ -607,7 +607,7 @@ fn rtl_reading_order(page: &PageGlyphs, members: &mut Vec<usize>, word_gap: f32)
     let mut turn = ltr_islands(&texts, &raised_flags);
     // A note number set as a left-to-right run with its brackets comes as ")1(": the
     // brackets belong to the run.
-    let raised_at = |k: usize| raised(members[k]);
+    let raised_at = |k: usize| raised_flags[k];
     for island in &mut turn {
         let (s, e) = (island.start, island.end);
         if s > 0
