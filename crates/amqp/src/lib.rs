@@ -7,7 +7,8 @@
 //! 2. The role consumes from `session.channel` and publishes with [`publish_confirmed`], which
 //!    waits for the broker's confirm under a timeout: a message counts as sent only once the
 //!    broker has it.
-//! 3. When the connection drops, the role opens a new [`Session`] the same way. lapin's own
+//! 3. A consuming role gives its per-session work ([`SessionWork`]) to [`run_sessions`], which
+//!    opens a new [`Session`] the same way each time the connection drops. lapin's own
 //!    recovery is not used: a fresh session re-declares the topology and re-applies `basic_qos`
 //!    every time, whatever lapin version replays.
 //!
@@ -455,6 +456,52 @@ impl Session {
     pub async fn close(self) {
         let _ = self.channel.close(200, "bye".into()).await;
         let _ = self.connection.close(200, "bye".into()).await;
+    }
+}
+
+/// One broker session's work for [`run_sessions`].
+pub trait SessionWork {
+    /// Works on `session` (the `number`th, from 1) until the role is done (`Ok`: shutdown) or
+    /// the session is lost (`Err`: the channel or consumer failed). What this session held
+    /// unacked goes back to the broker when it closes.
+    fn work(
+        &mut self,
+        session: &Session,
+        number: u64,
+    ) -> impl std::future::Future<Output = Result<(), AmqpError>> + Send;
+}
+
+/// Opens a [`Session`] (waiting out a broker that is down), hands it to `work`, closes it, and
+/// when the session was lost opens the next one after a backoff, until `work` says it is done
+/// or `shutdown` fires while waiting. lapin's own recovery is not used, because it does not
+/// replay `basic_qos`: a fresh session applies it, and declares the topology, every time.
+/// Only a setting that can never work ends it with an error.
+pub async fn run_sessions(
+    config: &SessionConfig,
+    shutdown: &CancellationToken,
+    work: &mut impl SessionWork,
+) -> Result<(), AmqpError> {
+    let mut backoff = Backoff::default();
+    let mut number = 0;
+    loop {
+        let session = match Session::open_with_retry(config, &mut backoff, shutdown).await {
+            Ok(s) => s,
+            Err(AmqpError::Cancelled) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        number += 1;
+        let result = work.work(&session, number).await;
+        session.close().await;
+        match result {
+            Ok(()) => return Ok(()),
+            Err(error) => {
+                tracing::warn!(%error, "broker session lost; reconnecting");
+                tokio::select! {
+                    _ = shutdown.cancelled() => return Ok(()),
+                    _ = tokio::time::sleep(backoff.next_delay()) => {}
+                }
+            }
+        }
     }
 }
 

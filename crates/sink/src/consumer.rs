@@ -3,8 +3,9 @@
 //! then acks. While the database cannot take writes the batch is retried with backoff and
 //! nothing is acked or pulled beyond the prefetch, up to the hold limit, after which the batch
 //! goes back to the broker; conflicts are retried a few times; what the data makes fail is
-//! dead-lettered; when the broker connection drops, a new session is opened and
-//! the broker redelivers whatever was not acked (stored ones come back as duplicates).
+//! dead-lettered; when the broker connection drops, [`resingest_amqp::run_sessions`] opens a
+//! new session and the broker redelivers whatever was not acked (stored ones come back as
+//! duplicates).
 //! After each batch the event outbox is published on `resingest.events`.
 
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use lapin::types::FieldTable;
 use lapin::{BasicProperties, Channel};
 use resingest_amqp::{
     message, publish_all_confirmed_broadcast, publish_confirmed, AmqpError, Backoff, Session,
-    SessionConfig,
+    SessionConfig, SessionWork,
 };
 use resingest_model::topology::{self, Topology};
 use sqlx::{PgPool, Row};
@@ -53,36 +54,16 @@ pub(crate) struct Consumer {
 }
 
 impl Consumer {
-    /// Consumes until `shutdown`, reconnecting to the broker as often as needed.
-    pub async fn run(self) -> Result<(), SinkError> {
+    /// Consumes until `shutdown`, on as many broker sessions as it takes.
+    pub async fn run(mut self) -> Result<(), SinkError> {
         let session_config = SessionConfig {
             url: self.config.amqp_url.clone(),
             prefetch: self.config.prefetch,
             topology: Topology::standard(self.config.delivery_limit),
         };
-        let mut backoff = Backoff::default();
-        loop {
-            let session =
-                match Session::open_with_retry(&session_config, &mut backoff, &self.shutdown).await
-                {
-                    Ok(s) => s,
-                    Err(AmqpError::Cancelled) => return Ok(()),
-                    Err(e) => return Err(e.into()),
-                };
-            tracing::info!(queue = topology::EXTRACTED, "consuming");
-            let result = self.consume(&session.channel).await;
-            session.close().await;
-            match result {
-                Ok(()) => return Ok(()),
-                Err(error) => {
-                    tracing::warn!(%error, "broker session lost; reconnecting");
-                    tokio::select! {
-                        _ = self.shutdown.cancelled() => return Ok(()),
-                        _ = tokio::time::sleep(backoff.next_delay()) => {}
-                    }
-                }
-            }
-        }
+        let shutdown = self.shutdown.clone();
+        resingest_amqp::run_sessions(&session_config, &shutdown, &mut self).await?;
+        Ok(())
     }
 
     /// One broker session: `Ok` on shutdown, `Err` when the channel fails.
@@ -411,6 +392,13 @@ impl Consumer {
         tx.commit().await?;
         self.metrics.events_published.inc_by(ids.len() as u64);
         Ok(ids.len())
+    }
+}
+
+impl SessionWork for Consumer {
+    async fn work(&mut self, session: &Session, _number: u64) -> Result<(), AmqpError> {
+        tracing::info!(queue = topology::EXTRACTED, "consuming");
+        self.consume(&session.channel).await
     }
 }
 
