@@ -1,6 +1,7 @@
-//! `resingest migrate`: create the database if missing, apply the migrations, exit. What a
-//! Kubernetes Job (or a deploy script) runs before the roles roll out; the sink and the fetcher
-//! still migrate at start, so running it is never required, only earlier and in one place.
+//! `resingest migrate`: create the database if missing, apply the sink's and the fetcher's
+//! migrations, exit. What a Kubernetes Job (or a deploy script) runs before the roles roll
+//! out; the sink and the fetcher still migrate their own tables at start, so running it is
+//! never required, only earlier and in one place.
 
 use std::process::ExitCode;
 
@@ -20,6 +21,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     runtime.block_on(async {
         let pool = resingest_sink::db::open(&args.database_url, 1).await?;
         pool.close().await;
+        let ledger = resingest_fetcher::ledger::Ledger::open(&args.database_url).await?;
+        ledger.pool().close().await;
         tracing::info!("database migrated");
         anyhow::Ok(())
     })?;

@@ -7,14 +7,15 @@
 //! confirm; the next poll publishes such rows from the archive, so a crash in between gives a
 //! duplicate (absorbed by the sink), never a loss.
 //!
-//! The database is created if missing and migrated with the set shared with the sink
-//! (`migrations/` at the workspace root).
+//! The database is created if missing and migrated with the fetcher's own set
+//! (`crates/fetcher/migrations`); it may be the sink's database too, whose tables it leaves to
+//! the sink.
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use resingest_runtime::pg;
+use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Row};
 
 use crate::FetchError;
@@ -62,6 +63,11 @@ pub struct Archived<'a> {
     pub revision: Option<&'a str>,
 }
 
+/// The fetcher's migration set, `crates/fetcher/migrations`, embedded.
+pub fn migrations() -> sqlx::migrate::Migrator {
+    sqlx::migrate!()
+}
+
 #[derive(Clone, Debug)]
 pub struct Ledger {
     pool: PgPool,
@@ -71,30 +77,22 @@ const COLUMNS: &str = "symbol, language, source, url, sha256, bytes, archive_key
      last_modified, revision, status, attempts, last_error, fetched_at";
 
 impl Ledger {
-    /// Creates the database of `url` if it does not exist, migrates it and connects.
+    /// Creates the database of `url` if it does not exist, runs the fetcher's migrations and
+    /// connects.
     pub async fn open(url: &str) -> Result<Ledger, FetchError> {
-        let invalid = |reason: String| FetchError::DatabaseUrl {
+        let options = pg::connect_options(url).map_err(|reason| FetchError::DatabaseUrl {
             url: resingest_amqp::redact(url),
             reason,
-        };
-        // sqlx reads `mysql://...` as a PostgreSQL url and fails later as if the server were down.
-        let scheme = url.split_once("://").map(|(s, _)| s).unwrap_or_default();
-        if !matches!(scheme, "postgres" | "postgresql") {
-            return Err(invalid(format!(
-                "scheme `{scheme}` is not PostgreSQL: write postgres://user:password@host:5432/database"
-            )));
-        }
-        let options = PgConnectOptions::from_str(url).map_err(|e| invalid(e.to_string()))?;
-        resingest_runtime::pg::create_if_missing(&options).await?;
+        })?;
         let pool = PgPoolOptions::new()
             .max_connections(4)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
-            .await?;
-        // Another role may be one migration ahead of this binary; that is not an error here.
-        let mut migrator = sqlx::migrate!("../../migrations");
-        migrator.set_ignore_missing(true);
-        migrator.run(&pool).await?;
+            .acquire_timeout(Duration::from_secs(10));
+        let pool = pg::open_migrated(options, pool, migrations())
+            .await
+            .map_err(|e| match e {
+                pg::OpenError::Database(e) => FetchError::Database(e),
+                pg::OpenError::Migrate(e) => FetchError::Migrate(e),
+            })?;
         Ok(Ledger { pool })
     }
 

@@ -1,7 +1,50 @@
-//! PostgreSQL around the roles' own schemas (each role migrates its own tables).
+//! PostgreSQL around the roles' own schemas: each role embeds its own migration set
+//! (`crates/<role>/migrations`) and runs it with [`open_migrated`] on whichever database it is
+//! given; the sets share sqlx's `_sqlx_migrations` table, so their versions never collide and
+//! each ignores the rows of the others.
 
-use sqlx::postgres::PgConnectOptions;
-use sqlx::{ConnectOptions, Connection};
+use std::str::FromStr;
+
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, PgPool};
+
+/// The options of a `postgres://` (or `postgresql://`) url, or what is wrong with it. Any other
+/// scheme is refused here, where sqlx would read `mysql://...` as a PostgreSQL url and fail
+/// later as if the server were down.
+pub fn connect_options(url: &str) -> Result<PgConnectOptions, String> {
+    let scheme = url.split_once("://").map(|(s, _)| s).unwrap_or_default();
+    if !matches!(scheme, "postgres" | "postgresql") {
+        return Err(format!(
+            "scheme `{scheme}` is not PostgreSQL: write postgres://user:password@host:5432/database"
+        ));
+    }
+    PgConnectOptions::from_str(url).map_err(|e| e.to_string())
+}
+
+/// Why [`open_migrated`] failed.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] MigrateError),
+}
+
+/// Creates the database of `options` if missing, connects `pool` to it and runs a role's
+/// `migrations`. Migrations of the other roles' sets (and of a newer binary of this role,
+/// rolling out) are already in the table and are not an error here.
+pub async fn open_migrated(
+    options: PgConnectOptions,
+    pool: PgPoolOptions,
+    mut migrations: Migrator,
+) -> Result<PgPool, OpenError> {
+    create_if_missing(&options).await?;
+    let pool = pool.connect_with(options).await?;
+    migrations.set_ignore_missing(true);
+    migrations.run(&pool).await?;
+    Ok(pool)
+}
 
 /// Creates the database `options` names when it does not exist, connecting to `postgres` to
 /// do it. Two roles starting at once may both try: the loser's "already exists" (42P04) is

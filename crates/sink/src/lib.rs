@@ -28,8 +28,8 @@
 //! store writes one `webhook_deliveries` row per target in the batch's transaction, a
 //! background task sends the due ones, retrying with backoff.
 //!
-//! [`db`] creates the database if missing and runs the embedded migrations (shared with the
-//! fetcher's ledger, `migrations/` at the workspace root). [`metrics`] holds every
+//! [`db`] creates the database if missing and runs the sink's own embedded migrations
+//! (`crates/sink/migrations`; the fetcher's ledger has its own set). [`metrics`] holds every
 //! `resingest_sink_*` metric. Start with [`run`] or [`start`].
 
 pub mod api;

@@ -896,7 +896,7 @@ async fn chinese_search_finds_a_word_inside_a_run_of_characters_and_stored_rows_
     );
     assert_eq!(found(&sink, "发展", "zh").await, Vec::<String>::new());
     sink.db.psql(include_str!(
-        "../../../migrations/20261207000001_search_chinese.sql"
+        "../migrations/20261207000001_search_chinese.sql"
     ));
     assert_eq!(found(&sink, "发展", "zh").await, first());
     assert_eq!(found(&sink, "可持续发展", "zh").await, first());
@@ -949,7 +949,7 @@ async fn arabic_search_finds_a_word_however_the_reader_spells_it_and_stored_rows
     );
     assert_eq!(found(&sink, "سابقة", "ar").await, Vec::<String>::new());
     sink.db.psql(include_str!(
-        "../../../migrations/20261203000001_search_arabic.sql"
+        "../migrations/20261203000001_search_arabic.sql"
     ));
     assert_eq!(found(&sink, "سابقة", "ar").await, first());
 }
