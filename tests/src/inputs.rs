@@ -57,23 +57,11 @@ pub struct Inputs {
 /// symbols (A/RES/70..80/90910 and up) never meet a real one from the corpus.
 pub const SYNTHETIC_SEED_BASE: u64 = 1_000_000;
 
-/// `$RESINGEST_CORPUS`, else `../shared/corpus` beside the repository. Missing is an error
+/// `$RESINGEST_CORPUS`, else the shared corpus beside the repository. Missing is an error
 /// everywhere (the suite's end-to-end counts are about real documents), loudest under CI.
 pub fn corpus_dir() -> PathBuf {
-    let dir = std::env::var_os("RESINGEST_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
-    assert!(
-        dir.join("MANIFEST.tsv").is_file(),
-        "the shared corpus is missing: no MANIFEST.tsv in {} (set RESINGEST_CORPUS){}",
-        dir.display(),
-        if std::env::var("CI").as_deref() == Ok("true") {
-            "; CI needs it"
-        } else {
-            ""
-        }
-    );
-    dir
+    resingest_runtime::testing::corpus()
+        .expect("the shared corpus is missing: the end-to-end counts are about real documents")
 }
 
 /// Corpus files (relative paths from MANIFEST.tsv), sorted.

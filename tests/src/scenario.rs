@@ -2,10 +2,10 @@
 //! them, inject the fault while work remains, wait until every queue has drained, stop
 //! everything with SIGTERM, and count.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use resingest_amqp::testing::TestVhost;
+use resingest_runtime::testing::TestDb;
 
 use crate::account::{self, Counts};
 use crate::faults::{self, Fault};
@@ -200,7 +200,6 @@ pub fn run_reduced(name: &str) -> Outcome {
 
 /// Runs `scenario` against the broker and database on loopback.
 pub fn run(scenario: &Scenario) -> Outcome {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
     let slug: String = scenario
         .name
         .chars()
@@ -228,15 +227,8 @@ pub fn run(scenario: &Scenario) -> Outcome {
         _ => None,
     };
     let vhost = TestVhost::create(&format!("e2e-{}", slug.replace('_', "-")));
-    let db_name = format!(
-        "resingest_e2e_{}_{}_{}",
-        &slug[..slug.len().min(20)],
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    );
-    let pg_base = std::env::var("RESINGEST_TEST_PG_BASE")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-    let database_url = format!("{pg_base}/{db_name}");
+    let db = TestDb::new(&format!("e2e_{}", &slug[..slug.len().min(20)]));
+    let database_url = db.url.clone();
     let tmp = tempfile::Builder::new()
         .prefix("resingest-e2e-")
         .tempdir()
@@ -568,7 +560,7 @@ pub fn run(scenario: &Scenario) -> Outcome {
     if !outcome.clean() || std::env::var_os("RESINGEST_E2E_KEEP_LOGS").is_some() {
         outcome.kept_logs = Some(tmp.keep());
     }
-    drop_database(&pg_base, &db_name);
+    drop(db);
     outcome
 }
 
@@ -649,13 +641,6 @@ fn latency(database_url: &str) -> Option<(f64, f64, f64)> {
         [a, b, c] => Some((a, b, c)),
         _ => None,
     }
-}
-
-fn drop_database(pg_base: &str, name: &str) {
-    let _ = account::psql(
-        &format!("{pg_base}/postgres"),
-        &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
-    );
 }
 
 /// SIGKILL's number, as `ExitStatus::signal` reports it.

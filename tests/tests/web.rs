@@ -12,11 +12,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use resingest_amqp::testing::TestVhost;
-use resingest_e2e::account::{broker_progress, psql, psql_count};
+use resingest_e2e::account::{broker_progress, psql_count};
 use resingest_e2e::fleet::{self, wait_healthy, Env, Proc};
 use resingest_e2e::inputs::corpus_dir;
 use resingest_e2e::webdriver::{self, Browser};
 use resingest_model::Resolution;
+use resingest_runtime::testing::TestDb;
 use serde_json::{json, Value};
 
 /// Real resolutions that cite one another (80/239 cites 79/255 and 80/243) beside two of
@@ -34,7 +35,7 @@ struct Pipeline {
     _vhost: TestVhost,
     vhost_name: String,
     database_url: String,
-    db_name: String,
+    _db: TestDb,
     sink: Proc,
     worker: Proc,
     env: Env,
@@ -44,9 +45,7 @@ struct Pipeline {
 impl Pipeline {
     fn start(corpus: &Path) -> Pipeline {
         let vhost = TestVhost::create("e2e-web");
-        let db_name = format!("resingest_e2e_web_{}", std::process::id());
-        let pg_base = std::env::var("RESINGEST_TEST_PG_BASE")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let db = TestDb::new("e2e_web");
         let tmp = tempfile::Builder::new()
             .prefix("resingest-e2e-web-")
             .tempdir()
@@ -68,7 +67,7 @@ impl Pipeline {
         let env = Env {
             bin: fleet::resingest_bin(),
             amqp_url: vhost.url.clone(),
-            database_url: format!("{pg_base}/{db_name}"),
+            database_url: db.url.clone(),
             archive: tmp.path().join("archive"),
             logs,
             concurrency: 1,
@@ -80,7 +79,7 @@ impl Pipeline {
             vhost_name: vhost.name.clone(),
             _vhost: vhost,
             database_url: env.database_url.clone(),
-            db_name,
+            _db: db,
             sink,
             worker,
             env,
@@ -141,11 +140,7 @@ impl Drop for Pipeline {
     fn drop(&mut self) {
         self.worker.terminate(Duration::from_secs(20));
         self.sink.terminate(Duration::from_secs(20));
-        let pg_base = self.database_url.rsplit_once('/').unwrap().0;
-        let _ = psql(
-            &format!("{pg_base}/postgres"),
-            &format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.db_name),
-        );
+        // `db` is dropped after this, with its connections.
     }
 }
 

@@ -20,12 +20,9 @@ fn to_akn(r: &Resolution) -> String {
     to_akn_marked_up_on(r, "2026-12-01")
 }
 
-#[path = "../../extract/tests/common/mod.rs"]
-mod common;
-
-/// `shared/` when it holds the AKN schema (see `common::shared`).
+/// `shared/` when it holds the AKN schema (see `resingest_runtime::testing::shared`).
 fn shared() -> Option<PathBuf> {
-    common::shared("reference/schemas/akomantoso30.xsd")
+    resingest_runtime::testing::shared("reference/schemas/akomantoso30.xsd")
 }
 
 /// Validates `xml` with xmllint against the AKN schema; panics with xmllint's report.

@@ -1,27 +1,11 @@
 //! `resingest eval` end to end: the gold documents with corpus PDFs score 100% of their
 //! units, and at least 99% of the corpus's English resolutions are structurally valid.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 fn shared() -> Option<PathBuf> {
-    let dir = std::env::var_os("RESINGEST_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    if dir.join("corpus/MANIFEST.tsv").exists() {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "shared material not found at {}: set RESINGEST_SHARED or put shared/ beside the repo",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "skipping: shared material not found at {} (CI=true makes this fail)",
-        dir.display()
-    );
-    None
+    resingest_runtime::testing::shared("corpus/MANIFEST.tsv")
 }
 
 fn resingest(args: &[&str]) -> (i32, String) {

@@ -19,26 +19,13 @@ const SIGABRT: i32 = 6;
 
 /// A real corpus file, or `None` (after saying so) when the corpus is absent outside CI.
 fn corpus_file(rel: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("RESINGEST_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
-        });
-    let path = root.join(rel);
-    if path.is_file() {
-        return Some(path);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "corpus file {} missing: set RESINGEST_CORPUS to the shared corpus",
-            path.display()
-        );
-    }
-    eprintln!(
-        "skipping: corpus file {} missing (set RESINGEST_CORPUS)",
+    let path = resingest_runtime::testing::corpus()?.join(rel);
+    assert!(
+        path.is_file(),
+        "{} is missing from the corpus",
         path.display()
     );
-    None
+    Some(path)
 }
 
 fn pool(limits: IsolationLimits, failpoint: Option<&str>) -> Pool {

@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use resingest_amqp::testing::TestVhost;
+use resingest_runtime::testing::TestDb;
 
 const BIN: &str = env!("CARGO_BIN_EXE_resingest");
 /// The HTTP servers' shutdown grace (resingest_http's default), which bounds the exit when
@@ -92,32 +93,17 @@ fn terminate_within(p: &mut Proc, within: Duration) -> (std::process::ExitStatus
     }
 }
 
-fn drop_database(name: &str) {
-    let _ = Command::new("psql")
-        .args([
-            "-X",
-            "-q",
-            "postgres://postgres@127.0.0.1:5432/postgres",
-            "-c",
-            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-        ])
-        .output();
-}
-
 #[test]
 fn sink_exits_within_the_grace_with_half_sent_and_idle_connections_open() {
     let vhost = TestVhost::create("cli-shutdown-sink");
-    let db = format!("resingest_cli_shutdown_{}", std::process::id());
+    let db = TestDb::new("cli_shutdown");
     let api: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let metrics: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let mut sink = start(
         &["sink"],
         &[
             ("RESINGEST_AMQP_URL", vhost.url.clone()),
-            (
-                "RESINGEST_DATABASE_URL",
-                format!("postgres://postgres@127.0.0.1:5432/{db}"),
-            ),
+            ("RESINGEST_DATABASE_URL", db.url.clone()),
             ("RESINGEST_HTTP_ADDR", api.to_string()),
             ("RESINGEST_METRICS_ADDR", metrics.to_string()),
         ],
@@ -126,7 +112,6 @@ fn sink_exits_within_the_grace_with_half_sent_and_idle_connections_open() {
     wait_answering(metrics, "/metrics", &mut sink);
     let _held: Vec<TcpStream> = [api, metrics].into_iter().flat_map(hold).collect();
     let (status, took) = terminate_within(&mut sink, GRACE);
-    drop_database(&db);
     assert!(status.success(), "{status} after {took:?}");
 }
 
@@ -150,7 +135,7 @@ fn worker_exits_within_the_grace_with_half_sent_and_idle_connections_open() {
 #[test]
 fn fetcher_exits_within_the_grace_with_half_sent_and_idle_connections_open() {
     let vhost = TestVhost::create("cli-shutdown-fetch");
-    let db = format!("resingest_cli_shutdown_fetch_{}", std::process::id());
+    let db = TestDb::new("cli_shutdown_fetch");
     let dir = tempfile::tempdir().unwrap();
     let metrics: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let mut fetcher = start(
@@ -164,10 +149,7 @@ fn fetcher_exits_within_the_grace_with_half_sent_and_idle_connections_open() {
         ],
         &[
             ("RESINGEST_AMQP_URL", vhost.url.clone()),
-            (
-                "RESINGEST_DATABASE_URL",
-                format!("postgres://postgres@127.0.0.1:5432/{db}"),
-            ),
+            ("RESINGEST_DATABASE_URL", db.url.clone()),
             (
                 "RESINGEST_ARCHIVE_URL",
                 dir.path().join("archive").display().to_string(),
@@ -179,7 +161,6 @@ fn fetcher_exits_within_the_grace_with_half_sent_and_idle_connections_open() {
     wait_answering(metrics, "/healthz", &mut fetcher);
     let _held = hold(metrics);
     let (status, took) = terminate_within(&mut fetcher, GRACE);
-    drop_database(&db);
     assert!(status.success(), "{status} after {took:?}");
 }
 
@@ -210,17 +191,14 @@ fn closed_by_server_within(mut s: TcpStream, within: Duration) -> Result<Duratio
 fn the_sink_closes_half_sent_and_idle_connections_after_the_header_read_timeout() {
     const TIMEOUT: Duration = Duration::from_secs(1);
     let vhost = TestVhost::create("cli-header-timeout");
-    let db = format!("resingest_cli_header_timeout_{}", std::process::id());
+    let db = TestDb::new("cli_header_timeout");
     let api: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let metrics: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let mut sink = start(
         &["sink"],
         &[
             ("RESINGEST_AMQP_URL", vhost.url.clone()),
-            (
-                "RESINGEST_DATABASE_URL",
-                format!("postgres://postgres@127.0.0.1:5432/{db}"),
-            ),
+            ("RESINGEST_DATABASE_URL", db.url.clone()),
             ("RESINGEST_HTTP_ADDR", api.to_string()),
             ("RESINGEST_METRICS_ADDR", metrics.to_string()),
             ("RESINGEST_HTTP_HEADER_TIMEOUT", "1s".into()),
@@ -255,6 +233,5 @@ fn the_sink_closes_half_sent_and_idle_connections_after_the_header_read_timeout(
     assert!(sink.0.try_wait().unwrap().is_none(), "the sink exited");
     wait_answering(api, "/healthz", &mut sink);
     let (status, took) = terminate_within(&mut sink, GRACE);
-    drop_database(&db);
     assert!(status.success(), "{status} after {took:?}");
 }

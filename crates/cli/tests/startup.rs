@@ -7,6 +7,8 @@ use std::net::TcpListener;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use resingest_runtime::testing::TestDb;
+
 const BIN: &str = env!("CARGO_BIN_EXE_resingest");
 
 fn free_port() -> u16 {
@@ -48,14 +50,6 @@ fn run_within(args: &[&str], within: Duration) -> (Output, Duration) {
     }
     let took = start.elapsed();
     (child.wait_with_output().unwrap(), took)
-}
-
-/// A database url of its own for a test that may get as far as creating it.
-fn database_url(name: &str) -> String {
-    format!(
-        "postgres://postgres@127.0.0.1:5432/resingest_startup_{name}_{}",
-        std::process::id()
-    )
 }
 
 #[test]
@@ -276,7 +270,8 @@ fn help_shows_no_secret_from_the_environment() {
 #[test]
 fn a_database_that_is_only_missing_is_created_not_refused() {
     // The url classifier must not mistake a database the sink creates for a wrong setting.
-    let url = database_url("created");
+    let db = TestDb::new("startup_created");
+    let url = db.url.clone();
     let mut child = Command::new(BIN)
         .args([
             "sink",
@@ -302,16 +297,13 @@ fn a_database_that_is_only_missing_is_created_not_refused() {
         .unwrap()
         .read_to_string(&mut stderr)
         .unwrap();
-    let _ = Command::new("psql")
-        .args(["-h", "127.0.0.1", "-U", "postgres", "-c"])
-        .arg(format!(
-            "DROP DATABASE IF EXISTS \"{}\"",
-            url.rsplit('/').next().unwrap()
-        ))
-        .output();
     // It got past the database (created and migrated) to the broker url, which it refused.
     assert_eq!(status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("--amqp-url"), "{stderr}");
+    assert!(
+        db.count("_sqlx_migrations") > 0,
+        "the database was not migrated"
+    );
 }
 
 #[test]

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use resingest_amqp::testing::TestVhost;
 use resingest_deploy_tests::{queries, repo};
+use resingest_runtime::testing::{self, TestDb};
 use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 
@@ -65,51 +66,6 @@ impl Drop for Process {
         // SAFETY: kill(2) on the group this process leads; no memory is involved.
         unsafe { libc::kill(-(self.child.id() as i32), libc::SIGKILL) };
         let _ = self.child.wait();
-    }
-}
-
-/// A database of its own, dropped with its connections at the end.
-struct Database {
-    name: String,
-    base: String,
-}
-
-impl Database {
-    fn new() -> Database {
-        let base = std::env::var("RESINGEST_TEST_PG_BASE")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-        Database {
-            name: format!("resingest_test_deploy_{}", std::process::id()),
-            base,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("{}/{}", self.base, self.name)
-    }
-
-    /// One statement through psql; the output, or the error text.
-    fn psql(&self, db: &str, sql: &str) -> Result<String, String> {
-        let out = Command::new("psql")
-            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
-            .arg(format!("{}/{db}", self.base))
-            .args(["-c", sql])
-            .output()
-            .expect("running psql");
-        if out.status.success() {
-            Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-        } else {
-            Err(String::from_utf8_lossy(&out.stderr).into_owned())
-        }
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        let _ = self.psql(
-            "postgres",
-            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-        );
     }
 }
 
@@ -422,7 +378,7 @@ fn prometheus_sees_every_dashboard_and_alert_metric_and_fires_the_dead_letter_al
     .unwrap();
 
     let vhost = TestVhost::create("deploy");
-    let db = Database::new();
+    let db = TestDb::new("deploy");
     let started = Instant::now();
     let [fetcher_port, worker1_port, worker2_port, sink_port, prom_port, api_port] =
         std::array::from_fn(|_| free_port());
@@ -430,7 +386,7 @@ fn prometheus_sees_every_dashboard_and_alert_metric_and_fires_the_dead_letter_al
         let mut c = Command::new(&bin);
         c.args(args)
             .env("RESINGEST_AMQP_URL", &vhost.url)
-            .env("RESINGEST_DATABASE_URL", db.url())
+            .env("RESINGEST_DATABASE_URL", &db.url)
             .env("RESINGEST_ARCHIVE_URL", tmp.path().join("archive"))
             .env("RUST_LOG", "info");
         c
@@ -609,8 +565,8 @@ fn prometheus_sees_every_dashboard_and_alert_metric_and_fires_the_dead_letter_al
     for d in queries::dashboards(&repo::deploy().join("grafana/dashboards")) {
         for q in queries::dashboard_sql(&d) {
             let sql = expand_sql_macros(&q.expr);
-            match db.psql(&db.name, &sql) {
-                Ok(rows) => assert!(!rows.is_empty(), "{}: no rows\n{sql}", q.origin),
+            match testing::psql(&db.url, &sql) {
+                Ok(rows) => assert!(!rows.trim().is_empty(), "{}: no rows\n{sql}", q.origin),
                 Err(e) => panic!("{}: {e}\n{sql}", q.origin),
             }
         }

@@ -5,8 +5,7 @@
 use resingest_eval::akn::{read_akn, score_dir};
 use resingest_extract::Limits;
 
-mod common;
-use common::shared;
+use resingest_runtime::testing::shared;
 
 fn extract(bytes: &[u8]) -> Result<resingest_model::Resolution, String> {
     resingest_extract::extract_resolution(bytes, &Limits::default()).map_err(|e| e.to_string())
@@ -14,7 +13,7 @@ fn extract(bytes: &[u8]) -> Result<resingest_model::Resolution, String> {
 
 #[test]
 fn the_corpus_scores_against_the_uns_markup_at_least_as_well_as_today() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = shared("gold") else { return };
     let run = score_dir(
         &shared.join("reference/un-akn"),
         &shared.join("corpus"),
@@ -59,7 +58,7 @@ fn the_corpus_scores_against_the_uns_markup_at_least_as_well_as_today() {
 
 #[test]
 fn sections_of_the_budget_resolution_are_sections_with_headings() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = shared("gold") else { return };
     let xml = std::fs::read_to_string(shared.join("reference/un-akn/A_RES_79_258-2424700E.xml"))
         .expect("A/RES/79/258 in the UN's XML");
     let d = read_akn(&xml).unwrap();
@@ -84,7 +83,7 @@ fn sections_of_the_budget_resolution_are_sections_with_headings() {
 /// text, and the figures of issue 22 held as floors (English is the control).
 #[test]
 fn every_language_of_the_renderings_scores_at_least_as_well_as_today() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = shared("gold") else { return };
     let ml = shared.join("corpus-ml");
     assert!(
         ml.is_dir(),

@@ -3,9 +3,6 @@
 //! sequence of structural elements (text aside). Per-document lines go to
 //! `target/akn-structure.tsv`; the floors below are what is true now and may only rise.
 
-#[path = "../../extract/tests/common/mod.rs"]
-mod common;
-
 use resingest_eval::{akn_structure, compare_akn_structure};
 use resingest_extract::{Format, Limits};
 use std::collections::HashMap;
@@ -17,7 +14,7 @@ const STRUCTURE_EQUAL_FLOOR: usize = 143;
 
 #[test]
 fn our_akoma_ntoso_against_the_uns_own_markup() {
-    let Some(shared) = common::shared("reference/un-akn") else {
+    let Some(shared) = resingest_runtime::testing::shared("reference/un-akn") else {
         return;
     };
     // Symbol -> PDF, from the corpus manifest.

@@ -7,8 +7,7 @@ use resingest_model::{Annex, Footnote, Paragraph, Resolution};
 use serde_json::Value;
 use std::path::Path;
 
-mod common;
-use common::shared;
+use resingest_runtime::testing::shared;
 
 /// Every gold file as JSON, sorted by name.
 fn gold_files(shared: &Path) -> Vec<(String, Value)> {
@@ -43,7 +42,7 @@ fn gold(shared: &Path, name: &str) -> Value {
 
 #[test]
 fn every_gold_file_is_exact_against_itself() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = shared("gold") else { return };
     let mut summary = Summary::default();
     for (name, g) in gold_files(&shared) {
         let r = Resolution::from_gold(g.clone()).unwrap();
@@ -63,7 +62,7 @@ fn every_gold_file_is_exact_against_itself() {
 
 #[test]
 fn a_mutated_gold_file_scores_exactly_its_mutations() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = shared("gold") else { return };
     let g = gold(&shared, "A-RES-78-101.json");
     let mut r = Resolution::from_gold(g.clone()).unwrap();
     // Typography only: still exact.
@@ -146,7 +145,7 @@ fn pdftotext(shared: &Path, symbol: &str) -> Option<String> {
 
 #[test]
 fn gold_structures_pass_the_structural_checks_against_their_pdfs() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = shared("gold") else { return };
     let mut summary = Summary::default();
     let mut with_pdf = 0;
     for (name, g) in gold_files(&shared) {
@@ -168,7 +167,7 @@ fn gold_structures_pass_the_structural_checks_against_their_pdfs() {
 
 #[test]
 fn a_lost_clause_of_a_real_document_is_found() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = shared("gold") else { return };
     let mut r = Resolution::from_gold(gold(&shared, "A-RES-78-101.json")).unwrap();
     let text = pdftotext(&shared, &r.symbol).expect("A/RES/78/101 in the corpus");
     // The extractor drops paragraph 7 (and the numbers after it run on).

@@ -1,15 +1,14 @@
 //! Every text PDF of the corpus becomes Akoma Ntoso that validates against the OASIS AKN 3.0
 //! schema (`shared/reference/schemas/akomantoso30.xsd`, offline, with xmllint).
 
-mod common;
-
 use std::process::Command;
 
 use resingest_extract::{Format, Limits};
 
 #[test]
 fn every_corpus_document_validates_as_akoma_ntoso() {
-    let Some(shared) = common::shared("reference/schemas/akomantoso30.xsd") else {
+    let Some(shared) = resingest_runtime::testing::shared("reference/schemas/akomantoso30.xsd")
+    else {
         return;
     };
     let out = tempfile::tempdir().unwrap();
@@ -72,7 +71,7 @@ fn every_corpus_document_validates_as_akoma_ntoso() {
 /// unnumbered `paragraph` after it in AKN, as the UN marks them; a v2 reader's text is kept.
 #[test]
 fn unlabelled_paragraphs_after_a_paragraph_continue_it() {
-    let Some(shared) = common::shared("corpus/ga/A_RES_78_29-EN.pdf") else {
+    let Some(shared) = resingest_runtime::testing::shared("corpus/ga/A_RES_78_29-EN.pdf") else {
         return;
     };
     let read = |name: &str| {

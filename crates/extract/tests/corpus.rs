@@ -12,26 +12,6 @@ use std::process::Command;
 
 use resingest_extract::{layout::Paragraph, ExtractError, Format, Limits};
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("RESINGEST_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
-    if dir.join("MANIFEST.tsv").exists() {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "corpus not found at {}: set RESINGEST_CORPUS or put shared/ beside the repo",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "skipping: corpus not found at {} (CI=true makes this fail)",
-        dir.display()
-    );
-    None
-}
-
 fn pdfs(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for sub in ["ga", "sc", "hrc", "drafts"] {
@@ -229,7 +209,9 @@ fn italic_leads(paras: &[Paragraph]) -> (usize, usize) {
 
 #[test]
 fn corpus_text_agrees_with_pdftotext() {
-    let Some(dir) = corpus_dir() else { return };
+    let Some(dir) = resingest_runtime::testing::corpus() else {
+        return;
+    };
     let files = pdfs(&dir);
     assert!(
         files.len() >= 170,
@@ -310,7 +292,9 @@ fn corpus_text_agrees_with_pdftotext() {
 
 #[test]
 fn scan_is_reported_as_having_no_text_layer() {
-    let Some(dir) = corpus_dir() else { return };
+    let Some(dir) = resingest_runtime::testing::corpus() else {
+        return;
+    };
     let scans: Vec<PathBuf> = std::fs::read_dir(dir.join("scanned"))
         .unwrap()
         .flatten()

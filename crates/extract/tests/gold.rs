@@ -2,13 +2,11 @@
 //! out 100% exact: every unit (preambular clause, operative paragraph, sub-item), metadata
 //! field, footnote and annex.
 
-mod common;
-
 use resingest_extract::Limits;
 
 #[test]
 fn gold_documents_are_exact() {
-    let Some(shared) = common::shared("corpus/MANIFEST.tsv") else {
+    let Some(shared) = resingest_runtime::testing::shared("corpus/MANIFEST.tsv") else {
         return;
     };
     let corpus = resingest_eval::Corpus::open(&shared.join("corpus")).expect("the corpus reads");

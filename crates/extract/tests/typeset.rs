@@ -4,14 +4,12 @@
 //! foot, a paragraph across the first page break, running header, job-number footer, page
 //! numbers) in every font and spacing style real producers use, and must match the gold.
 
-mod common;
-
 use resingest_extract::{Format, Limits};
 use resingest_typeset::{FontKind, Options, Raise, Spacing};
 
 #[test]
 fn typeset_71_19_matches_gold_in_every_style() {
-    let Some(shared) = common::shared("reference/A-RES-71-19.md") else {
+    let Some(shared) = resingest_runtime::testing::shared("reference/A-RES-71-19.md") else {
         return;
     };
     let md = std::fs::read_to_string(shared.join("reference/A-RES-71-19.md")).unwrap();
@@ -60,7 +58,7 @@ fn typeset_71_19_matches_gold_in_every_style() {
 
 #[test]
 fn typeset_text_has_no_furniture_and_lists_footnotes() {
-    let Some(shared) = common::shared("reference/A-RES-71-19.md") else {
+    let Some(shared) = resingest_runtime::testing::shared("reference/A-RES-71-19.md") else {
         return;
     };
     let md = std::fs::read_to_string(shared.join("reference/A-RES-71-19.md")).unwrap();

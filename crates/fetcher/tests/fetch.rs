@@ -32,7 +32,7 @@ fn urls_file(dir: &tempfile::TempDir, lines: &[&str]) -> Source {
 
 #[tokio::test]
 async fn new_symbols_are_discovered_and_probing_stops_after_k_misses() {
-    let Some(corpus) = common::corpus() else {
+    let Some(corpus) = resingest_runtime::testing::corpus() else {
         return;
     };
     let mut w = World::new("discover").await;
@@ -117,7 +117,7 @@ async fn new_symbols_are_discovered_and_probing_stops_after_k_misses() {
 
 #[tokio::test]
 async fn a_restart_publishes_nothing_new_and_downloads_nothing_known() {
-    let Some(corpus) = common::corpus() else {
+    let Some(corpus) = resingest_runtime::testing::corpus() else {
         return;
     };
     let mut w = World::new("restart").await;
@@ -149,7 +149,7 @@ async fn a_restart_publishes_nothing_new_and_downloads_nothing_known() {
 
 #[tokio::test]
 async fn a_429_with_retry_after_is_waited_out() {
-    let Some(corpus) = common::corpus() else {
+    let Some(corpus) = resingest_runtime::testing::corpus() else {
         return;
     };
     let mut w = World::new("ratelimit").await;
@@ -174,7 +174,7 @@ async fn a_429_with_retry_after_is_waited_out() {
 
 #[tokio::test]
 async fn server_errors_are_retried_with_backoff_and_an_outage_records_nothing() {
-    let Some(corpus) = common::corpus() else {
+    let Some(corpus) = resingest_runtime::testing::corpus() else {
         return;
     };
     let mut w = World::new("5xx").await;
@@ -221,7 +221,7 @@ async fn server_errors_are_retried_with_backoff_and_an_outage_records_nothing() 
 
 #[tokio::test]
 async fn slow_and_truncated_bodies_are_retried() {
-    let Some(corpus) = common::corpus() else {
+    let Some(corpus) = resingest_runtime::testing::corpus() else {
         return;
     };
     let mut w = World::new("slow").await;
@@ -258,7 +258,7 @@ async fn slow_and_truncated_bodies_are_retried() {
 
 #[tokio::test]
 async fn an_empty_200_is_a_miss_and_bytes_that_are_no_pdf_are_rejected() {
-    let Some(corpus) = common::corpus() else {
+    let Some(corpus) = resingest_runtime::testing::corpus() else {
         return;
     };
     let mut w = World::new("notpdf").await;
@@ -297,7 +297,7 @@ async fn an_empty_200_is_a_miss_and_bytes_that_are_no_pdf_are_rejected() {
 
 #[tokio::test]
 async fn a_redirect_off_the_allow_list_is_refused_and_one_on_it_followed() {
-    let Some(corpus) = common::corpus() else {
+    let Some(corpus) = resingest_runtime::testing::corpus() else {
         return;
     };
     let mut w = World::new("redirect").await;
@@ -374,7 +374,7 @@ fn oai_page(records: &[(&str, &str, &str, &str)], token: Option<&str>) -> String
 
 #[tokio::test]
 async fn a_changed_document_is_published_again_as_a_new_version() {
-    let Some(corpus) = common::corpus() else {
+    let Some(corpus) = resingest_runtime::testing::corpus() else {
         return;
     };
     let mut w = World::new("reissue").await;
@@ -452,7 +452,7 @@ async fn a_changed_document_is_published_again_as_a_new_version() {
 
 #[tokio::test]
 async fn reprocess_republishes_from_the_archive_without_downloading() {
-    let Some(corpus) = common::corpus() else {
+    let Some(corpus) = resingest_runtime::testing::corpus() else {
         return;
     };
     let mut w = World::new("reprocess").await;
@@ -504,7 +504,7 @@ async fn reprocess_republishes_from_the_archive_without_downloading() {
 
 #[tokio::test]
 async fn a_folder_is_deduplicated_by_sha256_and_a_crash_before_the_confirm_republishes() {
-    let Some(corpus) = common::corpus() else {
+    let Some(corpus) = resingest_runtime::testing::corpus() else {
         return;
     };
     let mut w = World::new("dir").await;
@@ -541,7 +541,7 @@ async fn a_folder_is_deduplicated_by_sha256_and_a_crash_before_the_confirm_repub
 
 #[tokio::test]
 async fn a_file_whose_name_names_no_symbol_is_rejected_not_stored_under_its_path() {
-    let Some(corpus) = common::corpus() else {
+    let Some(corpus) = resingest_runtime::testing::corpus() else {
         return;
     };
     let mut w = World::new("nosym").await;

@@ -1,6 +1,8 @@
-//! For the integration tests of every role (feature `test-support`): a private PostgreSQL
-//! database per test, so tests run in parallel on one server.
+//! For the integration tests of every crate (feature `test-support`): a private PostgreSQL
+//! database per test, so tests run in parallel on one server, and the shared material
+//! (`../shared`: corpus, gold, reference) found the same way everywhere.
 
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -90,4 +92,49 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         let _ = self.drop_now();
     }
+}
+
+/// `$RESINGEST_SHARED`, else `shared/` beside the repository.
+fn shared_root() -> PathBuf {
+    std::env::var_os("RESINGEST_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+}
+
+/// The shared folder when it holds `needed` (a path inside it: `gold`,
+/// `reference/un-akn`); when it does not, a panic under `CI=true`, where missing material must
+/// not pass silently, and elsewhere `None` after saying the test is skipped.
+pub fn shared(needed: &str) -> Option<PathBuf> {
+    let dir = shared_root();
+    if dir.join(needed).exists() {
+        return Some(dir);
+    }
+    missing(&format!(
+        "{needed} not found under {}: set RESINGEST_SHARED or put shared/ beside the repository",
+        dir.display()
+    ))
+}
+
+/// The corpus folder, `$RESINGEST_CORPUS` or `corpus` of the shared folder, when it has its
+/// `MANIFEST.tsv`; when not, as [`shared`] says.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("RESINGEST_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| shared_root().join("corpus"));
+    if dir.join("MANIFEST.tsv").is_file() {
+        return Some(dir);
+    }
+    missing(&format!(
+        "the corpus is not at {} (no MANIFEST.tsv): set RESINGEST_CORPUS or put shared/ beside \
+         the repository",
+        dir.display()
+    ))
+}
+
+fn missing(what: &str) -> Option<PathBuf> {
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{what}");
+    }
+    eprintln!("skipping: {what} (CI=true makes this fail)");
+    None
 }

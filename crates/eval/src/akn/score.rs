@@ -15,13 +15,14 @@
 use super::read::{collapse, read_akn, AknDocument, Heading};
 use super::AknError;
 use crate::compare::{compare_units, string_diff, DocReport};
+use crate::corpus::{sorted_files, Corpus};
 use crate::normalize::normalize;
 use crate::units::{array, units, Sections, UnitKind};
 use resingest_model::Resolution;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// One extraction against the UN's markup of the same resolution.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -413,17 +414,14 @@ pub fn score_dir(
         let path = path.to_path_buf();
         move |source| AknError::Io { path, source }
     };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(akn_dir)
-        .map_err(io(akn_dir))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-        .collect();
-    files.sort();
+    let files = sorted_files(akn_dir, "xml").map_err(io(akn_dir))?;
     if files.is_empty() {
         return Err(AknError::Empty(akn_dir.to_path_buf()));
     }
-    let manifest = Manifest::read(corpus);
+    let corpus = Corpus::open(corpus).map_err(|e| AknError::Io {
+        path: e.path,
+        source: e.source,
+    })?;
     let mut run = AknRun::default();
     for file in files {
         let xml = std::fs::read_to_string(&file).map_err(io(&file))?;
@@ -435,10 +433,14 @@ pub fn score_dir(
             .file_stem()
             .and_then(|s| s.to_str())
             .and_then(|s| s.rsplit_once('-'))
-            .map(|(_, job)| job.to_string());
+            .map(|(_, job)| job);
         // A rendering keeps its PDF beside its XML (`corpus-ml/fr/A_RES_78_101-FR.pdf`).
         let beside = Some(file.with_extension("pdf")).filter(|p| p.is_file());
-        let Some(pdf) = beside.or_else(|| manifest.find(job.as_deref(), &akn.symbol)) else {
+        let listed = job
+            .and_then(|j| corpus.pdf_of_job(j))
+            .or_else(|| corpus.pdf_of(&akn.symbol))
+            .map(Path::to_path_buf);
+        let Some(pdf) = beside.or(listed) else {
             run.lines
                 .push(format!("{}: no PDF in the corpus, not scored", akn.symbol));
             continue;
@@ -457,59 +459,6 @@ pub fn score_dir(
         }
     }
     Ok(run)
-}
-
-/// The corpus's MANIFEST.tsv: PDFs by job number and by symbol.
-#[derive(Default)]
-struct Manifest {
-    by_job: HashMap<String, PathBuf>,
-    by_symbol: HashMap<String, PathBuf>,
-}
-
-impl Manifest {
-    fn read(corpus: &Path) -> Manifest {
-        let mut m = Manifest::default();
-        let Ok(text) = std::fs::read_to_string(corpus.join("MANIFEST.tsv")) else {
-            return m;
-        };
-        let mut rows = text.lines();
-        let header: Vec<&str> = rows.next().unwrap_or_default().split('\t').collect();
-        let col = |name: &str| header.iter().position(|h| *h == name);
-        let (Some(file), Some(symbol)) = (col("file"), col("symbol")) else {
-            return m;
-        };
-        let job = col("job_number");
-        for row in rows {
-            let cols: Vec<&str> = row.split('\t').collect();
-            let Some(path) = cols.get(file).map(|f| corpus.join(f)) else {
-                continue;
-            };
-            if let Some(j) = job.and_then(|j| cols.get(j)).map(|j| job_key(j)) {
-                if !j.is_empty() {
-                    m.by_job.insert(j, path.clone());
-                }
-            }
-            if let Some(s) = cols.get(symbol) {
-                m.by_symbol
-                    .insert(s.split_whitespace().collect(), path.clone());
-            }
-        }
-        m
-    }
-
-    fn find(&self, job: Option<&str>, symbol: &str) -> Option<PathBuf> {
-        job.and_then(|j| self.by_job.get(&job_key(j)))
-            .or_else(|| self.by_symbol.get(symbol))
-            .cloned()
-    }
-}
-
-/// `23-24977 (E)` and `2324977E` alike: letters and digits only, upper case.
-fn job_key(s: &str) -> String {
-    s.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
 }
 
 #[cfg(test)]
@@ -627,10 +576,5 @@ mod tests {
             rows[2],
             "| fr | 1 | 0/0 (100.0%) | 2/2 (100.0%) | 2/2 (100.0%) | 1/1 (100.0%) | 1/1 (100.0%) | 1/1 (100.0%) |"
         );
-    }
-
-    #[test]
-    fn job_numbers_match_in_either_spelling() {
-        assert_eq!(job_key("23-24977 (E)"), job_key("2324977E"));
     }
 }

@@ -9,7 +9,7 @@ pub mod fake_un;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,25 +20,6 @@ use resingest_fetcher::{Config, Handles, HttpConfig, Mode, ProbeConfig, Source, 
 use resingest_model::topology::{self, Envelope, Topology};
 use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
-
-/// `$RESINGEST_CORPUS` or `shared/corpus` beside the repository; `None` (after saying so) when
-/// missing outside CI, a panic in CI.
-pub fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("RESINGEST_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
-    if dir.join("ga").is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "corpus not found at {}: set RESINGEST_CORPUS or put shared/ beside the repository",
-            dir.display()
-        );
-    }
-    eprintln!("skipped: corpus not found at {}", dir.display());
-    None
-}
 
 /// A corpus PDF's bytes, by its path under the corpus (`ga/A_RES_80_5-EN.pdf`).
 pub fn pdf(corpus: &Path, name: &str) -> Vec<u8> {
