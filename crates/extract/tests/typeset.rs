@@ -352,3 +352,80 @@ fn restarting_roman_sections_are_sections_not_parts() {
     );
     assert_eq!(r.sections[1].operative[0].lead.as_deref(), Some("Requests"));
 }
+
+/// "... the following X:" opens a text adopted inline only when that text's title follows; a
+/// bulleted list after it belongs to the paragraph, and the paragraphs after the list are
+/// read as paragraphs (S/RES/2779 (2025) lost its paragraphs 10 to 25 into an "annex").
+#[test]
+fn the_following_opens_an_adopted_text_only_under_its_title() {
+    use resingest_typeset::un::{self, fixtures, Item};
+    use resingest_typeset::Run;
+    let op = |n: Option<&str>, runs: Vec<Run>| Item::Operative {
+        number: n.map(str::to_owned),
+        runs,
+    };
+    let bullet = |t: &str| op(None, vec![Run::plain(t)]);
+    let mut listed = fixtures::security_council_2769();
+    listed.body.retain(|i| matches!(i, Item::Preambular(_)));
+    listed.body.extend([
+        op(
+            Some("1."),
+            vec![
+                Run::italic("Calls upon"),
+                Run::plain(" all parties to fulfil the following priority measures:"),
+            ],
+        ),
+        bullet("• Make progress on creating a conducive political environment,"),
+        bullet("• End all obstructions to the Mission;"),
+        op(
+            Some("2."),
+            vec![
+                Run::italic("Decides"),
+                Run::plain(" to remain seized of the matter."),
+            ],
+        ),
+    ]);
+    let pdf = un::render(&listed, &Options::default());
+    let r = resingest_extract::extract_resolution(&pdf, &Limits::default()).unwrap();
+    assert!(r.annexes.is_empty(), "{:?}", r.annexes);
+    let numbers: Vec<u32> = r.operative.iter().map(|p| p.number).collect();
+    assert_eq!(numbers, [1, 2]);
+    let bullets: Vec<&str> = r.operative[0]
+        .continued
+        .iter()
+        .map(|c| c.text.as_str())
+        .collect();
+    assert_eq!(
+        bullets,
+        [
+            "• Make progress on creating a conducive political environment,",
+            "• End all obstructions to the Mission;"
+        ]
+    );
+
+    let mut adopting = fixtures::security_council_2769();
+    adopting.body.retain(|i| matches!(i, Item::Preambular(_)));
+    adopting.body.extend([
+        op(
+            None,
+            vec![
+                Run::italic("Adopts"),
+                Run::plain(" the following declaration:"),
+            ],
+        ),
+        Item::Heading("Declaration on the Future".into()),
+        op(
+            Some("1."),
+            vec![Run::plain("We, the Heads of State, commit ourselves.")],
+        ),
+    ]);
+    let pdf = un::render(&adopting, &Options::default());
+    let r = resingest_extract::extract_resolution(&pdf, &Limits::default()).unwrap();
+    assert_eq!(r.operative.len(), 1, "{:?}", r.operative);
+    assert_eq!(r.annexes.len(), 1);
+    assert_eq!(r.annexes[0].heading, None);
+    assert_eq!(
+        r.annexes[0].title.as_deref(),
+        Some("Declaration on the Future")
+    );
+}

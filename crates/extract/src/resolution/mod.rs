@@ -98,6 +98,11 @@ fn emphasised(sp: &crate::layout::Span, emphasis: lang::Emphasis) -> bool {
     }
 }
 
+/// A bulleted list item ("• Utilize ...", "- ...").
+fn starts_with_bullet(text: &str) -> bool {
+    text.starts_with(['•', '·', '▪', '◦', '-', '–', '—'])
+}
+
 /// A paragraph's leading label: an operative number `12.`, or a sub-item `(a)`, `(iv)`, `a.`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Label {
@@ -648,13 +653,20 @@ impl<'a> Parser<'a> {
     /// Preamble, operative paragraphs and sub-items of `start..end`; returns where a text
     /// adopted inline ("Adopts the following declaration:") starts, if one does.
     fn clauses(&self, start: usize, end: usize, sc: bool, r: &mut Resolution) -> Option<usize> {
+        // "... the following declaration:" opens a text adopted inline only when that text's
+        // title comes next (bold or larger, no closing punctuation): sub-items, bullets or
+        // body text after it ("fulfil the following priority measures:" and a bulleted list,
+        // S/RES/2779 (2025)) are the paragraph's own and the clauses go on after them.
         let inline_start = |i: usize| -> bool {
             let t = self.paras[i].text();
-            let next_is_item = self
-                .paras
-                .get(i + 1)
-                .is_some_and(|n| matches!(label_of(&n.text()), Some((Label::Item(_), _))));
-            t.ends_with(':') && t.contains("the following") && !next_is_item && i + 1 < end
+            let titled = self.paras.get(i + 1).is_some_and(|n| {
+                let next = n.text();
+                label_of(&next).is_none()
+                    && !starts_with_bullet(&next)
+                    && (n.is_bold() || n.src.size > self.body_size + 0.5)
+                    && !next.trim_end().ends_with([',', ';', ':'])
+            });
+            t.ends_with(':') && t.contains("the following") && titled && i + 1 < end
         };
         // A text adopted inline ends the clauses: its numbered paragraphs are its own.
         let inline = (start..end).find(|&i| inline_start(i));
@@ -799,7 +811,12 @@ impl<'a> Parser<'a> {
                 // A printed paragraph of its own after a finished unit continues the operative
                 // paragraph (the words closing its list, a quoted rule); one that goes on
                 // with an unfinished sentence is the same paragraph, split by the layout.
-                _ if r.operative.last().is_some_and(ends_a_sentence) => {
+                // So is a bulleted item, whatever ended the one before it.
+                _ if r
+                    .operative
+                    .last()
+                    .is_some_and(|o| ends_a_sentence(o) || starts_with_bullet(&text)) =>
+                {
                     let op = r.operative.last_mut().expect("checked");
                     op.continued.push(Continued {
                         text,
