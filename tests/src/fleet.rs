@@ -3,7 +3,7 @@
 //! its vhost and database from the environment.
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -28,14 +28,7 @@ pub fn resingest_bin() -> PathBuf {
     bin
 }
 
-/// A free loopback port (bound, read, released).
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+pub use resingest_runtime::testing::free_port;
 
 /// One running process of the pipeline.
 pub struct Proc {

@@ -4,25 +4,17 @@
 //! Without any SIGTERM, the header-read timeout closes both.
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use resingest_amqp::testing::TestVhost;
-use resingest_runtime::testing::TestDb;
+use resingest_runtime::testing::{self, TestDb};
 
 const BIN: &str = env!("CARGO_BIN_EXE_resingest");
 /// The HTTP servers' shutdown grace (resingest_http's default), which bounds the exit when
 /// the work itself is idle.
 const GRACE: Duration = Duration::from_secs(5);
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// Kills the process if the test fails before it exits.
 struct Proc(Child);
@@ -97,8 +89,12 @@ fn terminate_within(p: &mut Proc, within: Duration) -> (std::process::ExitStatus
 fn sink_exits_within_the_grace_with_half_sent_and_idle_connections_open() {
     let vhost = TestVhost::create("cli-shutdown-sink");
     let db = TestDb::new("cli_shutdown");
-    let api: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let metrics: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let api: SocketAddr = format!("127.0.0.1:{}", testing::free_port())
+        .parse()
+        .unwrap();
+    let metrics: SocketAddr = format!("127.0.0.1:{}", testing::free_port())
+        .parse()
+        .unwrap();
     let mut sink = start(
         &["sink"],
         &[
@@ -118,7 +114,9 @@ fn sink_exits_within_the_grace_with_half_sent_and_idle_connections_open() {
 #[test]
 fn worker_exits_within_the_grace_with_half_sent_and_idle_connections_open() {
     let vhost = TestVhost::create("cli-shutdown-worker");
-    let metrics: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let metrics: SocketAddr = format!("127.0.0.1:{}", testing::free_port())
+        .parse()
+        .unwrap();
     let mut worker = start(
         &["worker", "--concurrency", "1", "--grace", "5"],
         &[
@@ -137,7 +135,9 @@ fn fetcher_exits_within_the_grace_with_half_sent_and_idle_connections_open() {
     let vhost = TestVhost::create("cli-shutdown-fetch");
     let db = TestDb::new("cli_shutdown_fetch");
     let dir = tempfile::tempdir().unwrap();
-    let metrics: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let metrics: SocketAddr = format!("127.0.0.1:{}", testing::free_port())
+        .parse()
+        .unwrap();
     let mut fetcher = start(
         &[
             "fetch",
@@ -192,8 +192,12 @@ fn the_sink_closes_half_sent_and_idle_connections_after_the_header_read_timeout(
     const TIMEOUT: Duration = Duration::from_secs(1);
     let vhost = TestVhost::create("cli-header-timeout");
     let db = TestDb::new("cli_header_timeout");
-    let api: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let metrics: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let api: SocketAddr = format!("127.0.0.1:{}", testing::free_port())
+        .parse()
+        .unwrap();
+    let metrics: SocketAddr = format!("127.0.0.1:{}", testing::free_port())
+        .parse()
+        .unwrap();
     let mut sink = start(
         &["sink"],
         &[

@@ -3,21 +3,12 @@
 //! reason logged once per backoff step; secrets given in the environment stay out of `--help`.
 
 use std::io::Read;
-use std::net::TcpListener;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use resingest_runtime::testing::TestDb;
+use resingest_runtime::testing::{self, TestDb};
 
 const BIN: &str = env!("CARGO_BIN_EXE_resingest");
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// Runs `resingest args`, failing the test if it has not exited within `within`.
 fn run_within(args: &[&str], within: Duration) -> (Output, Duration) {
@@ -54,7 +45,7 @@ fn run_within(args: &[&str], within: Duration) -> (Output, Duration) {
 
 #[test]
 fn settings_that_can_never_work_exit_2_at_once_naming_the_setting() {
-    let port = free_port().to_string();
+    let port = testing::free_port().to_string();
     let refused = "amqp://guest:wrong-password@127.0.0.1:5672/%2f";
     let no_vhost = "amqp://guest:guest@127.0.0.1:5672/resingest-no-such-vhost";
     let worker =
@@ -137,7 +128,7 @@ fn settings_that_can_never_work_exit_2_at_once_naming_the_setting() {
 /// A worker waiting `secs` for a broker that is down, with `RESINGEST_LOG_FORMAT=format`, then
 /// sent SIGTERM, which it must exit 0 on: whether it was still waiting, and its stderr.
 fn waiting_worker(format: &str, secs: u64) -> (bool, String) {
-    let url = format!("amqp://guest:guest@127.0.0.1:{}/%2f", free_port());
+    let url = format!("amqp://guest:guest@127.0.0.1:{}/%2f", testing::free_port());
     let archive = tempfile::tempdir().unwrap();
     let mut child = Command::new(BIN)
         .args([
@@ -227,7 +218,7 @@ fn an_unreachable_broker_is_waited_for_with_one_line_per_attempt() {
 
 #[test]
 fn a_one_shot_command_against_a_broker_that_is_down_exits_3_saying_so_once() {
-    let url = format!("amqp://guest:guest@127.0.0.1:{}/%2f", free_port());
+    let url = format!("amqp://guest:guest@127.0.0.1:{}/%2f", testing::free_port());
     let (out, _) = run_within(
         &["dlq", "list", "--amqp-url", &url],
         Duration::from_secs(15),

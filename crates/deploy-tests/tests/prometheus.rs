@@ -69,15 +69,6 @@ impl Drop for Process {
     }
 }
 
-/// A loopback port nobody listens on right now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// The `resingest` binary `cargo nextest run --workspace` built beside this test; built here
 /// when the test runs alone.
 fn resingest_bin() -> PathBuf {
@@ -381,7 +372,7 @@ fn prometheus_sees_every_dashboard_and_alert_metric_and_fires_the_dead_letter_al
     let db = TestDb::new("deploy");
     let started = Instant::now();
     let [fetcher_port, worker1_port, worker2_port, sink_port, prom_port, api_port] =
-        std::array::from_fn(|_| free_port());
+        std::array::from_fn(|_| testing::free_port());
     let role = |args: &[&str]| {
         let mut c = Command::new(&bin);
         c.args(args)

@@ -138,3 +138,21 @@ fn missing(what: &str) -> Option<PathBuf> {
     eprintln!("skipping: {what} (CI=true makes this fail)");
     None
 }
+
+/// A free loopback port (bound, read, released), never one handed out before in this
+/// process: the kernel may give a released port again at once, and two processes a test starts
+/// back to back then race for it (the second exits "Address already in use").
+pub fn free_port() -> u16 {
+    static GIVEN: std::sync::Mutex<std::collections::BTreeSet<u16>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    loop {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("binding a loopback port")
+            .local_addr()
+            .expect("a bound socket has an address")
+            .port();
+        if GIVEN.lock().unwrap_or_else(|e| e.into_inner()).insert(port) {
+            return port;
+        }
+    }
+}
