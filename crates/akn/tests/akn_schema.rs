@@ -301,6 +301,8 @@ fn edge_cases_render_valid_akn() {
     let mut annexes = base("A/RES/80/5", "General Assembly");
     annexes.annexes = vec![
         Annex {
+            preamble: Vec::new(),
+            operative: Vec::new(),
             heading: Some("Annex I".into()),
             title: Some("Declaration".into()),
             text: "Preamble text. 1. First, see resolution 51/1; 2. Second.".into(),
@@ -318,12 +320,16 @@ fn edge_cases_render_valid_akn() {
             ]),
         },
         Annex {
+            preamble: Vec::new(),
+            operative: Vec::new(),
             heading: None,
             title: None,
             text: "Inline adopted text with a table 1 2 3".into(),
             paragraphs: None,
         },
         Annex {
+            preamble: Vec::new(),
+            operative: Vec::new(),
             heading: Some("Annex III".into()),
             title: None,
             text: "Text that does not hold its paragraphs.".into(),
@@ -555,6 +561,8 @@ fn sub_items_of_a_point_follow_it_in_a_sublist() {
 fn edge_case_renderings_say_what_they_hold() {
     let mut r = base("A/RES/80/5", "General Assembly");
     r.annexes = vec![Annex {
+        preamble: Vec::new(),
+        operative: Vec::new(),
         heading: Some("Annex".into()),
         title: None,
         text: "Intro. 1. First; 2. Second.".into(),

@@ -92,6 +92,8 @@ fn a_mutated_gold_file_scores_exactly_its_mutations() {
     });
     // An invented annex.
     r.annexes.push(Annex {
+        preamble: Vec::new(),
+        operative: Vec::new(),
         heading: Some("Annex".into()),
         title: None,
         text: "x".into(),

@@ -1,20 +1,21 @@
-//! The resolution JSON contract, version 3.
+//! The resolution JSON contract, version 4.
 //!
 //! Version 1 is `shared/gold/README.md`; version 2 (`docs/contract-v2.md`) adds section
 //! headings (`headings` on the first clause under them, `sections` for sections that number
 //! their paragraphs afresh), `kind: draft_decision` and `warnings`; version 3 (same page) adds
-//! `continued` on operative paragraphs. Every v1 and v2 document reads as a v3 one (the new
-//! fields default to empty). A change here is a change of the product's
+//! `continued` on operative paragraphs; version 4 the clauses of a text adopted inline
+//! (`preamble` and `operative` of an annex with no heading). Every earlier document reads as a
+//! v4 one (the new fields default to empty). A change here is a change of the product's
 //! public contract and bumps [`SCHEMA_VERSION`].
 
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON contract carried in every [`Resolution`].
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
-/// Every contract version this build reads: the sink stores v1 and v2 alike, so that it can
+/// Every contract version this build reads: the sink stores v1 to v4 alike, so that it can
 /// be upgraded before the workers (docs/contract-v2.md, "Upgrade order").
-pub const SCHEMA_VERSIONS_READ: [u32; 3] = [1, 2, 3];
+pub const SCHEMA_VERSIONS_READ: [u32; 4] = [1, 2, 3, 4];
 
 /// One resolution (or draft, or amendment) as structured clauses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -151,6 +152,9 @@ impl Resolution {
         }
         let mut r = self.clone();
         fold(&mut r.operative);
+        for a in &mut r.annexes {
+            fold(&mut a.operative);
+        }
         for s in &mut r.sections {
             fold(&mut s.operative);
         }
@@ -257,6 +261,13 @@ pub struct Annex {
     pub text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paragraphs: Option<Vec<AnnexParagraph>>,
+    /// Of a text adopted inline (`heading: None`), its clauses read as the body's are
+    /// (contract v4): the paragraphs before its first numbered one ("We, the Heads of State
+    /// ...,"), then its numbered paragraphs with their sub-items, headings and continuations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preamble: Vec<Clause>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operative: Vec<Paragraph>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -329,18 +329,24 @@ impl Body {
                 self.operative.insert(0, p);
                 continue;
             };
-            let unit = last_unit(prev);
-            let text = format!(
-                "{} {}",
-                unit["text"].as_str().unwrap_or_default(),
-                p["text"].as_str().unwrap_or_default()
-            );
-            unit["text"] = json!(text.trim());
-            let refs = p["footnote_refs"].as_array().cloned().unwrap_or_default();
-            if let Some(r) = unit["footnote_refs"].as_array_mut() {
-                r.extend(refs);
-            }
+            continue_last_unit(prev, &p);
         }
+    }
+}
+
+/// Appends the text and footnote numbers of the unnumbered paragraph `p` to the deepest last
+/// unit of the paragraph `prev`: the words after a list belong to its last item.
+pub(super) fn continue_last_unit(prev: &mut Value, p: &Value) {
+    let unit = last_unit(prev);
+    let text = format!(
+        "{} {}",
+        unit["text"].as_str().unwrap_or_default(),
+        p["text"].as_str().unwrap_or_default()
+    );
+    unit["text"] = json!(text.trim());
+    let refs = p["footnote_refs"].as_array().cloned().unwrap_or_default();
+    if let Some(r) = unit["footnote_refs"].as_array_mut() {
+        r.extend(refs);
     }
 }
 

@@ -12,7 +12,7 @@
 //! - headings: number and title, matched one to one in order;
 //! - a document is wholly exact when all four are.
 
-use super::read::{collapse, read_akn, AknDocument, Heading};
+use super::read::{collapse, continue_last_unit, read_akn, AknDocument, Heading};
 use super::AknError;
 use crate::compare::{compare_units, string_diff, DocReport};
 use crate::corpus::{sorted_files, Corpus};
@@ -106,6 +106,7 @@ pub fn compare_akn(akn: &AknDocument, got: &Resolution) -> AknReport {
 
 /// [`compare_akn`] on the extraction as contract JSON.
 pub fn compare_akn_value(akn: &AknDocument, got: &Value) -> AknReport {
+    let got = &in_the_body(got);
     let mut units_report = DocReport::default();
     compare_units(&akn.clauses, got, &mut units_report);
     let mut r = AknReport {
@@ -124,6 +125,34 @@ pub fn compare_akn_value(akn: &AknDocument, got: &Value) -> AknReport {
         (want, got)
     });
     r
+}
+
+/// `got` with the clauses of each text adopted inline (an annex with no heading, contract v4)
+/// where the UN's editors mark them up: in the main body after the paragraph adopting it, its
+/// title the heading over its first paragraph. Its unnumbered opening paragraphs ("We, the
+/// Heads of State ...,") go on the unit before them, as the markup's unnumbered paragraphs
+/// are read ([`read_akn`](super::read_akn)).
+fn in_the_body(got: &Value) -> Value {
+    let mut got = got.clone();
+    let annexes = got["annexes"].as_array().cloned().unwrap_or_default();
+    for annex in annexes.iter().filter(|a| a["heading"].is_null()) {
+        let Some(top) = got["operative"].as_array_mut() else {
+            continue;
+        };
+        for clause in array(annex, "preamble") {
+            if let Some(last) = top.last_mut() {
+                continue_last_unit(last, clause);
+            }
+        }
+        let mut adopted = array(annex, "operative").to_vec();
+        if let (Some(first), Some(title)) = (adopted.first_mut(), annex["title"].as_str()) {
+            let mut headings = vec![serde_json::json!({"num": null, "text": title})];
+            headings.extend(array(first, "headings").iter().cloned());
+            first["headings"] = Value::Array(headings);
+        }
+        top.extend(adopted);
+    }
+    got
 }
 
 /// Each field the markup tags, compared after [`normalize`]; a field the markup leaves out is

@@ -511,7 +511,21 @@ impl<'a> Parser<'a> {
             None => self.clauses(body_start, body_end, sc, &mut r),
         };
         if let Some(start) = inline_annex {
-            r.annexes.push(self.annex(None, start, body_end));
+            let mut annex = self.annex(None, start, body_end);
+            // Its clauses too, read as the body's are: the UN's editors mark a text adopted
+            // inline up in the main body, numbered paragraphs, sub-items and headings.
+            let mut scratch = Resolution {
+                preamble: Vec::new(),
+                operative: Vec::new(),
+                annexes: Vec::new(),
+                warnings: Vec::new(),
+                ..r.clone()
+            };
+            self.clauses(self.title_end(start, body_end), body_end, sc, &mut scratch);
+            r.warnings.append(&mut scratch.warnings);
+            annex.preamble = scratch.preamble;
+            annex.operative = scratch.operative;
+            r.annexes.push(annex);
         }
         let mut i = closing.map_or(body_end, |c| c + 1);
         while i < texts.len() {
@@ -717,8 +731,10 @@ impl<'a> Parser<'a> {
                     || (body_text && lead_of(&n.chars, 0).is_some())
                     || part_label(&t).is_some()
             });
+            // A bold sentence ("Action 1. We will take bold ... actions.", 79/1) is text that
+            // goes on from the paragraph before it, not a heading.
             let heading =
-                p.is_bold() && next_starts_clause && (sc || !text.ends_with([',', ';', ':']));
+                p.is_bold() && next_starts_clause && (sc || !text.ends_with([',', ';', ':', '.']));
             if label.is_none() && (heading || part_label(&text).is_some()) {
                 let numbered = part_label(&text).is_some();
                 // A heading wrapped onto a second line that the layout kept apart.
@@ -731,7 +747,7 @@ impl<'a> Parser<'a> {
                     }),
                     // The title under a roman number, in bold.
                     None if in_heading || wrapped => add_heading_line(&mut pending, &text),
-                    None => pending.push(Heading { num: None, text }),
+                    None => pending.push(numbered_heading(text)),
                 }
                 in_heading = numbered;
                 i += 1;
@@ -970,22 +986,27 @@ impl<'a> Parser<'a> {
         refs.extend(&p.refs);
     }
 
-    fn annex(&self, heading: Option<String>, start: usize, end: usize) -> Annex {
+    /// Where the title of an annex starting at `start` ends: its first paragraphs in a larger
+    /// size, else its bold ones, four at most.
+    fn title_end(&self, start: usize, end: usize) -> usize {
         let end = end.max(start);
-        // The title: the first paragraphs in a larger size, else bold ones.
         let larger = |k: usize| self.paras[k].src.size > self.body_size + 0.5;
         let bold = |k: usize| self.paras[k].is_bold();
-        let mut k = start;
         let pick: &dyn Fn(usize) -> bool = if start < end && larger(start) {
             &larger
         } else {
             &bold
         };
-        let mut title_parts = Vec::new();
-        while k < end && pick(k) && title_parts.len() < 4 {
-            title_parts.push(self.paras[k].text());
-            k += 1;
-        }
+        (start..end)
+            .take(4)
+            .find(|&k| !pick(k))
+            .unwrap_or(end.min(start + 4))
+    }
+
+    fn annex(&self, heading: Option<String>, start: usize, end: usize) -> Annex {
+        let end = end.max(start);
+        let k = self.title_end(start, end);
+        let title_parts: Vec<String> = self.paras[start..k].iter().map(Para::text).collect();
         let mut text = String::new();
         let mut paragraphs = Vec::new();
         for p in &self.paras[k..end] {
@@ -1007,6 +1028,8 @@ impl<'a> Parser<'a> {
             title: (!title_parts.is_empty()).then(|| title_parts.join(" ")),
             text,
             paragraphs: (!paragraphs.is_empty()).then_some(paragraphs),
+            preamble: Vec::new(),
+            operative: Vec::new(),
         }
     }
 
@@ -1069,6 +1092,20 @@ fn is_draft_decision(header: &str) -> bool {
 fn wraps_onto(prev: &Paragraph, next: &Paragraph) -> bool {
     let gap = prev.y - next.y;
     prev.page == next.page && gap > 0.0 && gap <= 1.3 * prev.size.max(next.size)
+}
+
+/// A heading line, its section number split off when it opens the line ("I. Sustainable
+/// development and financing for development", "B. Peace and security").
+fn numbered_heading(text: String) -> Heading {
+    if let Some((num, title)) = text.split_once(". ") {
+        if let Some(num) = part_label(num).filter(|_| !title.trim().is_empty()) {
+            return Heading {
+                num: Some(num.to_string()),
+                text: title.trim().to_string(),
+            };
+        }
+    }
+    Heading { num: None, text }
 }
 
 /// A title line under a section number: the first fills the heading, later ones continue it.
