@@ -97,17 +97,28 @@ async fn three_dead_letters(vhost: &TestVhost) -> Vec<String> {
     shas
 }
 
-/// Takes every message out of `queue` and returns each one's broker delivery count as the
-/// broker reports it on this, the first read that removes it (absent: 0).
-async fn delivery_counts(vhost: &TestVhost, queue: &str) -> Vec<(String, i64)> {
+/// Takes the `expected` messages out of `queue` and returns each one's broker delivery count
+/// as the broker reports it on this, the first read that removes it (absent: 0). A quorum
+/// queue can answer a get with nothing for a moment after a consumer's channel closed and
+/// handed messages back, even once its counts show them ready: empty answers are retried
+/// for up to 10 s before fewer than `expected` are returned.
+async fn delivery_counts(vhost: &TestVhost, queue: &str, expected: usize) -> Vec<(String, i64)> {
     let s = session(vhost).await;
     let mut out = Vec::new();
-    while let Some(m) = s
-        .channel
-        .basic_get(queue.into(), BasicGetOptions { no_ack: false })
-        .await
-        .unwrap()
-    {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while out.len() < expected {
+        let got = s
+            .channel
+            .basic_get(queue.into(), BasicGetOptions { no_ack: false })
+            .await
+            .unwrap();
+        let Some(m) = got else {
+            if std::time::Instant::now() >= deadline {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        };
         let d = m.delivery;
         let sha = d.properties.message_id().as_ref().unwrap().to_string();
         out.push((
@@ -158,7 +169,7 @@ async fn fifty_listings_leave_every_dead_letters_delivery_count_unchanged() {
     assert_eq!(other.disagreement(DeadQueue::Extracted), None);
 
     wait_counts(&vhost, topology::DOCUMENTS_DEAD, (3, 0)).await;
-    let counts = delivery_counts(&vhost, topology::DOCUMENTS_DEAD).await;
+    let counts = delivery_counts(&vhost, topology::DOCUMENTS_DEAD, 3).await;
     assert_eq!(
         counts,
         shas.iter().map(|s| (s.clone(), 0)).collect::<Vec<_>>(),
@@ -179,7 +190,7 @@ async fn reading_the_queue_itself_counts_a_delivery_each_time_which_the_log_avoi
         assert_eq!(letters.len(), 3);
     }
     wait_counts(&vhost, topology::DOCUMENTS_DEAD, (3, 0)).await;
-    let counts = delivery_counts(&vhost, topology::DOCUMENTS_DEAD).await;
+    let counts = delivery_counts(&vhost, topology::DOCUMENTS_DEAD, 3).await;
     assert_eq!(counts.len(), 3, "{counts:?}");
     assert!(
         counts.iter().all(|(_, c)| *c >= 3),

@@ -85,16 +85,16 @@ fn terminate_within(p: &mut Proc, within: Duration) -> (std::process::ExitStatus
     }
 }
 
+/// A loopback address nobody listens on yet.
+fn loopback() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], testing::free_port()))
+}
+
 #[test]
 fn sink_exits_within_the_grace_with_half_sent_and_idle_connections_open() {
     let vhost = TestVhost::create("cli-shutdown-sink");
     let db = TestDb::new("cli_shutdown");
-    let api: SocketAddr = format!("127.0.0.1:{}", testing::free_port())
-        .parse()
-        .unwrap();
-    let metrics: SocketAddr = format!("127.0.0.1:{}", testing::free_port())
-        .parse()
-        .unwrap();
+    let (api, metrics) = (loopback(), loopback());
     let mut sink = start(
         &["sink"],
         &[
@@ -114,9 +114,7 @@ fn sink_exits_within_the_grace_with_half_sent_and_idle_connections_open() {
 #[test]
 fn worker_exits_within_the_grace_with_half_sent_and_idle_connections_open() {
     let vhost = TestVhost::create("cli-shutdown-worker");
-    let metrics: SocketAddr = format!("127.0.0.1:{}", testing::free_port())
-        .parse()
-        .unwrap();
+    let metrics = loopback();
     let mut worker = start(
         &["worker", "--concurrency", "1", "--grace", "5"],
         &[
@@ -135,9 +133,7 @@ fn fetcher_exits_within_the_grace_with_half_sent_and_idle_connections_open() {
     let vhost = TestVhost::create("cli-shutdown-fetch");
     let db = TestDb::new("cli_shutdown_fetch");
     let dir = tempfile::tempdir().unwrap();
-    let metrics: SocketAddr = format!("127.0.0.1:{}", testing::free_port())
-        .parse()
-        .unwrap();
+    let metrics = loopback();
     let mut fetcher = start(
         &[
             "fetch",
@@ -192,12 +188,7 @@ fn the_sink_closes_half_sent_and_idle_connections_after_the_header_read_timeout(
     const TIMEOUT: Duration = Duration::from_secs(1);
     let vhost = TestVhost::create("cli-header-timeout");
     let db = TestDb::new("cli_header_timeout");
-    let api: SocketAddr = format!("127.0.0.1:{}", testing::free_port())
-        .parse()
-        .unwrap();
-    let metrics: SocketAddr = format!("127.0.0.1:{}", testing::free_port())
-        .parse()
-        .unwrap();
+    let (api, metrics) = (loopback(), loopback());
     let mut sink = start(
         &["sink"],
         &[

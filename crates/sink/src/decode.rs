@@ -128,13 +128,13 @@ mod tests {
     }
 
     #[test]
-    fn v1_to_v3_bodies_are_stored_and_later_versions_refused() {
+    fn v1_to_v4_bodies_are_stored_and_later_versions_refused() {
         let env = Envelope::default();
-        for v in [1, 2, 3] {
+        for v in [1, 2, 3, 4] {
             let inc = decode(&body(v), &env).unwrap_or_else(|e| panic!("v{v}: {e}"));
             assert_eq!(inc.resolution.schema_version, v);
         }
-        let err = decode(&body(4), &env).unwrap_err();
+        let err = decode(&body(5), &env).unwrap_err();
         assert_eq!(err.kind(), "unsupported_schema");
     }
 

@@ -514,17 +514,8 @@ impl<'a> Parser<'a> {
             let mut annex = self.annex(None, start, body_end);
             // Its clauses too, read as the body's are: the UN's editors mark a text adopted
             // inline up in the main body, numbered paragraphs, sub-items and headings.
-            let mut scratch = Resolution {
-                preamble: Vec::new(),
-                operative: Vec::new(),
-                annexes: Vec::new(),
-                warnings: Vec::new(),
-                ..r.clone()
-            };
-            self.clauses(self.title_end(start, body_end), body_end, sc, &mut scratch);
-            r.warnings.append(&mut scratch.warnings);
-            annex.preamble = scratch.preamble;
-            annex.operative = scratch.operative;
+            let from = self.title_end(start, body_end);
+            (annex.preamble, annex.operative) = self.clauses_apart(from, body_end, sc, &mut r);
             r.annexes.push(annex);
         }
         let mut i = closing.map_or(body_end, |c| c + 1);
@@ -896,6 +887,27 @@ impl<'a> Parser<'a> {
         (restarts && first_operative.is_none_or(|o| starts[0] < o)).then_some(starts)
     }
 
+    /// The clauses of `start..end` read apart from `r`'s own (a part, a section, a text
+    /// adopted inline); what they show wrong goes on `r`'s warnings.
+    fn clauses_apart(
+        &self,
+        start: usize,
+        end: usize,
+        sc: bool,
+        r: &mut Resolution,
+    ) -> (Vec<Clause>, Vec<Operative>) {
+        let mut scratch = Resolution {
+            preamble: Vec::new(),
+            operative: Vec::new(),
+            annexes: Vec::new(),
+            warnings: Vec::new(),
+            ..r.clone()
+        };
+        self.clauses(start, end, sc, &mut scratch);
+        r.warnings.append(&mut scratch.warnings);
+        (scratch.preamble, scratch.operative)
+    }
+
     /// Each part: its label, its title (the lines before its first clause or formula), and
     /// its own preamble and operative paragraphs. Parts that open with their own formula are
     /// lettered resolutions (71/123 A and B, `parts`); the others are sections that number
@@ -927,30 +939,22 @@ impl<'a> Parser<'a> {
             if k < part_end && self.lang.is_formula(&self.paras[k].text()) {
                 k += 1;
             }
-            let mut scratch = Resolution {
-                preamble: Vec::new(),
-                operative: Vec::new(),
-                annexes: Vec::new(),
-                warnings: Vec::new(),
-                ..r.clone()
-            };
-            self.clauses(k, part_end, sc, &mut scratch);
-            r.warnings.append(&mut scratch.warnings);
+            let (preamble, operative) = self.clauses_apart(k, part_end, sc, r);
             let title = (!title.is_empty()).then(|| title.join(" "));
             if resolutions {
                 parts.push(resingest_model::Part {
                     label,
                     title,
-                    preamble: scratch.preamble,
-                    operative: scratch.operative,
+                    preamble,
+                    operative,
                     sections: Vec::new(),
                 });
             } else {
                 r.sections.push(Section {
                     num: Some(label),
                     heading: title,
-                    preamble: scratch.preamble,
-                    operative: scratch.operative,
+                    preamble,
+                    operative,
                 });
             }
         }
