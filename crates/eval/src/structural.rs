@@ -38,7 +38,7 @@
 //!      [`Problem::LostText`]. The window keeps common phrases found elsewhere in the document
 //!      from excusing a lost line.
 
-use crate::units::{units, Sections, UnitKind};
+use crate::units::{units, Sections, Unit, UnitKind};
 use resingest_model::{Kind, Paragraph, Resolution, Subparagraph};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -283,14 +283,27 @@ fn check_labels(parent: &str, items: &[Subparagraph], problems: &mut Vec<Problem
 fn check_units(r: &Resolution, problems: &mut Vec<Problem>) {
     let doc = serde_json::to_value(r.folded()).expect("a Resolution always serialises to JSON");
     let headers = symbol_forms(&r.symbol);
-    for u in units(&doc, Sections::ALL) {
+    let all = units(&doc, Sections::ALL);
+    fn lead<'a>(u: &Unit<'a>) -> Option<&'a str> {
+        u.value
+            .get("lead")
+            .and_then(Value::as_str)
+            .filter(|l| !l.trim().is_empty())
+    }
+    // The first words of the document's own leads: a clause without a lead that opens with
+    // one has its lead printed in roman (A/RES/78/263 P1, "Recalling the report ..."), which
+    // the contract allows; one that opens otherwise has lost it or was misread.
+    let lead_words: HashSet<&str> = all
+        .iter()
+        .filter_map(|u| lead(u)?.split_whitespace().next())
+        .collect();
+    for u in &all {
         let text = u.value.get("text").and_then(Value::as_str).unwrap_or("");
-        if u.kind == UnitKind::Preamble
-            && u.value
-                .get("lead")
-                .and_then(Value::as_str)
-                .is_none_or(|l| l.trim().is_empty())
-        {
+        let roman_lead = text
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| lead_words.contains(w));
+        if u.kind == UnitKind::Preamble && lead(u).is_none() && !roman_lead {
             problems.push(Problem::MissingLead {
                 unit: u.key.clone(),
             });
@@ -951,6 +964,14 @@ mod tests {
             structural_check(&r, None),
             [Problem::MissingLead { unit: "P2".into() }]
         );
+    }
+
+    #[test]
+    fn a_clause_opening_with_one_of_the_documents_leads_has_it_printed_in_roman() {
+        let mut r = sound();
+        r.preamble[1].lead = None;
+        r.preamble[1].text = "Recalling also the period 2021–2030,".into();
+        assert_eq!(structural_check(&r, None), []);
     }
 
     #[test]
