@@ -101,34 +101,27 @@ impl Metrics {
             )
             .expect("valid metric"),
         );
-        let counter = |name: &str, help: &str| IntCounter::new(name, help).expect("valid metric");
-        let pages = resingest_telemetry::registered(
-            &registry,
-            counter(
-                "resingest_worker_pages_total",
-                "Pages of extracted documents",
-            ),
+        let counter = |name: &str, help: &str| {
+            resingest_telemetry::registered(
+                &registry,
+                IntCounter::new(name, help).expect("valid metric"),
+            )
+        };
+        let pages = counter(
+            "resingest_worker_pages_total",
+            "Pages of extracted documents",
         );
-        let bytes = resingest_telemetry::registered(
-            &registry,
-            counter(
-                "resingest_worker_bytes_total",
-                "PDF bytes of extracted documents",
-            ),
+        let bytes = counter(
+            "resingest_worker_bytes_total",
+            "PDF bytes of extracted documents",
         );
-        let redeliveries = resingest_telemetry::registered(
-            &registry,
-            counter(
-                "resingest_worker_redeliveries_total",
-                "Deliveries flagged redelivered by the broker",
-            ),
+        let redeliveries = counter(
+            "resingest_worker_redeliveries_total",
+            "Deliveries flagged redelivered by the broker",
         );
-        let reconnects = resingest_telemetry::registered(
-            &registry,
-            counter(
-                "resingest_worker_reconnects_total",
-                "Broker sessions opened after the first",
-            ),
+        let reconnects = counter(
+            "resingest_worker_reconnects_total",
+            "Broker sessions opened after the first",
         );
         let in_flight = resingest_telemetry::registered(
             &registry,
